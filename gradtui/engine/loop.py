@@ -1,0 +1,183 @@
+"""The seven steps of learning, run one iteration at a time and reported as records.
+
+1 init the weights, 2 predict, 3 loss, 4 gradients (``loss.backward()``), 5 step
+(``p -= p.grad * lr`` under ``torch.no_grad()``, then zero the grad), 6 repeat, 7 stop.
+
+Record ``i`` holds the parameters, the loss and the grads *before* update ``i``; a run ends
+with one ``Stop`` holding the reason and the final parameters and loss.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from gradtui.engine.problem import Problem
+
+SEVEN_STEPS = ("init", "predict", "loss", "gradient", "step", "repeat", "stop")
+STOP_REASONS = ("max_steps", "target", "worse", "time", "diverged", "error")
+STOP_WORDS = {
+    "max_steps": "out of steps",
+    "target": "good enough",
+    "worse": "getting worse",
+    "time": "out of time",
+    "diverged": "diverged",
+    "error": "error",
+}
+
+
+@dataclass(frozen=True)
+class StopRules:
+    """When to stop: any rule that is set may fire; divergence is always watched.
+
+    ``max_steps``: number of updates; ``target``: stop once loss <= target; ``patience``: stop
+    after the loss rose this many steps in a row; ``time_budget``: seconds of running;
+    ``diverge_factor``: the loss is called diverged once non-finite or once ``|loss|`` exceeds
+    this factor times ``max(|first loss|, 1)``.
+    """
+
+    max_steps: int | None = 100
+    target: float | None = None
+    patience: int | None = None
+    time_budget: float | None = None
+    diverge_factor: float = 1e4
+
+
+@dataclass(frozen=True, slots=True)
+class StepRecord:
+    """One iteration: parameters, loss and grads before the update, and the lr used."""
+
+    step: int
+    params: dict[str, Any]
+    loss: float
+    grads: dict[str, Any]
+    lr: float
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """The end of a run: why (one of ``STOP_REASONS``), in words, and where it ended."""
+
+    reason: str
+    message: str
+    steps: int
+    params: dict[str, Any]
+    loss: float
+
+
+class Stepper:
+    """Runs the seven steps on a ``Problem``; ``lr`` may change between steps."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        lr: float,
+        rules: StopRules | None = None,
+        zero_grad: bool = True,
+    ):
+        import torch
+
+        self._torch = torch
+        self.problem = problem
+        self.lr = lr
+        self.rules = rules or StopRules()
+        self.zero_grad = zero_grad
+        built = problem.build()  # step 1: init the weights
+        self.params = built.params
+        self._predict = built.predict
+        self._loss = built.loss
+        self.step_index = 0
+        self.stopped: Stop | None = None
+        self.elapsed = 0.0
+        self._first_loss: float | None = None
+        self._prev_loss: float | None = None
+        self._rises = 0
+        self._tick: float | None = None
+
+    def values(self) -> dict[str, Any]:
+        """Current parameter values as Python numbers/lists."""
+        return {n: p.detach().tolist() for n, p in self.params.items()}
+
+    def resume_clock(self) -> None:
+        """Start counting running time from now (call when a run starts or resumes)."""
+        self._tick = time.perf_counter()
+
+    def step(self) -> StepRecord | Stop:
+        """Steps 2-5 once, or the ``Stop`` if a rule fires first (then always that ``Stop``)."""
+        if self.stopped is not None:
+            return self.stopped
+        now = time.perf_counter()
+        if self._tick is not None:
+            self.elapsed += now - self._tick
+        self._tick = now
+        try:
+            loss = self._loss(self._predict(self.params))  # steps 2 and 3
+            value = loss.item()
+            stop = self._check(value)
+            if stop is not None:
+                return stop
+            loss.backward()  # step 4
+            grads = {n: _listed(p.grad) for n, p in self.params.items()}
+            record = StepRecord(self.step_index, self.values(), value, grads, self.lr)
+            with self._torch.no_grad():  # step 5
+                for p in self.params.values():
+                    if p.grad is None:  # the loss does not depend on this parameter
+                        continue
+                    p -= p.grad * self.lr
+                    if self.zero_grad:
+                        p.grad.zero_()
+        except (RuntimeError, TypeError, ValueError, OverflowError) as err:
+            from gradtui.engine.probe import explain
+
+            message = f"{type(err).__name__}: {err}"
+            plain = explain(err)
+            return self._stop("error", f"{message}\n{plain}" if plain else message, math.nan)
+        self.step_index += 1
+        return record
+
+    def run(self) -> Iterator[StepRecord | Stop]:
+        """Step until a rule fires; yields every record, then the ``Stop``."""
+        self.resume_clock()
+        while True:
+            result = self.step()
+            yield result
+            if isinstance(result, Stop):
+                return
+
+    def _check(self, loss: float) -> Stop | None:
+        rules = self.rules
+        if not math.isfinite(loss):
+            return self._stop("diverged", f"the loss became {loss}", loss)
+        if self._first_loss is None:
+            self._first_loss = loss
+        limit = rules.diverge_factor * max(abs(self._first_loss), 1.0)
+        if abs(loss) > limit:
+            return self._stop(
+                "diverged", f"|loss| = {loss:.4g} is over {rules.diverge_factor:g}x the start", loss
+            )
+        if rules.target is not None and loss <= rules.target:
+            return self._stop("target", f"loss {loss:.4g} <= target {rules.target:g}", loss)
+        if self._prev_loss is not None and loss > self._prev_loss:
+            self._rises += 1
+        else:
+            self._rises = 0
+        self._prev_loss = loss
+        if rules.patience and self._rises >= rules.patience:
+            return self._stop("worse", f"the loss rose {self._rises} steps in a row", loss)
+        if rules.time_budget is not None and self.elapsed >= rules.time_budget:
+            return self._stop("time", f"ran for {self.elapsed:.2f} s", loss)
+        if rules.max_steps is not None and self.step_index >= rules.max_steps:
+            return self._stop("max_steps", f"made {self.step_index} steps", loss)
+        return None
+
+    def _stop(self, reason: str, detail: str, loss: float) -> Stop:
+        message = f"{STOP_WORDS[reason]}: {detail}"
+        self.stopped = Stop(reason, message, self.step_index, self.values(), loss)
+        return self.stopped
+
+
+def _listed(grad: Any) -> Any:
+    return None if grad is None else grad.tolist()
