@@ -116,7 +116,10 @@ def compile_expr(text: str, variables: Iterable[str] | None = None) -> Expressio
     except (RecursionError, MemoryError, ValueError):
         raise ExprError("the expression is too deeply nested", text, 1) from None
     compiler = _Compiler(text, None if variables is None else set(variables))
-    node = compiler.visit(tree.body)
+    try:
+        node = compiler.visit(tree.body)
+    except RecursionError:  # a long chain such as -(-(-x)) when the caller's stack is deep
+        raise ExprError("the expression is too deeply nested", text, 1) from None
     return Expression(text=text, variables=tuple(compiler.used), _fn=_lift(node))
 
 

@@ -17,6 +17,17 @@ from gradtui.engine.problem import Problem, descend_problem, fit_problem
 from gradtui.engine.values import ValueParseError, Values, parse_assignments
 
 MODES = ("descend", "fit")
+# What a mode starts from when the learner switches to it.
+MODE_DEFAULTS = {
+    "descend": {"mode": "descend", "fn": "x**2", "start": "3.", "lr": 0.1, "max_steps": 100},
+    "fit": {
+        "mode": "fit",
+        "fn": "a*t**2 + b*t + c",
+        "start": "random",
+        "lr": 1e-5,
+        "max_steps": 1000,
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,12 @@ class Playground:
     def with_(self, **changes: Any) -> Playground:
         """A copy with some fields changed."""
         return replace(self, **changes)
+
+    def switch_mode(self, mode: str) -> Playground:
+        """This playground in ``mode``, with that mode's example function and settings."""
+        if mode == self.mode:
+            return self
+        return self.with_(**MODE_DEFAULTS[mode])
 
     def starting_values(self) -> dict[str, Values]:
         """The parsed ``start`` field, keyed by variable (``""`` for one unnamed value)."""
@@ -88,3 +105,93 @@ def parse_start(text: str) -> dict[str, Values]:
     if not items:
         raise ValueParseError("no starting value given")
     return parse_assignments(items)
+
+
+# Field -> (label used in messages, kind). Kinds: expr, start, float, count, optional float...
+FIELDS = {
+    "fn": "expr",
+    "start": "start",
+    "lr": "float",
+    "max_steps": "count?",
+    "target": "float?",
+    "patience": "count?",
+    "time_budget": "float?",
+    "h": "float",
+}
+
+
+def parse_fields(base: Playground, texts: dict[str, str]) -> tuple[Playground, dict[str, str]]:
+    """Apply typed texts to ``base``; returns the new playground and any errors by field.
+
+    An error is ready to show under its field (with a caret where there is a column). When
+    there are errors, the returned playground keeps ``base``'s value for those fields.
+    """
+    from gradtui.engine.expr import ExprError
+
+    changes: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, text in texts.items():
+        kind = FIELDS.get(name)
+        if kind is None:
+            continue
+        try:
+            changes[name] = _parse_field(kind, name, text, base)
+        except ExprError as err:
+            errors[name] = err.describe()
+        except ValueParseError as err:
+            errors[name] = _caret(text, err.column) + str(err)
+        except ValueError as err:
+            errors[name] = str(err)
+    result = base.with_(**changes)
+    if not errors:
+        try:
+            result.problem()
+        except ExprError as err:
+            field = "start" if "value" in err.message else "fn"
+            errors[field] = err.describe() if err.column else err.message
+        except (ValueParseError, ValueError) as err:
+            errors["start"] = str(err)
+    return result, errors
+
+
+def _caret(text: str, column: int | None) -> str:
+    if not column or len(text) > 60:
+        return ""
+    return f"{text}\n{' ' * (column - 1)}^\n"
+
+
+def _parse_field(kind: str, name: str, text: str, base: Playground) -> Any:
+    text = text.strip()
+    if kind == "expr":
+        compile_expr(text)
+        return text
+    if kind == "start":
+        if base.mode == "fit" and text.lower() in ("", "random"):
+            return "random"
+        parse_start(text)
+        return text
+    optional = kind.endswith("?")
+    if optional and not text:
+        return None
+    label = name.replace("_", " ")
+    if kind.startswith("count"):
+        try:
+            value = int(text)
+        except ValueError:
+            raise ValueError(f"{label}: '{text[:20]}' is not a whole number") from None
+        if not 0 <= value <= 10_000_000:
+            raise ValueError(f"{label} must be between 0 and 10,000,000")
+        return value
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{label}: '{text[:20]}' is not a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"{label} must be a finite number")
+    if name == "lr" and abs(value) > 1e6:
+        raise ValueError("learning rate: |lr| over 1e6 only ever diverges; try 0.001 to 1")
+    if name == "time_budget" and value <= 0:
+        raise ValueError("time budget must be more than 0 seconds")
+    if name == "h" and not 0 < abs(value) <= 1e3:
+        raise ValueError("h must be a small non-zero number, such as 0.001")
+    return value

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from gradtui.engine.expr import Expression, ExprError, compile_expr
+from gradtui.engine.expr import ExprError, Expression, compile_expr
 from gradtui.engine.values import Values, format_number, parse_values
 
 # (piece of torch's message, plain explanation)
@@ -144,7 +144,7 @@ def probe(
         lines.append((line, ""))
         try:
             tensors[name] = values.to_tensor(dtype).requires_grad_()
-        except (RuntimeError, TypeError) as err:
+        except (RuntimeError, TypeError, ValueError, OverflowError) as err:
             raise _failure(err, lines) from None
     lines.append((f"y = f({args})", ""))
     try:
@@ -218,3 +218,51 @@ def _name_inputs(expr: Expression, inputs: Mapping[str, Values | str]) -> dict[s
 def _failure(error: BaseException, lines: list[tuple[str, str]]) -> TorchError:
     message = f"{type(error).__name__}: {error}".strip()
     return TorchError(message, explain(error), lines)
+
+
+def values_of(value: Any) -> Values:
+    """Engine numbers (a float or a list) as ``Values``, rounded to 6 digits for display."""
+    numbers = value if isinstance(value, list) else [value]
+    return Values(tuple(float(f"{n:.6g}") for n in numbers), isinstance(value, list), False)
+
+
+def probe_at(problem: Any, params: Mapping[str, Any]) -> ProbeResult:
+    """The autograd steps at these parameter values, for the live panel.
+
+    Descend mode shows the seed's lines; fit mode shows the parameters, the predictions, the
+    MSE loss, ``loss.backward()`` and each parameter's ``.grad``.
+    """
+    from dataclasses import replace
+
+    start = {name: values_of(params[name]) for name in problem.param_names}
+    if not problem.is_fit:
+        return probe(problem.expr, start, problem.dtype)
+    built = replace(problem, start=start).build()
+    names = problem.param_names
+    lines = [
+        (f"{n} = {tensor_literal(start[n], problem.dtype)}.requires_grad_()", "") for n in names
+    ]
+    data_name = next(iter(problem.data))
+    lines.append((f"preds = f({data_name})", ""))
+    lines.append((f"loss = {problem.loss}(preds, targets)", ""))
+    try:
+        loss = built.loss(built.predict(built.params))
+        lines.append(("loss", repr(loss)))
+        lines.append(("loss.backward()", ""))
+        loss.backward()
+    except (RuntimeError, TypeError, ValueError, OverflowError) as err:
+        raise _failure(err, lines) from None
+    grads = {n: built.params[n].grad.tolist() for n in names}
+    grad_reprs = {n: repr(built.params[n].grad) for n in names}
+    lines += [(f"{n}.grad", grad_reprs[n]) for n in names]
+    return ProbeResult(
+        expr=problem.expr.text,
+        dtype=problem.dtype,
+        value=loss.item(),
+        value_repr=repr(loss),
+        grad_fn=type(loss.grad_fn).__name__,
+        grads=grads,
+        grad_reprs=grad_reprs,
+        lines=lines,
+        graph=grad_graph(loss.grad_fn, built.params),
+    )

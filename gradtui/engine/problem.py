@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from gradtui.engine.expr import Expression, ExprError, compile_expr
+from gradtui.engine.expr import ExprError, Expression, compile_expr
 from gradtui.engine.values import DTYPES, MAX_LENGTH, Values
 
 LOSSES = ("mse", "mae")
@@ -51,7 +51,7 @@ class Problem:
             try:
                 tensor = self.start[name].to_tensor(self.dtype)
                 params[name] = tensor.requires_grad_()
-            except RuntimeError as err:
+            except (RuntimeError, TypeError, ValueError, OverflowError) as err:
                 raise TorchError(f"{type(err).__name__}: {err}", explain(err)) from None
         expr = self.expr
         if not self.is_fit:

@@ -56,12 +56,17 @@ def render_run(problem: Problem, records: list[StepRecord], stop: Stop, color: b
     names = problem.param_names
     header = ["step", *names, "loss", *[f"{n}.grad" for n in names]]
     rows = [
-        [str(r.step), *[_fmt(r.params[n]) for n in names], _fmt(r.loss),
-         *[_fmt(r.grads[n]) for n in names]]
+        [
+            str(r.step),
+            *[_fmt(r.params[n]) for n in names],
+            _fmt(r.loss),
+            *[_fmt(r.grads[n]) for n in names],
+        ]
         for r in _sample(records)
     ]
-    rows.append(["end", *[_fmt(stop.params[n]) for n in names], _fmt(stop.loss),
-                 *["" for _ in names]])
+    rows.append(
+        ["end", *[_fmt(stop.params[n]) for n in names], _fmt(stop.loss), *["" for _ in names]]
+    )
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
     lines = ["  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True))]
     lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
@@ -100,3 +105,16 @@ def loss_chart(steps: list[int], losses: list[float], color: bool, width: int = 
     plotext.xlabel("step")
     chart = plotext.build()
     return chart if color else plotext.uncolorize(chart)
+
+
+def describe_step(record: StepRecord, after: dict[str, Any], limit: int = 3) -> str:
+    """Step 5 in numbers: ``x -= x.grad * lr: 3 - 6 × 0.1 → 2.4`` (per parameter)."""
+    parts = []
+    for name in list(record.params)[:limit]:
+        before, grad, new = record.params[name], record.grads.get(name), after.get(name)
+        if isinstance(before, list) or grad is None or new is None:
+            parts.append(f"{name} -= {name}.grad * lr → {_fmt(new)}")
+        else:
+            parts.append(f"{name}: {before:.4g} - {grad:.4g} × {record.lr:g} → {new:.4g}")
+    more = " …" if len(record.params) > limit else ""
+    return f"step {record.step}: " + "; ".join(parts) + more + f"   (loss was {record.loss:.4g})"

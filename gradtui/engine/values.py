@@ -97,7 +97,9 @@ def parse_values(text: str) -> Values:
             raise ValueParseError("a number is missing between commas", where)
         lowered = token.lower().lstrip("+-")
         if lowered in ("nan", "inf", "infinity"):
-            raise ValueParseError(f"'{token}' is not a finite number: start from a real number", where)
+            raise ValueParseError(
+                f"'{token}' is not a finite number: start from a real number", where
+            )
         if not _NUMBER.fullmatch(token):
             raise ValueParseError(f"'{token[:20]}' is not a number", where)
         value = float(token)

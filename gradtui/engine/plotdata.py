@@ -1,0 +1,126 @@
+"""What the plots draw, computed by the engine so that the UI only draws lists of numbers.
+
+``curve_view`` gives f over a window around the point, the tangent whose slope is ``.grad``
+and the trail of previous points; ``fit_view`` gives the data and the model's curve.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from gradtui.engine.problem import Problem
+
+CURVE_POINTS = 161
+
+
+@dataclass(frozen=True)
+class CurveView:
+    """A 1-D picture: the curve, the tangent at the point, the trail and the y-range."""
+
+    xs: list[float]
+    ys: list[float]
+    point: tuple[float, float]
+    tangent_xs: list[float]
+    tangent_ys: list[float]
+    trail_xs: list[float] = field(default_factory=list)
+    trail_ys: list[float] = field(default_factory=list)
+    ylim: tuple[float, float] = (0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class FitView:
+    """Data points and the model's curve through them."""
+
+    data_x: list[float]
+    data_y: list[float]
+    model_x: list[float]
+    model_y: list[float]
+    input_name: str = "t"
+
+
+def plottable(problem: Problem, values: dict[str, Any]) -> bool:
+    """True when the problem has one scalar variable, so f can be drawn as a curve."""
+    if problem.is_fit:
+        return len(problem.data) == 1
+    names = problem.param_names
+    return len(names) == 1 and not isinstance(values.get(names[0]), list)
+
+
+def curve_view(
+    problem: Problem, x: float, loss: float, grad: float | None, trail: Sequence[float] = ()
+) -> CurveView:
+    """f around ``x`` (wide enough to hold the trail), the tangent at x and the trail."""
+    import torch
+
+    name = problem.param_names[0]
+    finite_trail = [t for t in trail if math.isfinite(t)]
+    span = [x, *finite_trail[-12:]]
+    if grad is not None and math.isfinite(grad):
+        # Show where a full step (lr = 1) would land: for a bowl, the other side of it.
+        reach = 2 * abs(x) + 2
+        span.append(x - max(-reach, min(reach, grad)))
+    low, high = min(span), max(span)
+    pad = max((high - low) * 0.15, 0.5)
+    low, high = low - pad, high + pad
+    xs = torch.linspace(low, high, CURVE_POINTS, dtype=torch.float64)
+    ys = _evaluate(problem, name, xs)
+    finite = [v for v in ys if math.isfinite(v)]
+    ylo, yhi = (min(finite), max(finite)) if finite else (-1.0, 1.0)
+    if math.isfinite(loss):
+        ylo, yhi = min(ylo, loss), max(ylo + 1e-12, yhi, loss)
+    margin = (yhi - ylo) * 0.08 or 1.0
+    ylim = (ylo - margin, yhi + margin)
+    tx, ty = _tangent(x, loss, grad, (low, high), ylim)
+    trail_ys = _evaluate(problem, name, torch.tensor(finite_trail, dtype=torch.float64))
+    return CurveView(xs.tolist(), ys, (x, loss), tx, ty, finite_trail, trail_ys, ylim)
+
+
+def fit_view(problem: Problem, params: dict[str, Any], points: int = 120) -> FitView:
+    """The data and the model's predictions on a dense grid over the input's range."""
+    import torch
+
+    ((name, column),) = problem.data.items()
+    low, high = min(column), max(column)
+    dense = torch.linspace(low, high, points).tolist()
+    model_y = problem.predictions(params, {name: dense})
+    return FitView(list(column), list(problem.targets), dense, model_y, name)
+
+
+def _evaluate(problem: Problem, name: str, xs: Any) -> list[float]:
+    """f at each x: vectorised when f is elementwise, one by one when it reduces."""
+    import torch
+
+    if len(xs) == 0:
+        return []
+    dtype = torch.float64
+    with torch.no_grad():
+        try:
+            out = problem.expr(**{name: xs.to(dtype)})
+            if isinstance(out, torch.Tensor) and out.shape == xs.shape:
+                return out.tolist()
+        except (RuntimeError, TypeError, ValueError, OverflowError):
+            pass
+        values = []
+        for v in xs.tolist():
+            try:
+                out = problem.expr(**{name: torch.tensor(v, dtype=dtype)})
+                values.append(float(out))
+            except (RuntimeError, TypeError, ValueError, OverflowError):
+                values.append(math.nan)
+        return values
+
+
+def _tangent(
+    x: float, fx: float, grad: float | None, xlim: tuple[float, float], ylim: tuple[float, float]
+) -> tuple[list[float], list[float]]:
+    """The tangent line y = f(x) + grad * (t - x), clipped to the visible box."""
+    if grad is None or not (math.isfinite(fx) and math.isfinite(grad)):
+        return [], []
+    width = (xlim[1] - xlim[0]) * 0.3
+    xs = [x - width + 2 * width * i / 20 for i in range(21)]
+    pairs = [(t, fx + grad * (t - x)) for t in xs]
+    pairs = [(t, y) for t, y in pairs if ylim[0] <= y <= ylim[1]]
+    return [p[0] for p in pairs], [p[1] for p in pairs]

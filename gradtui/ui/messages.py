@@ -1,0 +1,32 @@
+"""Messages posted up the DOM (and from worker threads) by gradtui's widgets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+from gradtui.engine.playground import Playground
+
+
+class TorchReady(Message):
+    """torch finished importing in its worker: results can be computed now."""
+
+
+@dataclass
+class SettingsChanged(Message):
+    """The learner's inputs parsed: ``playground`` is the new state, ``errors`` by field."""
+
+    playground: Playground
+    errors: dict[str, str]
+
+
+@dataclass
+class RunProgress(Message):
+    """Records (``StepRecord`` then maybe a ``Stop``) from the run worker, batched."""
+
+    results: list[Any]
+    values: dict[str, Any]
+    single: bool = False
+    stepper: Any = None

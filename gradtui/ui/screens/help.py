@@ -1,0 +1,69 @@
+"""Help: what each panel shows and every key."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+HELP = """\
+# gradtui help
+
+## The panels
+- **Settings**: the function `f(x)` (or, in fit mode, the model), where x starts, the learning
+  rate, the dtype and the stop rules. Changes apply as you type; a mistake is shown under its
+  field, with a caret, and the last good state stays on screen.
+- **Autograd**: the three steps, run for real: `x = torch.tensor(3.).requires_grad_()`,
+  `y = f(x)`, `y.backward()`, `x.grad`, with torch's own output, such as
+  `tensor(9., grad_fn=<PowBackward0>)` and `tensor(6.)`.
+- **Function plot**: f around x, the point `●`, the tangent `·` whose slope is `.grad`, and
+  earlier steps `o`. In fit mode: the data `x` and the model's curve.
+- **Loss plot**: the loss at each step; `l` switches to log10(loss).
+- **Seven steps**: 1 init, 2 predict, 3 loss, 4 gradients, 5 step, 6 repeat, 7 stop; the
+  current one is highlighted, and the stop reason shown when a rule fires.
+- **Parameters**: each parameter's value and grad now; the status line spells out the last
+  step: `x: 3 - 6 × 0.1 → 2.4`.
+
+## Keys
+| key | action |
+|---|---|
+| `s` / `F6` | step once (predict, loss, gradient, step) |
+| `space` / `F5` | run / pause |
+| `r` / `F7` | reset to step 1 |
+| `+` / `-` | faster / slower |
+| `]` / `[` | learning rate ×10 / ÷10 |
+| `}` / `{` | learning rate ×1.25 / ÷1.25 |
+| `l` | loss plot: linear / log10 |
+| `m` | sandbox: descend f(x) / fit a model |
+| `tab` | next field; `enter` applies and leaves the field |
+| `escape` | back |
+| `ctrl+p` | command palette (actions, themes) |
+| `?` / `F1` | this help |
+| `ctrl+q` | quit |
+
+While you type in a field, letters go to the field: use the F-keys, or press `enter` first.
+
+## Stop rules
+*max steps* (out of steps), *stop at loss ≤* (good enough), *patience* (the loss rose that
+many steps in a row: getting worse), *time budget* (out of time). A run that blows up (the loss
+becomes nan/inf, or 10,000 × where it started) stops as *diverged*.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Shown with ? or F1; escape closes it."""
+
+    BINDINGS = [Binding("escape,q,f1,question_mark", "app.pop_screen", "Close")]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 90%; max-width: 100; height: 90%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Markdown(HELP)

@@ -1,0 +1,58 @@
+"""The sandbox: the playground full-screen, for free play."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from gradtui.engine.playground import Playground
+from gradtui.ui.widgets.playground_view import PlaygroundView
+
+
+class SandboxScreen(Screen):
+    """Any function or model, any start, lr and stopping rule."""
+
+    CSS_PATH = "../widgets/playground_view.tcss"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Home"),
+        Binding("m", "switch_mode", "Mode"),
+    ]
+
+    def __init__(self, playground: Playground | None = None):
+        super().__init__()
+        self._playground = playground or Playground()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield PlaygroundView(self._playground, id="playground")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "sandbox"
+        self.set_focus(None)
+
+    @property
+    def view(self) -> PlaygroundView:
+        return self.query_one(PlaygroundView)
+
+    def action_switch_mode(self) -> None:
+        """Between descending f(x) and fitting a model to data."""
+        current = self.view.playground
+        self.view.set_playground(
+            current.switch_mode("fit" if current.mode == "descend" else "descend")
+        )
+
+    def commands(self) -> Iterable[SystemCommand]:
+        """Command palette entries for this screen's actions."""
+        v = self.view
+        yield SystemCommand("Step", "One pass of predict, loss, gradient, step", v.action_step)
+        yield SystemCommand("Run / pause", "Keep stepping until a stop rule fires", v.action_run)
+        yield SystemCommand("Reset", "Back to step 1 with fresh weights", v.action_reset)
+        yield SystemCommand("Learning rate ×10", "Multiply lr by 10", lambda: v.action_lr_times(10))
+        yield SystemCommand("Learning rate ÷10", "Divide lr by 10", lambda: v.action_lr_times(0.1))
+        yield SystemCommand("Toggle log loss", "Plot log10(loss)", v.action_toggle_log)
+        yield SystemCommand("Switch mode", "Descend f(x) / fit a model", self.action_switch_mode)

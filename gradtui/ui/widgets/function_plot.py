@@ -1,0 +1,55 @@
+"""f(x) with the current point, its tangent and the trail; or, in fit mode, data and model."""
+
+from __future__ import annotations
+
+from textual.reactive import reactive
+from textual_plotext import PlotextPlot
+
+from gradtui.engine.plotdata import CurveView, FitView
+
+
+class FunctionPlot(PlotextPlot):
+    """Draws a ``CurveView`` or a ``FitView`` (series told apart by marker and label)."""
+
+    view: reactive[CurveView | FitView | None] = reactive(None, always_update=True)
+    note: reactive[str] = reactive("loading torch…")
+    fn_label: reactive[str] = reactive("f(x)")
+
+    def watch_view(self) -> None:
+        self.replot()
+
+    def watch_note(self) -> None:
+        self.replot()
+
+    def replot(self) -> None:
+        """Rebuild the figure from ``view`` (a full redraw: callers throttle)."""
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        view = self.view
+        if view is None:
+            plt.title(self.note)
+        elif isinstance(view, CurveView):
+            self._curve(view)
+        else:
+            self._fit(view)
+        self.refresh()
+
+    def _curve(self, v: CurveView) -> None:
+        plt = self.plt
+        plt.plot(v.xs, v.ys, marker="braille", label=self.fn_label)
+        if v.tangent_xs:
+            plt.plot(v.tangent_xs, v.tangent_ys, marker="·", label="tangent (slope = .grad)")
+        if v.trail_xs:
+            plt.scatter(v.trail_xs, v.trail_ys, marker="o", label="earlier steps")
+        plt.scatter([v.point[0]], [v.point[1]], marker="●", label="x now")
+        plt.ylim(*v.ylim)
+        plt.xlabel("x")
+        plt.title(self.note or f"{self.fn_label} near x = {v.point[0]:.4g}")
+
+    def _fit(self, v: FitView) -> None:
+        plt = self.plt
+        plt.scatter(v.data_x, v.data_y, marker="x", label="data")
+        plt.plot(v.model_x, v.model_y, marker="braille", label="model")
+        plt.xlabel(v.input_name)
+        plt.title(self.note or "predictions bending towards the data")

@@ -1,0 +1,381 @@
+"""The playground: settings, autograd panel, plots, seven steps and parameters, and the run.
+
+The sandbox is this widget full-screen; a lesson embeds it with only the task's fields
+editable. Stepping happens in a thread worker that posts batched ``RunProgress`` messages;
+panels redraw at most ``REDRAWS_PER_SECOND`` times a second whatever the step rate.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from gradtui.engine.expr import ExprError
+from gradtui.engine.history import LossHistory
+from gradtui.engine.loop import Stepper, StepRecord, Stop
+from gradtui.engine.playground import Playground
+from gradtui.engine.plotdata import curve_view, fit_view, plottable
+from gradtui.engine.probe import ProbeResult, TorchError, probe, probe_at
+from gradtui.engine.report import describe_step
+from gradtui.ui.messages import RunProgress, SettingsChanged
+from gradtui.ui.widgets.autograd_panel import AutogradPanel
+from gradtui.ui.widgets.function_plot import FunctionPlot
+from gradtui.ui.widgets.loss_plot import LossPlot
+from gradtui.ui.widgets.params_table import ParamsTable
+from gradtui.ui.widgets.settings_form import SettingsForm
+from gradtui.ui.widgets.seven_steps import SevenSteps
+
+REDRAWS_PER_SECOND = 20
+SPEEDS = (1, 2, 5, 10, 20, 50, 200, 1000, 0)  # steps per second; 0 = as fast as possible
+DEFAULT_SPEED = 3
+PHASES = ("predict", "loss", "gradient", "step", "repeat")
+NARROW = 100  # columns below which the panels stack
+LIVE_FIELDS = ("lr", "max_steps", "target", "patience", "time_budget")
+
+
+class PlaygroundView(Vertical):
+    """Everything needed to touch a gradient, for one ``Playground``."""
+
+    BINDINGS = [
+        Binding("s,f6", "step", "Step"),
+        Binding("space,f5", "run", "Run/Pause"),
+        Binding("r,f7", "reset", "Reset"),
+        Binding("plus,equals_sign", "faster", "Faster"),
+        Binding("minus", "slower", "Slower"),
+        Binding("right_square_bracket", "lr_times(10)", "lr×10"),
+        Binding("left_square_bracket", "lr_times(0.1)", "lr÷10"),
+        Binding("right_curly_bracket", "lr_times(1.25)", "lr×1.25", show=False),
+        Binding("left_curly_bracket", "lr_times(0.8)", "lr÷1.25", show=False),
+        Binding("l", "toggle_log", "Log"),
+    ]
+
+    running: reactive[bool] = reactive(False)
+    speed_index: reactive[int] = reactive(DEFAULT_SPEED)
+
+    def __init__(
+        self,
+        playground: Playground | None = None,
+        editable: Iterable[str] | None = None,
+        *,
+        id: str | None = None,
+    ):
+        super().__init__(id=id)
+        self.playground = playground or Playground()
+        self.editable = editable
+        self.history = LossHistory()
+        self.stepper: Stepper | None = None
+        self.stopped: Stop | None = None
+        self.latest: StepRecord | None = None
+        self.probe: ProbeResult | None = None
+        self.values: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._dirty = False
+        self._torch_ready = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="top"):
+            with VerticalScroll(id="left"):
+                yield SettingsForm(self.playground, self.editable, id="settings")
+                yield AutogradPanel(id="autograd")
+            with Vertical(id="plots"):
+                yield FunctionPlot(id="function-plot")
+                yield LossPlot(id="loss-plot")
+        yield SevenSteps(id="seven-steps")
+        with Horizontal(id="bottom"):
+            yield ParamsTable(id="params")
+            yield Static("", id="status")
+
+    def on_mount(self) -> None:
+        self.query_one("#left").border_title = "settings · autograd"
+        self.query_one("#function-plot").border_title = "function"
+        self.query_one("#loss-plot").border_title = "loss"
+        self.query_one("#seven-steps").border_title = "the seven steps"
+        self.query_one("#params").border_title = "parameters"
+        self.query_one("#status").border_title = "run"
+        self.set_interval(1 / REDRAWS_PER_SECOND, self._redraw)
+        self.watch(self.app, "torch_ready", self._on_torch, init=True)
+        self._show_status()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW, "narrow")
+
+    # -- state -----------------------------------------------------------------------------
+
+    def _on_torch(self, ready: bool) -> None:
+        if ready and not self._torch_ready:
+            self._torch_ready = True
+            self.reset()
+
+    def reset(self) -> None:
+        """Back to step 1: fresh weights from the playground, history cleared."""
+        self._cancel_run()
+        self.history.clear()
+        self.latest = None
+        self.stopped = None
+        self.stepper = None
+        steps = self.query_one(SevenSteps)
+        steps.current, steps.detail = "init", ""
+        if not self._torch_ready:
+            return
+        panel = self.query_one(AutogradPanel)
+        panel.loading = False
+        try:
+            self.stepper = self.playground.stepper()
+            self.values = self.stepper.values()
+        except TorchError as err:
+            self.values = {}
+            self._show_failure(self._with_session(err))
+        except (ExprError, ValueError) as err:
+            self.values = {}
+            self._show_failure(err)
+        self._dirty = True
+        self._show_status()
+
+    def set_playground(self, playground: Playground) -> None:
+        """Show and use ``playground`` (the form follows)."""
+        self.query_one(SettingsForm).set_playground(playground)
+        self._apply(playground)
+
+    @on(SettingsChanged)
+    def _settings_changed(self, event: SettingsChanged) -> None:
+        if not event.errors:  # with errors the form shows them; the last good state stays
+            self._apply(event.playground)
+
+    def _apply(self, new: Playground) -> None:
+        old, self.playground = self.playground, new
+        live_only = all(
+            getattr(old, f) == getattr(new, f)
+            for f in Playground.field_names()
+            if f not in LIVE_FIELDS
+        )
+        if live_only and self.stepper is not None:
+            self.stepper.lr = new.lr  # takes effect at the next step
+            self.stepper.rules = new.rules()
+            self._show_status()
+        else:
+            self.reset()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_run(self) -> None:
+        """Run or pause."""
+        if self.running:
+            self._cancel_run()
+        elif self._can_step():
+            self.running = True
+            self._run_worker(single=False)
+        self._show_status()
+
+    def action_step(self) -> None:
+        """One pass of steps 2-5."""
+        if self.running:
+            self._cancel_run()
+        if self._can_step():
+            self._run_worker(single=True)
+
+    def action_reset(self) -> None:
+        self.reset()
+
+    def action_faster(self) -> None:
+        self.speed_index = min(self.speed_index + 1, len(SPEEDS) - 1)
+        self._show_status()
+
+    def action_slower(self) -> None:
+        self.speed_index = max(self.speed_index - 1, 0)
+        self._show_status()
+
+    def action_lr_times(self, factor: float) -> None:
+        """Multiply the learning rate (the form and a running stepper follow)."""
+        lr = float(f"{self.playground.lr * factor:.6g}")
+        self.set_playground(self.playground.with_(lr=lr))
+        self.notify(f"learning rate {lr:g}", timeout=1.5)
+
+    def action_toggle_log(self) -> None:
+        plot = self.query_one(LossPlot)
+        plot.log = not plot.log
+
+    def _can_step(self) -> bool:
+        if self.stepper is None:
+            if not self._torch_ready:
+                self.notify("torch is still loading…", timeout=2)
+            else:
+                self.notify("fix the inputs first", severity="warning", timeout=2)
+            return False
+        if self.stopped is not None:
+            self.notify(f"stopped ({self.stopped.reason}); press r to reset", timeout=2)
+            return False
+        return True
+
+    def _cancel_run(self) -> None:
+        self.workers.cancel_group(self, "run")
+        self._wake.set()
+        self.running = False
+
+    # -- the run worker --------------------------------------------------------------------
+
+    @property
+    def settled(self) -> bool:
+        """True once torch is loaded and every panel shows the latest state."""
+        return self._torch_ready and not self._dirty and not self.running
+
+    @property
+    def delay(self) -> float:
+        speed = SPEEDS[self.speed_index]
+        return 1.0 / speed if speed else 0.0
+
+    @work(thread=True, exclusive=True, group="run")
+    def _run_worker(self, single: bool) -> None:
+        worker = get_current_worker()
+        stepper = self.stepper
+        if stepper is None:
+            return
+        self._wake.clear()
+        batch: list[Any] = []
+        posted = time.monotonic()
+        stepper.resume_clock()
+        while not worker.is_cancelled:
+            with self._lock:
+                result = stepper.step()
+            batch.append(result)
+            done = single or isinstance(result, Stop)
+            now = time.monotonic()
+            delay = self.delay
+            if done or delay >= 0.05 or now - posted >= 1 / REDRAWS_PER_SECOND:
+                with self._lock:
+                    values = stepper.values()
+                self.post_message(RunProgress(batch, values, single, stepper))
+                batch, posted = [], now
+            if done:
+                return
+            if delay and self._wake.wait(delay):
+                return
+
+    def on_run_progress(self, message: RunProgress) -> None:
+        if message.stepper is not None and message.stepper is not self.stepper:
+            return  # from a run that was reset meanwhile
+        scalar = self._scalar_name()
+        for result in message.results:
+            if isinstance(result, StepRecord):
+                position = result.params[scalar] if scalar else None
+                self.history.add(result.step, result.loss, position)
+                self.latest = result
+            elif isinstance(result, Stop):
+                self._stopped(result)
+        self.values = message.values
+        self._dirty = True
+        steps = self.query_one(SevenSteps)
+        if self.stopped is None:
+            if message.single or self.delay >= 0.2:
+                self._animate_phases(list(PHASES), 0.6 if message.single else self.delay)
+            else:
+                steps.current = "repeat"
+        self._show_status()
+
+    def _stopped(self, stop: Stop) -> None:
+        self.stopped = stop
+        self.running = False
+        steps = self.query_one(SevenSteps)
+        steps.current, steps.detail = "stop", stop.message.splitlines()[0]
+        if stop.reason == "error":
+            self.notify(stop.message, title="the run stopped", severity="error", timeout=8)
+
+    def _animate_phases(self, phases: list[str], total: float) -> None:
+        steps = self.query_one(SevenSteps)
+        each = total / len(phases)
+        for i, phase in enumerate(phases):
+            self.set_timer(each * i + 0.001, lambda p=phase: self._phase(p))
+        steps.current = phases[0]
+
+    def _phase(self, phase: str) -> None:
+        if self.stopped is None:
+            self.query_one(SevenSteps).current = phase
+
+    def _scalar_name(self) -> str | None:
+        names = self.stepper.problem.param_names if self.stepper else ()
+        if len(names) == 1 and not isinstance(self.values.get(names[0]), list):
+            return names[0]
+        return None
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def _redraw(self) -> None:
+        """Push the latest state into the panels (at most REDRAWS_PER_SECOND times/s)."""
+        if not self._dirty:
+            return
+        self._dirty = False
+        if self.stepper is None:
+            return
+        problem = self.stepper.problem
+        panel = self.query_one(AutogradPanel)
+        try:
+            self.probe = probe_at(problem, self.values)
+            panel.lines, panel.error = tuple(self.probe.lines), ""
+        except (TorchError, ExprError, ValueError, OverflowError) as err:
+            self.probe = None
+            self._show_failure(err)
+        grads = self.probe.grads if self.probe else {}
+        self.query_one(ParamsTable).show(self.values, grads)
+        plot = self.query_one(FunctionPlot)
+        if problem.is_fit:
+            plot.note = ""
+            plot.view = fit_view(problem, self.values)
+        elif plottable(problem, self.values) and self.probe is not None:
+            name = problem.param_names[0]
+            loss = self.probe.value if isinstance(self.probe.value, float) else float("nan")
+            plot.fn_label = f"f(x) = {problem.expr.text}"
+            plot.note = ""
+            plot.view = curve_view(
+                problem, self.values[name], loss, grads.get(name), list(self.history.trail)
+            )
+        else:
+            plot.view = None
+            plot.note = "f is drawn for one scalar variable; see the loss plot"
+        self.query_one(LossPlot).series = (list(self.history.steps), list(self.history.losses))
+
+    def _with_session(self, err: TorchError) -> TorchError:
+        """The same failure met by the seed's steps, so the panel shows where it happened."""
+        problem = self.playground.problem()
+        if problem.is_fit:
+            return err
+        try:
+            probe(problem.expr, problem.start, problem.dtype)
+        except TorchError as failed:
+            return failed
+        return err
+
+    def _show_failure(self, err: Exception) -> None:
+        panel = self.query_one(AutogradPanel)
+        panel.loading = False
+        lines = getattr(err, "lines", [])
+        panel.lines = tuple(lines)
+        panel.error = str(err)
+        plot = self.query_one(FunctionPlot)
+        plot.view = None
+        plot.note = "nothing to draw: see the error"
+
+    def _show_status(self) -> None:
+        speed = SPEEDS[self.speed_index]
+        rate = f"{speed}/s" if speed else "max"
+        state = "running" if self.running else ("stopped" if self.stopped else "paused")
+        step = self.stepper.step_index if self.stepper else 0
+        lines = [f"{state} · step {step} · lr {self.playground.lr:g} · speed {rate}"]
+        if self.latest is not None:
+            lines.append(describe_step(self.latest, self._after(self.latest)))
+        if self.stopped is not None:
+            lines.append(self.stopped.message.splitlines()[0])
+        self.query_one("#status", Static).update("\n".join(lines))
+
+    def _after(self, record: StepRecord) -> dict[str, Any]:
+        """The values after ``record``'s update, when it is the latest one."""
+        return self.values if self.latest is record else {}

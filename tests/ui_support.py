@@ -1,0 +1,44 @@
+"""Helpers for driving the real app in tests: wait for torch, read the screen as text."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from textual.pilot import Pilot
+
+_TEXT = re.compile(
+    r'<text [^>]*?x="([\d.]+)"[^>]*clip-path="url\(#[^)]*-line-(\d+)\)"[^>]*>([^<]*)</text>'
+)
+CHAR_WIDTH = 12.2  # Textual's SVG export: one terminal cell is 12.2 units wide
+
+
+def screen_text(app) -> str:
+    """What the terminal shows, as plain text lines (from Textual's own screenshot)."""
+    width, height = app.size
+    grid = [[" "] * width for _ in range(height)]
+    for x, number, chunk in _TEXT.findall(app.export_screenshot()):
+        row, col = int(number), round(float(x) / CHAR_WIDTH)
+        for i, ch in enumerate(html.unescape(chunk).replace("\xa0", " ")):
+            if row < height and col + i < width:
+                grid[row][col + i] = ch
+    return "\n".join("".join(line).rstrip() for line in grid)
+
+
+async def wait_for(pilot: Pilot, condition, timeout: float = 20.0, step: float = 0.05) -> None:
+    """Pause until ``condition()`` holds (torch loading, a run stopping...)."""
+    waited = 0.0
+    while not condition():
+        if waited >= timeout:
+            raise AssertionError(f"timed out after {timeout} s waiting for {condition}")
+        await pilot.pause(step)
+        waited += step
+
+
+async def ready(pilot: Pilot) -> None:
+    """Wait until torch is loaded and every playground on screen has drawn its state."""
+    from gradtui.ui.widgets.playground_view import PlaygroundView
+
+    await wait_for(pilot, lambda: pilot.app.torch_ready)
+    await wait_for(pilot, lambda: all(v.settled for v in pilot.app.screen.query(PlaygroundView)))
+    await pilot.pause(0.1)
