@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -27,6 +28,9 @@ _EXAMPLES = {
     "fit": """examples:
   gradtui fit --example roller-coaster               # lr 1e-5, 10 steps, as in fastbook
   gradtui fit --example roller-coaster --steps 1000 --json""",
+    "sandbox": """examples:
+  gradtui sandbox --fn 'x**2' --from 3 --lr 0.1
+  gradtui sandbox --fit                               # fit the roller coaster""",
 }
 
 
@@ -48,56 +52,124 @@ def build_parser() -> argparse.ArgumentParser:
         "in PyTorch. With no command, opens the app.",
         epilog="Run 'gradtui COMMAND --help' for a command's options and examples.",
     )
-    parser.add_argument("--lessons", metavar="DIR", action="append", default=[],
-                        help="also load lessons from DIR (repeatable)")
+    parser.add_argument(
+        "--lessons",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="also load lessons from DIR (repeatable)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    grad = sub.add_parser("grad", help="value, grad_fn and .grad of an expression at a point",
-                          epilog=_EXAMPLES["grad"],
-                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    grad = sub.add_parser(
+        "grad",
+        help="value, grad_fn and .grad of an expression at a point",
+        epilog=_EXAMPLES["grad"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     grad.add_argument("expr", help="expression over named variables, e.g. 'x**2'")
-    grad.add_argument("--at", action="append", required=True, metavar="VALUES",
-                      help="3 | 3,5,12 | x=3 (repeat --at for several variables)")
-    grad.add_argument("--dtype", default="float32",
-                      choices=("float32", "float64", "int64", "auto"),
-                      help="tensor dtype (auto: as torch.tensor infers from what you typed)")
+    grad.add_argument(
+        "--at",
+        action="append",
+        required=True,
+        metavar="VALUES",
+        help="3 | 3,5,12 | x=3 (repeat --at for several variables)",
+    )
+    grad.add_argument(
+        "--dtype",
+        default="float32",
+        choices=("float32", "float64", "int64", "auto"),
+        help="tensor dtype (auto: as torch.tensor infers from what you typed)",
+    )
     grad.add_argument("--json", action="store_true", help="print one JSON object")
 
-    desc = sub.add_parser("descend", help="gradient descent on an expression (the loss is f)",
-                          epilog=_EXAMPLES["descend"],
-                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    desc = sub.add_parser(
+        "descend",
+        help="gradient descent on an expression (the loss is f)",
+        epilog=_EXAMPLES["descend"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     desc.add_argument("expr", help="the function to minimise, e.g. 'x**2'")
-    desc.add_argument("--from", dest="start", action="append", required=True,
-                      metavar="VALUES", help="starting value(s): 3 | 3,5 | x=3 (repeatable)")
+    desc.add_argument(
+        "--from",
+        dest="start",
+        action="append",
+        required=True,
+        metavar="VALUES",
+        help="starting value(s): 3 | 3,5 | x=3 (repeatable)",
+    )
     _add_run_options(desc, lr=None, steps=100)
     desc.add_argument("--dtype", default="float32", choices=("float32", "float64"))
 
-    fit = sub.add_parser("fit", help="the full seven-step loop on example data",
-                         epilog=_EXAMPLES["fit"],
-                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    fit = sub.add_parser(
+        "fit",
+        help="the full seven-step loop on example data",
+        epilog=_EXAMPLES["fit"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     fit.add_argument("--example", default="roller-coaster", choices=("roller-coaster",))
     fit.add_argument("--seed", type=int, default=42, help="random seed for data and weights")
     _add_run_options(fit, lr=1e-5, steps=10)
 
-    sandbox = sub.add_parser("sandbox", help="open the app's sandbox, prefilled")
+    sandbox = sub.add_parser(
+        "sandbox",
+        help="open the app's sandbox, prefilled",
+        epilog=_EXAMPLES["sandbox"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sandbox.add_argument("--fn", help="the function f(x), e.g. 'x**2'")
     sandbox.add_argument("--from", dest="start", help="starting value, e.g. 3")
     sandbox.add_argument("--lr", type=_number("--lr"), help="learning rate")
     sandbox.add_argument("--fit", action="store_true", help="open in fit mode (roller coaster)")
+
+    lesson = sub.add_parser("lesson", help="open a lesson in the app")
+    lesson.add_argument("number", help="the lesson's number or id, e.g. 2")
+
+    lessons = sub.add_parser(
+        "lessons",
+        help="list the lessons with your progress; 'lessons check DIR' validates a folder",
+    )
+    lessons_sub = lessons.add_subparsers(dest="lessons_command", parser_class=_Parser)
+    check = lessons_sub.add_parser("check", help="validate a folder of lesson files")
+    check.add_argument("dir", help="folder of lesson .md files")
+    check.add_argument(
+        "--no-solve", action="store_true", help="skip running each task's check (no torch)"
+    )
     return parser
 
 
 def _add_run_options(p: argparse.ArgumentParser, lr: float | None, steps: int) -> None:
-    p.add_argument("--lr", type=_number("--lr"), required=lr is None, default=lr,
-                   help="learning rate" + (f" (default {lr:g})" if lr else ""))
-    p.add_argument("--steps", type=_count("--steps"), default=steps,
-                   help=f"stop after this many updates (default {steps})")
-    p.add_argument("--until-loss", type=_number("--until-loss"), metavar="T",
-                   help="stop once loss <= T (good enough)")
-    p.add_argument("--patience", type=_count("--patience"), metavar="K",
-                   help="stop once the loss rose K steps in a row (getting worse)")
-    p.add_argument("--time-budget", type=_number("--time-budget"), metavar="S",
-                   help="stop after S seconds (out of time)")
+    p.add_argument(
+        "--lr",
+        type=_number("--lr"),
+        required=lr is None,
+        default=lr,
+        help="learning rate" + (f" (default {lr:g})" if lr else ""),
+    )
+    p.add_argument(
+        "--steps",
+        type=_count("--steps"),
+        default=steps,
+        help=f"stop after this many updates (default {steps})",
+    )
+    p.add_argument(
+        "--until-loss",
+        type=_number("--until-loss"),
+        metavar="T",
+        help="stop once loss <= T (good enough)",
+    )
+    p.add_argument(
+        "--patience",
+        type=_count("--patience"),
+        metavar="K",
+        help="stop once the loss rose K steps in a row (getting worse)",
+    )
+    p.add_argument(
+        "--time-budget",
+        type=_number("--time-budget"),
+        metavar="S",
+        help="stop after S seconds (out of time)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -134,8 +206,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command in (None, "sandbox"):
+        if args.command in (None, "sandbox", "lesson"):
             return _open_app(args)
+        if args.command == "lessons":
+            from gradtui.curriculum.commands import check_dir, list_lessons
+
+            if args.lessons_command == "check":
+                return check_dir(args.dir, solve=not args.no_solve)
+            return list_lessons(args.lessons)
         handler = {"grad": cmd_grad, "descend": cmd_descend, "fit": cmd_fit}[args.command]
         return handler(args)
     except CliError as err:
@@ -170,6 +248,22 @@ def _describe(err: Exception) -> str:
     return str(err)
 
 
+def _finite(value: Any) -> Any:
+    """nan/inf spelled as strings ('nan', 'inf', '-inf'), as run_json does for the loss."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    return value
+
+
+def _dumps(obj: Any) -> str:
+    """One JSON object; strict JSON has no NaN/Infinity, so they become strings."""
+    return json.dumps(_finite(obj), allow_nan=False)
+
+
 def cmd_grad(args: argparse.Namespace) -> int:
     """``gradtui grad``: the seed's three autograd steps at a point."""
     from gradtui.engine.probe import probe
@@ -180,7 +274,7 @@ def cmd_grad(args: argparse.Namespace) -> int:
     except _engine_errors() as err:
         raise CliError(_describe(err)) from None
     if args.json:
-        print(json.dumps(result.to_json()))
+        print(_dumps(result.to_json()))
         return 0
     for code, output in result.lines:
         print(f">>> {code}")
@@ -212,8 +306,12 @@ def _run(problem: Any, args: argparse.Namespace) -> int:
     from gradtui.engine.loop import Stepper, StepRecord, StopRules
     from gradtui.engine.report import render_run, run_json
 
-    rules = StopRules(max_steps=args.steps, target=args.until_loss, patience=args.patience,
-                      time_budget=args.time_budget)
+    rules = StopRules(
+        max_steps=args.steps,
+        target=args.until_loss,
+        patience=args.patience,
+        time_budget=args.time_budget,
+    )
     try:
         stepper = Stepper(problem, args.lr, rules)
     except _engine_errors() as err:
@@ -224,9 +322,9 @@ def _run(problem: Any, args: argparse.Namespace) -> int:
             records.append(item)
     stop = stepper.stopped
     if stop.reason == "error":
-        raise CliError(stop.message)
+        raise CliError(stop.message.removeprefix("error: "))
     if args.json:
-        print(json.dumps(run_json(problem, args.lr, records, stop)))
+        print(_dumps(run_json(problem, args.lr, records, stop)))
     else:
         print(render_run(problem, records, stop, color=sys.stdout.isatty()))
     return 0

@@ -160,7 +160,7 @@ async def test_home_opens_the_sandbox():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.2)
         assert "Touch a gradient" in screen_text(app)
-        await pilot.press("enter")
+        await pilot.press("s")
         await ready(pilot)
         assert "PowBackward0" in screen_text(app)
 

@@ -11,9 +11,13 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from gradtui.curriculum.loader import load_lessons, shipped_lessons_dir
+from gradtui.curriculum.progress import ProgressStore
 from gradtui.engine.playground import Playground
+from gradtui.ui.screens.confirm import ConfirmScreen
 from gradtui.ui.screens.help import HelpScreen
 from gradtui.ui.screens.home import HomeScreen
+from gradtui.ui.screens.lesson import LessonScreen
 from gradtui.ui.screens.sandbox import SandboxScreen
 
 
@@ -31,17 +35,61 @@ class GradApp(App):
     torch_ready: reactive[bool] = reactive(False)
     """True once torch is imported (in a thread, so the first paint never waits for it)."""
 
-    def __init__(self, sandbox: Playground | None = None, load_torch: bool = True):
+    def __init__(
+        self,
+        sandbox: Playground | None = None,
+        lesson: str | None = None,
+        lesson_dirs: Iterable[str] = (),
+        store: ProgressStore | None = None,
+        load_torch: bool = True,
+    ):
         super().__init__()
         self._sandbox = sandbox
+        self._lesson = lesson
         self._load = load_torch
+        self.lessons, self.lesson_problems = load_lessons([shipped_lessons_dir(), *lesson_dirs])
+        self.store = store if store is not None else ProgressStore()
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
         if self._sandbox is not None:
             self.push_screen(SandboxScreen(self._sandbox))
+        elif self._lesson is not None:
+            self.open_lesson(self._lesson)
+        for problem in self.lesson_problems[:5]:
+            self.notify(str(problem), title="lesson file skipped", severity="warning", timeout=10)
+        if self.store.notice:
+            self.notify(self.store.notice, title="progress", severity="warning", timeout=10)
+            self.store.notice = None
         if self._load:
             self.load_torch()
+
+    def find_lesson(self, key: str) -> int | None:
+        """The index of the lesson with this order number or id."""
+        for i, lesson in enumerate(self.lessons):
+            if key in (lesson.id, str(lesson.order)):
+                return i
+        return None
+
+    def open_lesson(self, key: str) -> None:
+        """Open a lesson by order number or id (a notice if there is none)."""
+        index = self.find_lesson(key)
+        if index is None:
+            self.notify(f"no lesson '{key}'", severity="error")
+            return
+        self.push_screen(LessonScreen(self.lessons, index, self.store))
+
+    def reset_progress(self) -> None:
+        """Forget all progress, after asking."""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.store.reset_all()
+                self.notify("all progress reset")
+                if isinstance(self.screen, HomeScreen):
+                    self.screen.refresh_menu()
+
+        self.push_screen(ConfirmScreen("Reset ALL progress: every ✓, hint and input?"), answered)
 
     @work(thread=True, exclusive=True, group="torch")
     def load_torch(self) -> None:
@@ -54,6 +102,12 @@ class GradApp(App):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def action_open_sandbox(self) -> None:
+        self.open_sandbox()
+
+    def action_reset_progress(self) -> None:
+        self.reset_progress()
+
     def open_sandbox(self, playground: Playground | None = None) -> None:
         """Open the sandbox (prefilled with ``playground``)."""
         self.push_screen(SandboxScreen(playground or Playground()))
@@ -62,6 +116,15 @@ class GradApp(App):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Sandbox", "Open the sandbox: free play", self.open_sandbox)
         yield SystemCommand("Help", "Every panel and key explained", self.action_help)
+        yield SystemCommand(
+            "Reset all progress", "Forget every ✓ (asks first)", self.reset_progress
+        )
+        for lesson in self.lessons:
+            yield SystemCommand(
+                f"Lesson {lesson.order}: {lesson.title}",
+                "Open this lesson",
+                lambda key=lesson.id: self.open_lesson(key),
+            )
         yield from getattr(screen, "commands", lambda: ())()
 
 
@@ -86,5 +149,6 @@ def run_app(args: argparse.Namespace) -> int:
             for field, message in errors.items():
                 print(f"gradtui: error: --{field}: {message}", file=sys.stderr)
             return 2
-    GradApp(sandbox=sandbox).run()
+    lesson = str(args.number) if getattr(args, "command", None) == "lesson" else None
+    GradApp(sandbox=sandbox, lesson=lesson, lesson_dirs=args.lessons).run()
     return 0

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 INTRO = (
     "[b]Touch a gradient.[/b] Type a function, a starting value and a learning rate, and "
@@ -21,7 +23,11 @@ class HomeScreen(Screen):
     """Pick a lesson or the sandbox (arrows and Enter, or the mouse)."""
 
     CSS_PATH = "home.tcss"
-    BINDINGS = [Binding("enter", "open", "Open", show=False)]
+    BINDINGS = [
+        Binding("enter", "open", "Open", show=False),
+        Binding("s", "app.open_sandbox", "Sandbox"),
+        Binding("delete", "app.reset_progress", "Reset progress"),
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -31,15 +37,44 @@ class HomeScreen(Screen):
         yield Footer(compact=True)
 
     def options(self) -> list[Option]:
-        """The menu entries: the sandbox first, then one per lesson."""
-        return [
-            Option("▶ Sandbox: free play with any function, data and learning rate", id="sandbox")
-        ]
+        """The menu entries: one per lesson with its progress mark, then the sandbox."""
+        app, options = self.app, []
+        for lesson in app.lessons:
+            done, total = app.store.solved_count(lesson.id), len(lesson.tasks)
+            mark = "✓" if done >= total else f"{done}/{total}" if done else "·"
+            here = "  ← you were here" if lesson.id == app.store.current else ""
+            text = f"{mark:>3}  {lesson.order}. {lesson.title}{here}"
+            options.append(Option(text, id=f"lesson:{lesson.id}"))
+        sandbox = "  ▶  Sandbox: free play with any function, data and learning rate"
+        options.append(Option(sandbox, id="sandbox"))
+        return options
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
+        self._highlight_current()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_menu()
+
+    def refresh_menu(self) -> None:
+        """Rebuild the menu (after progress changed)."""
+        menu = self.query_one(OptionList)
+        menu.clear_options()
+        menu.add_options(self.options())
+        self._highlight_current()
+
+    def _highlight_current(self) -> None:
+        menu = self.query_one(OptionList)
+        current = self.app.store.current
+        menu.highlighted = 0
+        if current:
+            with suppress(OptionDoesNotExist):  # an id from an older curriculum: keep 0
+                menu.highlighted = menu.get_option_index(f"lesson:{current}")
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id == "sandbox":
+        option_id = event.option.id or ""
+        if option_id == "sandbox":
             self.app.open_sandbox()
+        elif option_id.startswith("lesson:"):
+            self.app.open_lesson(option_id.removeprefix("lesson:"))

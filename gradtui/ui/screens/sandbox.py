@@ -10,14 +10,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from gradtui.engine.playground import Playground
-from gradtui.ui.widgets.playground_view import PlaygroundView
+from gradtui.ui.widgets.playground_view import PlaygroundKeys, PlaygroundView
 
 
-class SandboxScreen(Screen):
+class SandboxScreen(PlaygroundKeys, Screen):
     """Any function or model, any start, lr and stopping rule."""
 
     CSS_PATH = "../widgets/playground_view.tcss"
     BINDINGS = [
+        *PlaygroundKeys.BINDINGS,
         Binding("escape", "app.pop_screen", "Home"),
         Binding("m", "switch_mode", "Mode"),
     ]

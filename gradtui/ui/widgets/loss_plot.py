@@ -32,8 +32,7 @@ class LossPlot(PlotextPlot):
         title = "log10(loss)" if self.log else "loss"
         if pairs:
             xs, ys = zip(*pairs, strict=True)
-            marker = "braille" if len(pairs) > 40 else "•"
-            plt.plot(list(xs), list(ys), marker=marker, label=title)
+            plt.plot(list(xs), list(ys), marker="braille", label=title)
             plt.title(f"{title} per step   (l: {'linear' if self.log else 'log10'})")
         else:
             plt.title(f"{title}: no steps yet")

@@ -1,0 +1,300 @@
+"""Evaluate a task's declarative check on a learner's playground, with the engine.
+
+Each check kind is a small function of (params, playground, answer). Bad learner input (an
+expression that does not compile, a value torch refuses, a run that errors) never raises: the
+check simply does not pass, and its detail says why. Torch is imported only while evaluating.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from gradtui.curriculum.schema import (
+    CHECK_KINDS,
+    DEFAULT_TOL,
+    MAX_CHECK_STEPS,
+    Check,
+    Lesson,
+    LessonProblem,
+)
+from gradtui.engine.playground import Playground
+
+# ExprError, ValueParseError and TorchError are ValueErrors.
+LEARNER_ERRORS = (ValueError, TypeError, RuntimeError, ArithmeticError)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Whether the check passed, and a sentence saying what was seen."""
+
+    passed: bool
+    detail: str
+
+
+def evaluate(
+    check: Check | Mapping[str, Any], playground: Playground, answer: str = ""
+) -> CheckResult:
+    """Run ``check`` on ``playground`` (and the typed ``answer``); never raises for bad input.
+
+    Checks that run the loop may take up to ``MAX_CHECK_STEPS`` steps: call this off the UI
+    thread.
+    """
+    if isinstance(check, Check):
+        kind, params = check.kind, dict(check.params)
+    else:
+        params = dict(check)
+        kind = params.pop("kind", None)
+    run = CHECKS.get(kind) if isinstance(kind, str) else None
+    if run is None:
+        return CheckResult(False, f"unknown check kind {kind!r}")
+    missing = [n for n, (_, required) in CHECK_KINDS[kind].items() if required and n not in params]
+    if missing:
+        return CheckResult(False, f"the {kind} check needs {', '.join(missing)}")
+    try:
+        return run(params, playground, answer)
+    except LEARNER_ERRORS as err:
+        return CheckResult(False, _error_text(err))
+
+
+def _error_text(err: BaseException) -> str:
+    from gradtui.engine.expr import ExprError
+
+    if isinstance(err, ExprError) and err.column:
+        return f"{err}\n{err.caret()}"
+    return str(err)
+
+
+# --- the autograd probe: fn at start --------------------------------------------------------
+
+
+def _probe(pg: Playground) -> Any:
+    from gradtui.engine.probe import probe
+
+    if pg.mode != "descend":
+        raise ValueError("this check looks at fn at its start value: it needs mode 'descend'")
+    return probe(pg.fn, pg.starting_values(), dtype=pg.dtype)
+
+
+def _variable(result: Any, params: Mapping[str, Any]) -> str:
+    name = params.get("variable")
+    if name is None:
+        if len(result.grads) != 1:
+            raise ValueError(f"fn has several variables ({', '.join(result.grads)}): which one?")
+        return next(iter(result.grads))
+    if name not in result.grads:
+        raise ValueError(f"fn does not use the variable '{name}'")
+    return name
+
+
+def _close(actual: Any, expected: Any, tol: float) -> tuple[bool, str]:
+    """Do two numbers, or two lists of numbers, match within ``tol``? And if not, why not."""
+    got = actual if isinstance(actual, list) else [actual]
+    want = expected if isinstance(expected, list) else [expected]
+    if isinstance(actual, list) != isinstance(expected, list) or len(got) != len(want):
+        return False, f"{len(got)} number(s) where {len(want)} are wanted"
+    worst = max(abs(g - w) for g, w in zip(got, want, strict=True))
+    how = f"off by {worst:.4g}, tolerance {tol:g}" if worst else "exactly"
+    return worst <= tol, how  # a nan is never close
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    return f"{value:g}"
+
+
+def check_grad_equals(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+    result = _probe(pg)
+    name = _variable(result, params)
+    grad = result.grads[name]
+    if grad is None:
+        return CheckResult(False, f"{name}.grad is None: y does not depend on {name}")
+    ok, how = _close(grad, params["value"], params.get("tol", DEFAULT_TOL))
+    goal = _show(params["value"])
+    return CheckResult(ok, f"{name}.grad is {result.grad_reprs[name]}; the goal is {goal} ({how})")
+
+
+def check_value_equals(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+    result = _probe(pg)
+    ok, how = _close(result.value, params["value"], params.get("tol", DEFAULT_TOL))
+    return CheckResult(
+        ok, f"y is {result.value_repr}; the goal is {_show(params['value'])} ({how})"
+    )
+
+
+def check_grad_fn_is(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+    result = _probe(pg)
+    want = params["name"]
+    return CheckResult(
+        result.grad_fn == want, f"y has grad_fn=<{result.grad_fn}>; the goal is <{want}>"
+    )
+
+
+def check_error_is(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+    try:
+        result = _probe(pg)
+    except LEARNER_ERRORS as err:
+        text = str(err)
+        return CheckResult(params["fragment"].lower() in text.lower(), text)
+    grads = ", ".join(f"{n}.grad = {r}" for n, r in result.grad_reprs.items())
+    return CheckResult(False, f"no error: y = {result.value_repr}, {grads}")
+
+
+def check_finite_difference_close(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+    from gradtui.curriculum.numeric import forward_differences
+    from gradtui.engine.expr import compile_expr
+
+    result = _probe(pg)
+    name = _variable(result, params)
+    expr = compile_expr(pg.fn)
+    values = pg.starting_values()
+    if "" in values:
+        values = {expr.variables[0]: values[""]}
+    tensors = {n: v.to_tensor(pg.dtype) for n, v in values.items()}
+    slope = forward_differences(expr, tensors, pg.h)[name].tolist()
+    ok, how = _close(slope, result.grads[name], params["tol"])
+    detail = (
+        f"with h = {pg.h:g}, (f({name}+h) - f({name}))/h = {_show(slope)} and "
+        f"{name}.grad = {_show(result.grads[name])} ({how})"
+    )
+    return CheckResult(ok, detail)
+
+
+def check_answer_is(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+    given = normalise_answer(answer)
+    if not given:
+        return CheckResult(False, "no answer typed yet")
+    ok = given in {normalise_answer(a) for a in params["accept"]}
+    return CheckResult(
+        ok, f"'{answer.strip()}' is right" if ok else f"'{answer.strip()}' is not it"
+    )
+
+
+def normalise_answer(text: str) -> str:
+    """Lowercase, without spaces or punctuation: ``'Step 5.'`` becomes ``'step5'``."""
+    return re.sub(r"[^0-9a-z]", "", str(text).lower())
+
+
+# --- the loop: run the playground's seven steps ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Run:
+    stop: Any
+    capped: bool  # the check's step limit, not the learner's rules, ended the run
+    kept: Any = None  # the StepRecord asked for, if the run got that far
+
+
+def _run(pg: Playground, limit: int, keep: int | None = None) -> _Run:
+    """Run the playground's loop, never past ``limit`` (nor ``MAX_CHECK_STEPS``) steps."""
+    from gradtui.engine.loop import StepRecord
+
+    limit = min(limit, MAX_CHECK_STEPS)
+    own = pg.max_steps
+    steps = limit if own is None or own > limit else own
+    stepper = pg.with_(max_steps=steps).stepper()
+    kept = None
+    for item in stepper.run():
+        if isinstance(item, StepRecord) and item.step == keep:
+            kept = item
+    stop = stepper.stopped
+    capped = stop.reason == "max_steps" and steps == limit and (own is None or own > limit)
+    return _Run(stop, capped, kept)
+
+
+def _ended(stop: Any) -> str:
+    from gradtui.engine.loop import STOP_WORDS
+
+    words = STOP_WORDS.get(stop.reason, stop.reason)
+    return f"the run stopped after {stop.steps} step(s) ({words}) with loss {stop.loss:.6g}"
+
+
+def check_loss_below_within_steps(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+    goal, steps = params["loss"], params["steps"]
+    stop = _run(pg, steps).stop
+    if stop.reason in ("error", "diverged"):
+        return CheckResult(False, stop.message)
+    ok = stop.loss < goal
+    return CheckResult(ok, f"{_ended(stop)}; the goal is below {goal:g} within {steps} steps")
+
+
+def check_stop_reason_is(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+    reason, within = params["reason"], params.get("within", MAX_CHECK_STEPS)
+    run = _run(pg, within)
+    stop = run.stop
+    wanted = f"the goal is to stop as '{reason}'"
+    if "within" in params:
+        wanted += f" within {within} steps"
+    if run.capped:
+        return CheckResult(False, f"the run was still going after {within} steps; {wanted}")
+    ok = stop.reason == reason
+    limit = params.get("loss_at_most")
+    if ok and limit is not None and not stop.loss <= limit:
+        ok, wanted = False, f"{wanted} with loss at most {limit:g}"
+    return CheckResult(ok, f"{_ended(stop)}, reason '{stop.reason}'; {wanted}")
+
+
+def check_diverges(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+    within = params["within"]
+    run = _run(pg, within)
+    if run.capped:
+        return CheckResult(False, f"no divergence within {within} steps (loss {run.stop.loss:.6g})")
+    return CheckResult(run.stop.reason == "diverged", _ended(run.stop))
+
+
+def check_grads_accumulate(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+    step, tol = params.get("step", 1), params.get("tol", 1e-6)
+    mine = _run(pg, step + 1, keep=step).kept
+    clean = _run(pg.with_(zero_grad=True), step + 1, keep=step).kept
+    if mine is None or clean is None:
+        return CheckResult(False, f"the run stopped before step {step}")
+    worst = 0.0
+    for name, grad in mine.grads.items():
+        got, want = _flat(grad), _flat(clean.grads[name])
+        worst = max([worst, *(abs(g - w) for g, w in zip(got, want, strict=True))])
+    shown = ", ".join(f"{n}.grad = {_show(g)}" for n, g in mine.grads.items())
+    zeroed = ", ".join(f"{_show(g)}" for g in clean.grads.values())
+    ok = worst > tol or math.isnan(worst)
+    same = "it has piled up" if ok else "the same: nothing piles up"
+    return CheckResult(
+        ok, f"at step {step}, {shown}; zeroed each step it would be {zeroed}: {same}"
+    )
+
+
+def _flat(grad: Any) -> list[float]:
+    if grad is None:
+        return [0.0]
+    return grad if isinstance(grad, list) else [grad]
+
+
+CHECKS: dict[str, Callable[[Mapping, Playground, str], CheckResult]] = {
+    "grad_equals": check_grad_equals,
+    "value_equals": check_value_equals,
+    "grad_fn_is": check_grad_fn_is,
+    "error_is": check_error_is,
+    "answer_is": check_answer_is,
+    "finite_difference_close": check_finite_difference_close,
+    "loss_below_within_steps": check_loss_below_within_steps,
+    "stop_reason_is": check_stop_reason_is,
+    "diverges": check_diverges,
+    "grads_accumulate": check_grads_accumulate,
+}
+
+
+def verify_lesson(lesson: Lesson) -> list[LessonProblem]:
+    """Every task must fail at its start and pass with its reference solution."""
+    problems = []
+    for i, task in enumerate(lesson.tasks, 1):
+        start = evaluate(task.check, task.playground())
+        if start.passed:
+            message = f"task {i}: the check already passes at the start ({start.detail})"
+            problems.append(LessonProblem(lesson.path, task.line, message))
+        solved = evaluate(task.check, task.solution_playground(), task.solution_answer)
+        if not solved.passed:
+            message = f"task {i}: the reference solution does not pass ({solved.detail})"
+            problems.append(LessonProblem(lesson.path, task.line, message))
+    return problems

@@ -1,0 +1,45 @@
+"""The slow way to a gradient: nudge one number by ``h`` and watch how much ``f`` moves.
+
+This is the "manual process" autograd saves us from: ``(f(x + h) - f(x)) / h`` for each
+number of each input in turn, with every other number held still. It runs in the inputs'
+own dtype, so float32 rounding shows when ``h`` gets very small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+MAX_NUMBERS = 1000  # each number costs one more evaluation of f
+
+
+def forward_differences(
+    f: Callable[..., Any], inputs: Mapping[str, Any], h: float
+) -> dict[str, Any]:
+    """``(f(x + h) - f(x)) / h`` per number of each input tensor (by keyword), same shapes.
+
+    ``f`` must return a single number. Raises ``ValueError`` for ``h == 0``, a non-scalar
+    ``f`` or more than ``MAX_NUMBERS`` numbers in all.
+    """
+    import torch
+
+    if h == 0:
+        raise ValueError("h must not be 0: the slope over no distance is 0/0")
+    if sum(t.numel() for t in inputs.values()) > MAX_NUMBERS:
+        raise ValueError(f"finite differences are limited to {MAX_NUMBERS:,} numbers")
+    with torch.no_grad():
+        base = {name: t.detach() for name, t in inputs.items()}
+        y = torch.as_tensor(f(**base))
+        if y.numel() != 1:
+            raise ValueError("f must give a single number to compare slopes")
+        slopes: dict[str, Any] = {}
+        for name, tensor in base.items():
+            flat = tensor.reshape(-1)
+            out = torch.empty(flat.shape, dtype=y.dtype)
+            for i in range(flat.numel()):
+                nudged = flat.clone()
+                nudged[i] += h
+                moved = torch.as_tensor(f(**{**base, name: nudged.reshape(tensor.shape)}))
+                out[i] = ((moved - y) / h).reshape(())
+            slopes[name] = out.reshape(tensor.shape)
+        return slopes

@@ -1,0 +1,137 @@
+"""Lessons as data: ``Lesson``, ``Task``, ``Check``, and the rules lesson files are held to.
+
+A lesson file is untrusted input, so everything here is plain data: the loader builds these
+objects only after the file passed every rule, and the checks are evaluated by the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from gradtui.engine.playground import Playground
+
+ANSWER = "answer"  # the special editable field: a typed answer, not a Playground field
+MAX_CHECK_STEPS = 100_000  # no check runs the loop longer than this
+MAX_FILE_BYTES = 256 * 1024
+MAX_TASKS = 20
+DEFAULT_TOL = 1e-4
+
+LESSON_KEYS = ("id", "title", "order", "tasks")
+TASK_KEYS = ("goal", "setup", "editable", "hints", "solution", "check")
+
+# Playground field -> the kind of value a lesson may give it (see loader's validators).
+FIELD_KINDS: dict[str, str] = {
+    "mode": "mode",
+    "fn": "expr",
+    "start": "start",
+    "lr": "lr",
+    "dtype": "dtype",
+    "max_steps": "steps",
+    "target": "number",
+    "patience": "positive_int",
+    "time_budget": "seconds",
+    "zero_grad": "bool",
+    "example": "example",
+    "seed": "seed",
+    "h": "h",
+}
+
+# check kind -> {parameter: (value kind, required)}
+CHECK_KINDS: dict[str, dict[str, tuple[str, bool]]] = {
+    "grad_equals": {"value": ("numbers", True), "tol": ("tol", False), "variable": ("name", False)},
+    "value_equals": {"value": ("numbers", True), "tol": ("tol", False)},
+    "grad_fn_is": {"name": ("text", True)},
+    "error_is": {"fragment": ("text", True)},
+    "answer_is": {"accept": ("texts", True)},
+    "finite_difference_close": {"tol": ("tol", True), "variable": ("name", False)},
+    "loss_below_within_steps": {"loss": ("number", True), "steps": ("positive_int", True)},
+    "stop_reason_is": {
+        "reason": ("reason", True),
+        "within": ("positive_int", False),
+        "loss_at_most": ("number", False),
+    },
+    "diverges": {"within": ("positive_int", True)},
+    "grads_accumulate": {"step": ("positive_int", False), "tol": ("tol", False)},
+}
+# Checks that run the autograd probe on ``fn`` at ``start``: they need mode "descend".
+PROBE_KINDS = frozenset(
+    {"grad_equals", "value_equals", "grad_fn_is", "error_is", "finite_difference_close"}
+)
+
+
+@dataclass(frozen=True)
+class LessonProblem:
+    """One thing wrong with a lesson file, printed as ``file:line: message``."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Check:
+    """A declarative check: its ``kind`` (a key of ``CHECK_KINDS``) and its parameters."""
+
+    kind: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    line: int = 0
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.params.get(name, default)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One goal inside a lesson: how the playground starts, what may change, how it is checked.
+
+    ``setup`` and ``solution`` map Playground field names (and, in ``solution``, ``answer``)
+    to values; ``editable`` lists the fields the learner may change.
+    """
+
+    goal: str
+    setup: Mapping[str, Any]
+    editable: tuple[str, ...]
+    hints: tuple[str, ...]
+    solution: Mapping[str, Any]
+    check: Check
+    line: int = 0
+
+    def playground(self, inputs: Mapping[str, Any] | None = None) -> Playground:
+        """The starting playground, with the learner's ``inputs`` to editable fields applied.
+
+        ``inputs`` holds Playground values (already parsed, e.g. by ``parse_fields``); keys
+        that are not editable, and ``answer``, are ignored.
+        """
+        changes = dict(self.setup)
+        for name, value in (inputs or {}).items():
+            if name in self.editable and name != ANSWER:
+                changes[name] = value
+        return Playground(**changes)
+
+    def solution_playground(self) -> Playground:
+        """The playground with the reference solution typed in."""
+        return self.playground(self.solution)
+
+    @property
+    def solution_answer(self) -> str:
+        """The reference typed answer ('' when the task has none)."""
+        return str(self.solution.get(ANSWER, ""))
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A lesson: id, title, order, the Markdown prose and its tasks."""
+
+    id: str
+    title: str
+    order: int
+    body: str
+    tasks: tuple[Task, ...]
+    path: str = ""
+    line: int = 1

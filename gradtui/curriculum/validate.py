@@ -1,0 +1,337 @@
+"""Hold a parsed lesson front matter to the schema, collecting every problem with its line."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from gradtui.curriculum.keylines import KeyLines
+from gradtui.curriculum.schema import (
+    ANSWER,
+    CHECK_KINDS,
+    FIELD_KINDS,
+    LESSON_KEYS,
+    MAX_CHECK_STEPS,
+    MAX_TASKS,
+    PROBE_KINDS,
+    TASK_KEYS,
+    Check,
+    Lesson,
+    LessonProblem,
+    Task,
+)
+from gradtui.engine.examples import EXAMPLES
+from gradtui.engine.expr import ExprError, compile_expr
+from gradtui.engine.loop import STOP_REASONS
+from gradtui.engine.playground import MODES, parse_start
+from gradtui.engine.values import DTYPES, ValueParseError
+
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
+_MISSING = object()
+
+
+class _Invalid(ValueError):
+    """A value that breaks its rule; the message says which."""
+
+
+def _kind_of(value: Any) -> str:
+    names = {bool: "true/false", int: "an integer", float: "a number", str: "text"}
+    names.update({list: "a list", dict: "a table"})
+    return names.get(type(value), type(value).__name__)
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _Invalid(f"must be a number, not {_kind_of(value)}")
+    if not math.isfinite(value):
+        raise _Invalid("must be a finite number")
+    return float(value)
+
+
+def _integer(value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Invalid(f"must be an integer, not {_kind_of(value)}")
+    if not low <= value <= high:
+        raise _Invalid(f"must be between {low:,} and {high:,}")
+    return value
+
+
+def _text(value: Any, limit: int = 2000) -> str:
+    if not isinstance(value, str):
+        raise _Invalid(f"must be text, not {_kind_of(value)}")
+    if not value.strip():
+        raise _Invalid("must not be empty")
+    if len(value) > limit:
+        raise _Invalid(f"is {len(value):,} characters long; the limit is {limit:,}")
+    return value
+
+
+def _choice(value: Any, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise _Invalid(f"must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def _positive(value: Any, what: str, high: float) -> float:
+    value = _number(value)
+    if not 0 < abs(value) <= high:
+        raise _Invalid(f"must be {what}")
+    return value
+
+
+def _tol(value: Any) -> float:
+    value = _number(value)
+    if value < 0:
+        raise _Invalid("must be 0 or more")
+    return value
+
+
+def _expr(value: Any) -> str:
+    try:
+        compile_expr(_text(value, 1000))
+    except ExprError as err:
+        raise _Invalid(f"is not a usable expression: {err}") from None
+    return value
+
+
+def _start(value: Any) -> str:
+    text = _text(value, 10_000)
+    if text.strip().lower() != "random":
+        try:
+            parse_start(text)
+        except ValueParseError as err:
+            raise _Invalid(f"is not a usable starting value: {err}") from None
+    return text
+
+
+def _numbers(value: Any) -> float | list[float]:
+    if isinstance(value, list):
+        if not value or len(value) > 10_000:
+            raise _Invalid("must hold 1 to 10,000 numbers")
+        return [_number(v) for v in value]
+    return _number(value)
+
+
+def _texts(value: Any) -> list[str]:
+    if not isinstance(value, list) or not value:
+        raise _Invalid(f"must be a non-empty list of text, not {_kind_of(value)}")
+    return [_text(v, 200) for v in value]
+
+
+def _name(value: Any) -> str:
+    if not isinstance(value, str) or not _NAME.fullmatch(value):
+        raise _Invalid("must be a variable name such as x")
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _Invalid(f"must be true or false, not {_kind_of(value)}")
+    return value
+
+
+VALIDATORS = {
+    "mode": lambda v: _choice(v, MODES),
+    "expr": _expr,
+    "start": _start,
+    "lr": lambda v: _positive(v, "a non-zero number up to 1e10", 1e10),
+    "dtype": lambda v: _choice(v, DTYPES),
+    "steps": lambda v: _integer(v, 0, MAX_CHECK_STEPS),
+    "positive_int": lambda v: _integer(v, 1, MAX_CHECK_STEPS),
+    "number": _number,
+    "seconds": lambda v: _positive(v, "between 0 and 3600 seconds", 3600),
+    "bool": _bool,
+    "example": lambda v: _choice(v, tuple(EXAMPLES)),
+    "seed": lambda v: _integer(v, 0, 2**32 - 1),
+    "h": lambda v: _positive(v, "a non-zero number up to 1e6", 1e6),
+    "numbers": _numbers,
+    "tol": _tol,
+    "text": lambda v: _text(v, 500),
+    "texts": _texts,
+    "name": _name,
+    "reason": lambda v: _choice(v, STOP_REASONS),
+}
+
+
+class Validator:
+    """Checks one file's front matter; ``problems`` collects what is wrong, with lines."""
+
+    def __init__(self, path: str, lines: KeyLines):
+        self.path = path
+        self.lines = lines
+        self.problems: list[LessonProblem] = []
+
+    def report(self, where: tuple, message: str) -> None:
+        self.problems.append(LessonProblem(self.path, self.lines.line(where), message))
+
+    def lesson(self, doc: dict[str, Any], body: str, body_line: int) -> Lesson | None:
+        """The lesson, or None with ``problems`` filled in."""
+        self._unknown(doc, LESSON_KEYS, (), "the front matter")
+        lesson_id = self._field(doc, "id", (), _lesson_id)
+        title = self._field(doc, "title", (), lambda v: _text(v, 100))
+        order = self._field(doc, "order", (), lambda v: _integer(v, -(10**6), 10**6))
+        tasks = []
+        raw_tasks = self._field(doc, "tasks", (), _table_list)
+        if raw_tasks is not _MISSING:
+            tasks = [self.task(t, i) for i, t in enumerate(raw_tasks)]
+        if not body.strip():
+            self.problems.append(
+                LessonProblem(self.path, body_line, "the lesson has no prose after the '+++' line")
+            )
+        if self.problems:
+            return None
+        line = self.lines.line(("id",))
+        return Lesson(lesson_id, title, order, body, tuple(tasks), self.path, line)
+
+    def task(self, raw: dict[str, Any], index: int) -> Task | None:
+        """One ``[[tasks]]`` table."""
+        at = ("tasks", index)
+        self._unknown(raw, TASK_KEYS, at, f"task {index + 1}")
+        goal = self._field(raw, "goal", at, lambda v: _text(v, 300))
+        setup = self._playground(raw.get("setup", {}), at + ("setup",), answer=False)
+        editable = self._field(raw, "editable", at, _editable)
+        self._field(raw, "hints", at, _hints)
+        solution = self._field(raw, "solution", at, _table)
+        if solution is not _MISSING:
+            solution = self._playground(solution, at + ("solution",), answer=True)
+            if editable is not _MISSING:
+                for key in solution:
+                    if key not in editable:
+                        self.report(
+                            at + ("solution", key),
+                            f"task {index + 1}: the solution sets '{key}', which is not editable",
+                        )
+        check = self._check(raw.get("check", _MISSING), at)
+        if check is not None and setup is not None and solution is not _MISSING:
+            self._cross(check, setup, solution, editable, at, index)
+        if any(p is _MISSING for p in (goal, editable, solution)) or check is None:
+            return None
+        hints = tuple(raw["hints"]) if isinstance(raw.get("hints"), list) else ()
+        line = self.lines.line(at)
+        return Task(goal, setup or {}, tuple(editable), hints, solution, check, line)
+
+    def _playground(self, raw: Any, at: tuple, answer: bool) -> dict[str, Any] | None:
+        if not isinstance(raw, dict):
+            self.report(at, f"'{at[-1]}' must be a table, not {_kind_of(raw)}")
+            return None
+        values: dict[str, Any] = {}
+        for key, value in raw.items():
+            if answer and key == ANSWER:
+                validate = VALIDATORS["text"]
+            elif key in FIELD_KINDS:
+                validate = VALIDATORS[FIELD_KINDS[key]]
+            else:
+                known = ", ".join(FIELD_KINDS) + (f", {ANSWER}" if answer else "")
+                self.report(at + (key,), f"unknown Playground field '{key}' (known: {known})")
+                continue
+            checked = self._value(value, at + (key,), validate)
+            if checked is not _MISSING:
+                values[key] = checked
+        return values
+
+    def _check(self, raw: Any, at: tuple) -> Check | None:
+        where = at + ("check",)
+        if raw is _MISSING:
+            self.report(at, "missing 'check' table")
+            return None
+        if not isinstance(raw, dict):
+            self.report(where, f"'check' must be a table, not {_kind_of(raw)}")
+            return None
+        kind = raw.get("kind")
+        if not isinstance(kind, str) or kind not in CHECK_KINDS:
+            known = ", ".join(CHECK_KINDS)
+            message = f"unknown check kind {kind!r}" if kind else "the check has no 'kind'"
+            self.report(where + ("kind",), f"{message} (known: {known})")
+            return None
+        spec = CHECK_KINDS[kind]
+        params: dict[str, Any] = {}
+        for name, value in raw.items():
+            if name == "kind":
+                continue
+            if name not in spec:
+                allowed = ", ".join(spec)
+                self.report(
+                    where + (name,), f"unknown {kind} parameter '{name}' (allowed: {allowed})"
+                )
+                continue
+            checked = self._value(value, where + (name,), VALIDATORS[spec[name][0]])
+            if checked is not _MISSING:
+                params[name] = checked
+        for name, (_, required) in spec.items():
+            if required and name not in raw:
+                self.report(where, f"the {kind} check needs '{name}'")
+        return Check(kind, params, self.lines.line(where + ("kind",)))
+
+    def _cross(self, check: Check, setup: dict, solution: dict, editable: Any, at: tuple, i: int):
+        """Rules between parts of a task: the check must fit the playground it checks."""
+        where = at + ("check", "kind")
+        if check.kind in PROBE_KINDS:
+            for name, values in (("setup", setup), ("solution", {**setup, **solution})):
+                if values.get("mode", "descend") != "descend":
+                    self.report(
+                        where, f"{check.kind} probes fn at start: the {name} needs mode descend"
+                    )
+                    break
+        if check.kind == "answer_is":
+            if editable is not _MISSING and ANSWER not in editable:
+                self.report(where, f"task {i + 1}: answer_is needs 'answer' in editable")
+            if ANSWER not in solution:
+                self.report(at + ("solution",), f"task {i + 1}: the solution needs an 'answer'")
+
+    def _unknown(self, table: dict, allowed: tuple[str, ...], at: tuple, what: str) -> None:
+        for key in table:
+            if key not in allowed:
+                self.report(
+                    at + (key,), f"unknown key '{key}' in {what} (allowed: {', '.join(allowed)})"
+                )
+
+    def _field(self, table: dict, key: str, at: tuple, validate) -> Any:
+        if key not in table:
+            self.report(at, f"missing '{key}'")
+            return _MISSING
+        return self._value(table[key], at + (key,), validate)
+
+    def _value(self, value: Any, at: tuple, validate) -> Any:
+        try:
+            return validate(value)
+        except _Invalid as err:
+            self.report(at, f"'{at[-1]}' {err}")
+            return _MISSING
+
+
+def _lesson_id(value: Any) -> str:
+    if not isinstance(value, str) or not _ID.fullmatch(value):
+        raise _Invalid("must be lowercase letters, digits and '-', such as 'first-gradient'")
+    return value
+
+
+def _table(value: Any) -> dict:
+    if not isinstance(value, dict):
+        raise _Invalid(f"must be a table, not {_kind_of(value)}")
+    return value
+
+
+def _table_list(value: Any) -> list[dict]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise _Invalid("must be one or more [[tasks]] tables")
+    if not 1 <= len(value) <= MAX_TASKS:
+        raise _Invalid(f"must hold 1 to {MAX_TASKS} tasks")
+    return value
+
+
+def _editable(value: Any) -> list[str]:
+    if not isinstance(value, list) or not value:
+        raise _Invalid("must be a non-empty list of field names")
+    for name in value:
+        if not isinstance(name, str) or (name != ANSWER and name not in FIELD_KINDS):
+            known = ", ".join([*FIELD_KINDS, ANSWER])
+            raise _Invalid(f"names an unknown Playground field {name!r} (known: {known})")
+    return value
+
+
+def _hints(value: Any) -> list[str]:
+    if not isinstance(value, list) or not 1 <= len(value) <= 3:
+        raise _Invalid("must be a list of 1 to 3 hints")
+    return [_text(v, 1000) for v in value]

@@ -1,0 +1,198 @@
+"""A lesson: the prose beside the playground, the task's goal with a live ✗/✓, hints, solution."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Markdown
+
+from gradtui.curriculum.checks import CheckResult, evaluate
+from gradtui.curriculum.progress import ProgressStore
+from gradtui.curriculum.schema import ANSWER, Lesson
+from gradtui.ui.messages import SettingsChanged
+from gradtui.ui.screens.confirm import ConfirmScreen
+from gradtui.ui.widgets.playground_view import PlaygroundKeys, PlaygroundView
+from gradtui.ui.widgets.task_panel import TaskPanel, TaskStatus
+
+CHECK_DELAY = 0.3
+
+
+class LessonScreen(PlaygroundKeys, Screen):
+    """One lesson; ``n``/``p`` move between lessons, ``t``/``T`` between its tasks."""
+
+    CSS_PATH = ["../widgets/playground_view.tcss", "lesson.tcss"]
+    BINDINGS = [
+        Binding("h", "hint", "Hint"),
+        Binding("v", "solution", "Solution"),
+        Binding("t", "task(1)", "Next task"),
+        Binding("T", "task(-1)", "Prev task", show=False),
+        Binding("n", "lesson(1)", "Next lesson"),
+        Binding("p", "lesson(-1)", "Prev lesson"),
+        Binding("x", "reset_task", "Reset task"),
+        Binding("escape", "app.pop_screen", "List"),
+        *[
+            b if b.description in ("Step", "Run/Pause") else replace(b, show=False)
+            for b in PlaygroundKeys.BINDINGS
+        ],
+    ]
+
+    def __init__(self, lessons: list[Lesson], index: int, store: ProgressStore, task: int = -1):
+        super().__init__()
+        self.lessons = lessons
+        self.index = index
+        self.store = store
+        self.lesson = lessons[index]
+        if task < 0:  # resume at the first unsolved task
+            unsolved = [
+                i for i in range(len(self.lesson.tasks)) if not store.is_solved(self.lesson.id, i)
+            ]
+            task = unsolved[0] if unsolved else 0
+        self.task_index = task
+        self._timer: Timer | None = None
+
+    @property
+    def task(self):
+        return self.lesson.tasks[self.task_index]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="lesson"):
+            with VerticalScroll(id="prose"):
+                yield Markdown(self.lesson.body)
+            with Vertical(id="work"):
+                yield self._task_panel()
+                yield PlaygroundView(self._playground(), self._fields(), id="playground")
+        yield Footer(compact=True)
+
+    def _fields(self) -> tuple[str, ...]:
+        return tuple(f for f in self.task.editable if f != ANSWER)
+
+    def _saved(self) -> dict[str, Any]:
+        return self.store.inputs(self.lesson.id, self.task_index)
+
+    def _playground(self):
+        saved = {k: v for k, v in self._saved().items() if k != ANSWER}
+        try:
+            return self.task.playground(saved)
+        except (TypeError, ValueError):
+            return self.task.playground()
+
+    def _task_panel(self) -> TaskPanel:
+        panel = TaskPanel(
+            self.task,
+            self.task_index + 1,
+            len(self.lesson.tasks),
+            str(self._saved().get(ANSWER, "")),
+            id="task",
+        )
+        panel.hints_shown = self.store.hints_used(self.lesson.id, self.task_index)
+        panel.solution_shown = self.store.is_solved(self.lesson.id, self.task_index)
+        return panel
+
+    def on_mount(self) -> None:
+        self.sub_title = f"lesson {self.lesson.order}: {self.lesson.title}"
+        self.store.set_current(self.lesson.id)
+        self.set_focus(None)
+        self.watch(self.app, "torch_ready", lambda ready: ready and self._check(), init=True)
+
+    # -- checking ----------------------------------------------------------------------------
+
+    @on(SettingsChanged)
+    def _changed(self, event: SettingsChanged) -> None:
+        if event.errors:
+            return
+        inputs = {f: getattr(event.playground, f) for f in self._fields()}
+        inputs.update(self._answer())
+        self.store.set_inputs(self.lesson.id, self.task_index, inputs)
+        self._schedule()
+
+    @on(Input.Changed, "#answer")
+    def _answered(self, event: Input.Changed) -> None:
+        self.store.set_inputs(
+            self.lesson.id, self.task_index, {**self._saved(), ANSWER: event.value}
+        )
+        self._schedule()
+
+    def _answer(self) -> dict[str, str]:
+        fields = list(self.query("#answer").results(Input))
+        return {ANSWER: fields[0].value} if fields else {}
+
+    def _schedule(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(CHECK_DELAY, self._check)
+
+    def _check(self) -> None:
+        if not self.app.torch_ready:
+            return
+        view = self.query_one(PlaygroundView)
+        self._run_check(self.task_index, view.playground, self._answer().get(ANSWER, ""))
+
+    @work(thread=True, exclusive=True, group="check")
+    def _run_check(self, task_index: int, playground, answer: str) -> None:
+        result = evaluate(self.lesson.tasks[task_index].check, playground, answer)
+        self.app.call_from_thread(self._checked, task_index, result)
+
+    def _checked(self, task_index: int, result: CheckResult) -> None:
+        if task_index != self.task_index:
+            return
+        status = self.query_one(TaskStatus)
+        status.solved, status.detail = result.passed, result.detail
+        if result.passed and not self.store.is_solved(self.lesson.id, task_index):
+            self.store.mark_solved(self.lesson.id, task_index)
+            self.query_one(TaskPanel).solution_shown = True
+            self.notify("Task solved! Press t for the next task, n for the next lesson.")
+        if self.store.notice:
+            self.notify(self.store.notice, severity="warning", timeout=8)
+            self.store.notice = None
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_hint(self) -> None:
+        panel = self.query_one(TaskPanel)
+        if panel.hints_shown >= len(self.task.hints):
+            self.notify("no more hints: press v to see the solution", timeout=3)
+            return
+        panel.hints_shown = self.store.use_hint(self.lesson.id, self.task_index)
+
+    def action_solution(self) -> None:
+        if self.query_one(TaskPanel).solution_shown:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.query_one(TaskPanel).solution_shown = True
+
+        self.app.push_screen(ConfirmScreen("Show the reference solution for this task?"), answered)
+
+    def action_task(self, delta: int) -> None:
+        new = self.task_index + delta
+        if not 0 <= new < len(self.lesson.tasks):
+            self.notify("no more tasks in this lesson: n for the next lesson", timeout=3)
+            return
+        self._switch(self.index, new)
+
+    def action_lesson(self, delta: int) -> None:
+        new = self.index + delta
+        if not 0 <= new < len(self.lessons):
+            self.notify("that was the last lesson" if delta > 0 else "this is the first lesson")
+            return
+        self._switch(new, 0)
+
+    def action_reset_task(self) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.store.reset_task(self.lesson.id, self.task_index)
+                self._switch(self.index, self.task_index)
+
+        self.app.push_screen(ConfirmScreen("Reset this task: your inputs, hints and ✓?"), answered)
+
+    def _switch(self, index: int, task: int) -> None:
+        self.app.switch_screen(LessonScreen(self.lessons, index, self.store, task))

@@ -1,0 +1,64 @@
+"""Lesson mode driven by typing: solve lesson 2, see ✓, progress saved, restart resumes."""
+
+from __future__ import annotations
+
+import json
+
+from ui_support import ready, screen_text, wait_for
+
+from gradtui.curriculum.progress import ProgressStore
+from gradtui.ui.app import GradApp
+from gradtui.ui.screens.lesson import LessonScreen
+from gradtui.ui.widgets.task_panel import TaskStatus
+
+SIZE = (120, 40)
+
+
+async def set_start(pilot, text: str) -> None:
+    await pilot.click("#start")
+    pilot.app.screen.query_one("#start").value = ""
+    await pilot.press(*list(text), "enter")
+
+
+async def test_complete_lesson_two_by_typing_and_resume(tmp_path):
+    path = tmp_path / "progress.json"
+    app = GradApp(lesson="2", store=ProgressStore(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        status = app.screen.query_one(TaskStatus)
+        await wait_for(pilot, lambda: status.detail != "checking…")
+        assert not status.solved
+        assert "✗ not yet" in screen_text(app)
+        await pilot.press("h")
+        await pilot.pause(0.1)
+        assert "hint 1:" in screen_text(app)
+        await set_start(pilot, "5.")  # task 1: y prints as tensor(25., ...)
+        await wait_for(pilot, lambda: app.screen.query_one(TaskStatus).solved)
+        assert "✓ solved" in screen_text(app)
+        assert "reference solution" in screen_text(app)
+        await pilot.press("t")
+        await ready(pilot)
+        assert isinstance(app.screen, LessonScreen) and app.screen.task_index == 1
+        await set_start(pilot, "-2.")  # task 2: the x where the grad is -4
+        await wait_for(pilot, lambda: app.screen.query_one(TaskStatus).solved)
+    saved = json.loads(path.read_text())
+    assert saved["current"] == "first-gradient"
+    assert ProgressStore(path).solved_count("first-gradient") == 2
+
+    app = GradApp(store=ProgressStore(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        text = screen_text(app)
+        assert "✓  2. Your first gradient  ← you were here" in text
+
+
+async def test_every_lesson_opens(tmp_path):
+    app = GradApp(lesson="1", store=ProgressStore(tmp_path / "p.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        for _ in range(len(app.lessons) - 1):
+            title = app.screen.lesson.title
+            await pilot.press("n")
+            await wait_for(pilot, lambda t=title: app.screen.lesson.title != t)
+            await ready(pilot)
+        assert app.screen.lesson.order == 9

@@ -1,0 +1,328 @@
+"""The lesson files: the shipped curriculum, the loader's problems, and the lessons commands."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gradtui.curriculum.checks import evaluate, verify_lesson
+from gradtui.curriculum.commands import check_dir, list_lessons
+from gradtui.curriculum.keylines import KeyLines
+from gradtui.curriculum.loader import load_file, load_lessons, parse_lesson, shipped_lessons_dir
+from gradtui.curriculum.schema import FIELD_KINDS, MAX_FILE_BYTES
+from gradtui.engine.playground import Playground
+
+ROOT = Path(__file__).resolve().parent.parent
+BROKEN = Path(__file__).parent / "data" / "lessons_broken"
+SHIPPED, SHIPPED_PROBLEMS = load_lessons([shipped_lessons_dir()])
+TASKS = [(lesson, i) for lesson in SHIPPED for i in range(len(lesson.tasks))]
+
+GOOD = """+++
+id = "tiny"
+title = "Tiny"
+order = 1
+
+[[tasks]]
+goal = "Find the x where the gradient of x**2 is 2."
+editable = ["start"]
+hints = ["Twice x."]
+
+[tasks.setup]
+fn = "x**2"
+start = "3."
+
+[tasks.solution]
+start = "1."
+
+[tasks.check]
+kind = "grad_equals"
+value = 2.0
++++
+
+# Tiny
+"""
+
+
+def problems_of(text: str) -> list[str]:
+    lesson, problems = parse_lesson(text, "l.md")
+    assert (lesson is None) == bool(problems)
+    return [str(p) for p in problems]
+
+
+# --- the shipped curriculum ------------------------------------------------------------------
+
+
+def test_shipped_lessons_load_with_no_problems():
+    assert SHIPPED_PROBLEMS == []
+    assert [lesson.order for lesson in SHIPPED] == list(range(1, 10))
+    assert [lesson.id for lesson in SHIPPED] == [
+        "seven-steps",
+        "first-gradient",
+        "many-numbers",
+        "floats-only",
+        "gradient-is-a-slope",
+        "learning-rate",
+        "zero-the-grad",
+        "roller-coaster",
+        "when-to-stop",
+    ]
+
+
+def test_shipped_dir_is_the_repo_lessons_folder():
+    assert Path(shipped_lessons_dir()) == ROOT / "lessons"
+    names = sorted(p.name for p in (ROOT / "lessons").glob("*.md"))
+    assert names[0] == "01-seven-steps.md" and names[8] == "09-when-to-stop.md"
+
+
+@pytest.mark.parametrize("lesson", SHIPPED, ids=lambda lesson: lesson.id)
+def test_every_lesson_ends_with_a_recap_and_whats_next(lesson):
+    headings = re.findall(r"^## (.+)$", lesson.body, flags=re.M)
+    assert headings[-2:] == ["Recap", "What's next"]
+    assert len(lesson.tasks) >= 1 and all(1 <= len(t.hints) <= 3 for t in lesson.tasks)
+
+
+@pytest.mark.parametrize(
+    ("lesson", "index"), TASKS, ids=[f"{lesson.id}-{i + 1}" for lesson, i in TASKS]
+)
+def test_every_task_fails_at_the_start_and_passes_with_its_solution(lesson, index):
+    task = lesson.tasks[index]
+    start = evaluate(task.check, task.playground())
+    assert not start.passed, start.detail
+    solved = evaluate(task.check, task.solution_playground(), task.solution_answer)
+    assert solved.passed, solved.detail
+
+
+def test_the_curriculum_uses_every_check_kind_the_issue_names():
+    kinds = {task.check.kind for lesson in SHIPPED for task in lesson.tasks}
+    assert {"grad_equals", "value_equals", "grad_fn_is", "loss_below_within_steps"} <= kinds
+    assert {"stop_reason_is", "diverges", "error_is", "answer_is"} <= kinds
+    assert {"finite_difference_close", "grads_accumulate"} <= kinds
+
+
+def test_lesson_prose_quotes_the_books_numbers():
+    bodies = {lesson.id: lesson.body for lesson in SHIPPED}
+    assert "tensor(9., grad_fn=<PowBackward0>)" in bodies["first-gradient"]
+    assert "tensor(6.)" in bodies["first-gradient"]
+    assert "tensor(125., grad_fn=<SumBackward0>)" in bodies["many-numbers"]
+    assert "tensor([ 6.,  8., 20.])" in bodies["many-numbers"]
+    for number in ("25823.8", "5435.5", "1577.4", "847.4", "676.95"):
+        assert number in bodies["roller-coaster"]
+
+
+def test_lesson_numbers_match_the_engine():
+    """Spot checks of figures quoted in the prose."""
+    fit = Playground(mode="fit", fn="a*t**2 + b*t + c", start="random", lr=1e-5, max_steps=10)
+    losses = [r.loss for r in fit.stepper().run()][:-1]
+    assert [round(v, 1) for v in losses[:4]] == [25823.8, 5435.5, 1577.4, 847.4]
+    assert round(fit.stepper().step().grads["a"], 1) == -53195.9
+    stepper = Playground(lr=1.1, max_steps=100).stepper()
+    stop = list(stepper.run())[-1]
+    assert (stop.reason, stop.steps, round(stop.loss)) == ("diverged", 26, 117942)
+    stop = list(Playground(lr=0.1, max_steps=200, target=0.01).stepper().run())[-1]
+    assert (stop.reason, stop.steps, round(stop.loss, 5)) == ("target", 16, 0.00713)
+
+
+def test_the_readme_example_is_a_valid_lesson():
+    readme = (ROOT / "lessons" / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```markdown\n(.*?)```\n", readme, flags=re.S).group(1)
+    lesson, problems = parse_lesson(example, "README example")
+    assert problems == []
+    assert verify_lesson(lesson) == []
+
+
+def test_field_kinds_cover_every_playground_field():
+    assert set(FIELD_KINDS) == set(Playground.field_names())
+
+
+def test_loading_lessons_imports_neither_torch_nor_textual():
+    code = (
+        "import sys\n"
+        "from gradtui.curriculum import load_lessons, shipped_lessons_dir\n"
+        "from gradtui.curriculum import checks, commands, numeric, progress, schema\n"
+        "lessons, problems = load_lessons([shipped_lessons_dir()])\n"
+        "assert len(lessons) == 9 and not problems\n"
+        "print(sorted(m for m in ('torch', 'textual') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+# --- broken lessons --------------------------------------------------------------------------
+
+
+def test_broken_fixtures_report_file_and_line_and_the_good_one_loads():
+    lessons, problems = load_lessons([BROKEN])
+    assert [lesson.id for lesson in lessons] == ["good"]
+    text = "\n".join(str(p) for p in problems)
+    expected = [
+        ("bad-toml.md", 9, "bad TOML"),
+        ("unknown-check.md", 18, "unknown check kind 'grad_is_nice'"),
+        ("missing-field.md", 6, "missing 'goal'"),
+        ("hostile-expr.md", 12, "'fn' is not a usable expression"),
+        ("binary.md", 3, "binary file"),
+        ("not-utf8.md", 3, "not UTF-8"),
+        ("duplicate-id.md", 2, "duplicate lesson id 'good'"),
+        ("wrong-types.md", 4, "'order' must be an integer"),
+        ("wrong-types.md", 5, "unknown key 'colour'"),
+        ("wrong-types.md", 9, "'editable' names an unknown Playground field 'speed'"),
+        ("wrong-types.md", 13, "'lr' must be a number"),
+        ("wrong-types.md", 14, "unknown Playground field 'velocity'"),
+        ("wrong-types.md", 22, "'steps' must be between 1 and 100,000"),
+    ]
+    for name, line, message in expected:
+        assert f"{BROKEN / name}:{line}: {message}" in text, (name, text)
+    assert all(re.match(r".+\.md:\d+: ", str(p)) for p in problems)
+
+
+def test_one_unreadable_folder_does_not_stop_the_others(tmp_path):
+    (tmp_path / "tiny.md").write_text(GOOD, encoding="utf-8")
+    lessons, problems = load_lessons([tmp_path / "nowhere", tmp_path])
+    assert [lesson.id for lesson in lessons] == ["tiny"]
+    assert [str(p) for p in problems] == [f"{tmp_path / 'nowhere'}: no such folder"]
+
+
+def test_duplicate_ids_across_folders_keep_the_first(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "one.md").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "b" / "two.md").write_text(GOOD.replace('"Tiny"', '"Other"'), encoding="utf-8")
+    lessons, problems = load_lessons([tmp_path / "a", tmp_path / "b"])
+    assert [lesson.title for lesson in lessons] == ["Tiny"]
+    assert str(problems[0]).startswith(f"{tmp_path / 'b' / 'two.md'}:2: duplicate lesson id")
+
+
+def test_lessons_are_sorted_by_order_and_readmes_are_skipped(tmp_path):
+    for name, order in (("a.md", 3), ("b.md", 1), ("c.md", 2)):
+        text = GOOD.replace('id = "tiny"', f'id = "{name[0]}"').replace(
+            "order = 1", f"order = {order}"
+        )
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "README.md").write_text("# not a lesson\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("ignored\n", encoding="utf-8")
+    lessons, problems = load_lessons([str(tmp_path)])
+    assert problems == []
+    assert [lesson.id for lesson in lessons] == ["b", "c", "a"]
+
+
+def test_a_file_over_the_size_cap_is_refused(tmp_path):
+    path = tmp_path / "big.md"
+    path.write_text(GOOD + "x" * MAX_FILE_BYTES, encoding="utf-8")
+    lesson, problems = load_file(path)
+    assert lesson is None
+    assert str(problems[0]) == f"{path}:1: the file is over 256 KiB: too big for a lesson"
+
+
+def test_control_characters_are_refused_with_their_line(tmp_path):
+    path = tmp_path / "esc.md"
+    path.write_text(GOOD.replace("# Tiny", "# \x1b[31mTiny"), encoding="utf-8")
+    assert "esc.md:23: control character '\\x1b'" in str(load_file(path)[1][0])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("# no front matter\n", "l.md:1: a lesson starts with a '+++' line"),
+        ("+++\nid = 'x'\n", "l.md:1: the front matter is never closed"),
+        (GOOD.replace("# Tiny\n", ""), "l.md:22: the lesson has no prose"),
+        (GOOD.replace('fn = "x**2"', 'fn = "x**"'), "l.md:12: 'fn' is not a usable expression"),
+        (GOOD.replace('start = "3."', 'start = "three"'), "l.md:13: 'start' is not a usable"),
+        (GOOD.replace('start = "1."', "lr = 0.5"), "l.md:16: task 1: the solution sets 'lr'"),
+        (GOOD.replace("value = 2.0", "value = 2.0\nspeed = 1"), "l.md:21: unknown grad_equals"),
+        (GOOD.replace("value = 2.0\n", ""), "l.md:18: the grad_equals check needs 'value'"),
+        (GOOD.replace('hints = ["Twice x."]', "hints = []"), "l.md:9: 'hints' must be a list"),
+        (GOOD.replace('id = "tiny"', 'id = "Tiny Lesson"'), "l.md:2: 'id' must be lowercase"),
+        (GOOD.replace("order = 1", "order = true"), "l.md:4: 'order' must be an integer"),
+        (GOOD.replace('"x**2"', '"x**2"\nmode = "fit"'), "l.md:20: grad_equals probes fn"),
+        (GOOD.replace('kind = "grad_equals"', 'kind = "answer_is"'), "l.md:20: unknown answer_is"),
+        (GOOD.replace("[tasks.check]", "[tasks.cheque]"), "l.md:6: missing 'check' table"),
+    ],
+)
+def test_each_rule_reports_its_line(text, expected):
+    assert any(p.startswith(expected) for p in problems_of(text)), problems_of(text)
+
+
+ODD_VALUES = ["[1]", "{ a = 1 }", "true", "1.5", "-7", '"s"', '""', "1979-05-27", "[[1]]", "nan"]
+
+
+def test_any_value_of_any_type_gives_problems_never_an_exception():
+    lines = GOOD.splitlines()
+    keyed = [i for i, line in enumerate(lines) if re.match(r"\w+ = ", line)]
+    for i in keyed:
+        for odd in ODD_VALUES:
+            changed = [*lines[:i], f"{lines[i].split(' = ')[0]} = {odd}", *lines[i + 1 :]]
+            lesson, problems = parse_lesson("\n".join(changed) + "\n", "l.md")
+            assert (lesson is None) == bool(problems)
+            assert all(p.line is not None and 1 <= p.line <= 21 for p in problems)
+
+
+def test_every_problem_in_a_file_is_reported():
+    text = GOOD.replace("order = 1", 'order = "1"').replace('"x**2"', '"x**2"\nzero = 1')
+    text = text.replace('kind = "grad_equals"', 'kind = "nope"')
+    found = problems_of(text)
+    assert len(found) == 3 and [p.split(":")[1] for p in found] == ["4", "13", "20"]
+
+
+def test_inline_tables_and_multiline_arrays_get_sensible_lines():
+    toml = (
+        'id = "x"\n'
+        "[[tasks]]\n"
+        "hints = [\n"
+        '  "[not a table]",\n'
+        "]\n"
+        'check = { kind = "grad_equals", value = 1 }\n'
+        "[[tasks]]\n"
+        "[tasks.check]\n"
+        'kind = "diverges"\n'
+    )
+    lines = KeyLines(toml, first_line=2)
+    assert lines.line(("id",)) == 2
+    assert lines.line(("tasks", 0, "hints", 1)) == 4
+    assert lines.line(("tasks", 0, "check", "value")) == 7
+    assert lines.line(("tasks", 1, "check", "kind")) == 10
+    assert lines.line(("tasks", 1, "goal")) == 8
+    assert lines.line(("nothing",)) == 2
+
+
+# --- the commands ----------------------------------------------------------------------------
+
+
+def test_check_dir_prints_problems_and_exits_2(capsys):
+    assert check_dir(BROKEN, solve=False) == 2
+    out = capsys.readouterr().out
+    assert f"{BROKEN / 'unknown-check.md'}:18: unknown check kind" in out
+
+
+def test_check_dir_on_a_clean_folder_exits_0(tmp_path, capsys):
+    (tmp_path / "tiny.md").write_text(GOOD, encoding="utf-8")
+    assert check_dir(tmp_path) == 0
+    assert "1 lesson(s), 1 task(s): no problems" in capsys.readouterr().out
+
+
+def test_check_dir_runs_the_checks(tmp_path, capsys):
+    (tmp_path / "tiny.md").write_text(GOOD.replace('start = "1."', 'start = "5."'), "utf-8")
+    assert check_dir(tmp_path) == 2
+    out = capsys.readouterr().out
+    assert "tiny.md:6: task 1: the reference solution does not pass" in out
+
+
+def test_list_lessons_shows_progress(tmp_path, monkeypatch, capsys):
+    from gradtui.curriculum.progress import ProgressStore
+
+    monkeypatch.setenv("GRADTUI_DATA_HOME", str(tmp_path / "data"))
+    store = ProgressStore()
+    store.mark_solved("first-gradient", 0)
+    store.mark_solved("seven-steps", 0)
+    store.mark_solved("seven-steps", 1)
+    store.set_current("first-gradient")
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "tiny.md").write_text(GOOD.replace("order = 1", "order = 10"), "utf-8")
+    assert list_lessons([tmp_path / "mine"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "  [x]  1. The seven steps  (2/2 tasks, seven-steps)"
+    assert out[1] == "> [~]  2. Your first gradient  (1/2 tasks, first-gradient)"
+    assert out[9] == "  [ ] 10. Tiny  (0/1 tasks, tiny)"
