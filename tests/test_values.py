@@ -222,3 +222,8 @@ def test_assignments_refused(items, fragment, column):
         parse_assignments(items)
     assert fragment in info.value.message
     assert info.value.column == column
+
+
+def test_non_ascii_digits_are_refused_like_in_expressions():
+    with pytest.raises(ValueParseError, match="is not a number"):
+        parse_values("３")

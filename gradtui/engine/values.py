@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 MAX_LENGTH = 10_000
 DTYPES = ("float32", "float64", "int64", "auto")
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)", re.ASCII)
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
 
 
