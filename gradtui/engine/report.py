@@ -42,10 +42,11 @@ def _num(value: float) -> float | str:
     return value if math.isfinite(value) else str(value)
 
 
-def _fmt(value: Any) -> str:
+def format_value(value: Any, items: int = 4) -> str:
+    """A number (6 significant digits), None, or a list shortened to its first ``items``."""
     if isinstance(value, list):
-        inner = ", ".join(_fmt(v) for v in value[:4])
-        return f"[{inner}{', ...' if len(value) > 4 else ''}]"
+        inner = ", ".join(format_value(v) for v in value[:items])
+        return f"[{inner}{', …' if len(value) > items else ''}]"
     if value is None:
         return "None"
     return f"{value:.6g}"
@@ -58,14 +59,19 @@ def render_run(problem: Problem, records: list[StepRecord], stop: Stop, color: b
     rows = [
         [
             str(r.step),
-            *[_fmt(r.params[n]) for n in names],
-            _fmt(r.loss),
-            *[_fmt(r.grads[n]) for n in names],
+            *[format_value(r.params[n]) for n in names],
+            format_value(r.loss),
+            *[format_value(r.grads[n]) for n in names],
         ]
         for r in _sample(records)
     ]
     rows.append(
-        ["end", *[_fmt(stop.params[n]) for n in names], _fmt(stop.loss), *["" for _ in names]]
+        [
+            "end",
+            *[format_value(stop.params[n]) for n in names],
+            format_value(stop.loss),
+            *["" for _ in names],
+        ]
     )
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
     lines = ["  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True))]
@@ -113,7 +119,7 @@ def describe_step(record: StepRecord, after: dict[str, Any], limit: int = 3) -> 
     for name in list(record.params)[:limit]:
         before, grad, new = record.params[name], record.grads.get(name), after.get(name)
         if isinstance(before, list) or grad is None or new is None:
-            parts.append(f"{name} -= {name}.grad * lr → {_fmt(new)}")
+            parts.append(f"{name} -= {name}.grad * lr → {format_value(new)}")
         else:
             parts.append(f"{name}: {before:.4g} - {grad:.4g} × {record.lr:g} → {new:.4g}")
     more = " …" if len(record.params) > limit else ""

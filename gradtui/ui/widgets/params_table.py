@@ -6,18 +6,11 @@ from typing import Any
 
 from textual.widgets import DataTable
 
-
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "None"
-    if isinstance(value, list):
-        inner = ", ".join(_fmt(v) for v in value[:6])
-        return f"[{inner}{', …' if len(value) > 6 else ''}]"
-    return f"{value:.6g}"
+from gradtui.engine.report import format_value
 
 
 class ParamsTable(DataTable):
-    """A row per parameter: name, value, .grad (before the update of the shown step)."""
+    """A row per parameter: its value now and the .grad at that value."""
 
     def on_mount(self) -> None:
         self.cursor_type = "none"
@@ -28,4 +21,4 @@ class ParamsTable(DataTable):
         """Replace the rows with these values and grads."""
         self.clear()
         for name, value in params.items():
-            self.add_row(name, _fmt(value), _fmt(grads.get(name)))
+            self.add_row(name, format_value(value, 6), format_value(grads.get(name), 6))
