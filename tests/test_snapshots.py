@@ -39,3 +39,28 @@ def test_help(snap_compare):
         await pilot.pause(0.3)
 
     assert snap_compare(GradApp(sandbox=Playground()), terminal_size=SIZE, run_before=open_help)
+
+
+def _lesson_two(tmp_path):
+    from gradtui.curriculum.progress import ProgressStore
+
+    return GradApp(lesson="2", store=ProgressStore(tmp_path / "progress.json"))
+
+
+async def _lesson_checked(pilot):
+    from gradtui.ui.widgets.task_panel import TaskStatus
+
+    await ready(pilot)
+    status = pilot.app.screen.query_one(TaskStatus)
+    await wait_for(pilot, lambda: status.detail != "checking…")
+    await pilot.wait_for_animation()
+    await pilot.pause(1.0)  # the Markdown prose renders in the background
+    await ready(pilot)
+
+
+def test_lesson_120x40(snap_compare, tmp_path):
+    assert snap_compare(_lesson_two(tmp_path), terminal_size=SIZE, run_before=_lesson_checked)
+
+
+def test_lesson_80x24(snap_compare, tmp_path):
+    assert snap_compare(_lesson_two(tmp_path), terminal_size=(80, 24), run_before=_lesson_checked)
