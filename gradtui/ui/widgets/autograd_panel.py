@@ -10,9 +10,9 @@ from textual.widgets import Static
 class AutogradPanel(Static):
     """Shows ``lines`` [(code, output)] like a Python session; ``error`` after a failure."""
 
-    lines: reactive[tuple[tuple[str, str], ...]] = reactive(tuple)
-    error: reactive[str] = reactive("")
-    loading: reactive[bool] = reactive(True)
+    lines: reactive[tuple[tuple[str, str], ...]] = reactive(tuple, layout=True)
+    error: reactive[str] = reactive("", layout=True)
+    loading: reactive[bool] = reactive(True, layout=True)
 
     def render(self) -> Text:
         if self.loading:

@@ -27,7 +27,7 @@ class SevenSteps(Widget):
     """
 
     current: reactive[str] = reactive("init")
-    detail: reactive[str] = reactive("")
+    detail: reactive[str] = reactive("", layout=True)
 
     def render(self) -> Text:
         text = Text(no_wrap=False, overflow="fold")

@@ -14,8 +14,8 @@ from gradtui.curriculum.schema import ANSWER, Task
 class TaskStatus(Static):
     """✓ or ✗ with what the check saw."""
 
-    solved: reactive[bool] = reactive(False)
-    detail: reactive[str] = reactive("checking…")
+    solved: reactive[bool] = reactive(False, layout=True)
+    detail: reactive[str] = reactive("checking…", layout=True)
 
     def render(self) -> Text:
         text = Text()
