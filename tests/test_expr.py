@@ -252,3 +252,10 @@ def test_expression_does_not_import_torch_to_compile():
     names = {alias.name for node in top_imports for alias in node.names}
     names |= {node.module for node in top_imports if isinstance(node, ast.ImportFrom)}
     assert "torch" not in names
+
+
+@pytest.mark.parametrize("text", ["x**", "x +", "sin(x) *"])
+def test_an_unfinished_expression_points_past_its_end(text):
+    with pytest.raises(ExprError, match="ends too early") as info:
+        compile_expr(text)
+    assert info.value.column == len(text) + 1

@@ -111,8 +111,12 @@ def compile_expr(text: str, variables: Iterable[str] | None = None) -> Expressio
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as err:
-        column = (err.offset or 0) + (len(text) - len(text.lstrip())) or None
-        raise ExprError(f"syntax error: {err.msg}", text, column) from None
+        stripped = text.strip()
+        lead = len(text) - len(text.lstrip())
+        if not err.offset or err.offset > len(stripped):  # Python points past the end
+            message = "syntax error: the expression ends too early (something is missing)"
+            raise ExprError(message, text, lead + len(stripped) + 1) from None
+        raise ExprError(f"syntax error: {err.msg}", text, err.offset + lead) from None
     except (RecursionError, MemoryError, ValueError):
         raise ExprError("the expression is too deeply nested", text, 1) from None
     compiler = _Compiler(text, None if variables is None else set(variables))
