@@ -18,7 +18,8 @@ from gradtui.curriculum.progress import ProgressStore
 from gradtui.curriculum.schema import ANSWER, Lesson
 from gradtui.ui.messages import SettingsChanged
 from gradtui.ui.screens.confirm import ConfirmScreen
-from gradtui.ui.widgets.playground_view import PlaygroundKeys, PlaygroundView
+from gradtui.ui.screens.playground_keys import PlaygroundKeys
+from gradtui.ui.widgets.playground_view import PlaygroundView
 from gradtui.ui.widgets.task_panel import TaskPanel, TaskStatus
 
 CHECK_DELAY = 0.3

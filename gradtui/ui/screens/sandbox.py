@@ -10,7 +10,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from gradtui.engine.playground import Playground
-from gradtui.ui.widgets.playground_view import PlaygroundKeys, PlaygroundView
+from gradtui.ui.screens.playground_keys import PlaygroundKeys
+from gradtui.ui.widgets.playground_view import PlaygroundView
 
 
 class SandboxScreen(PlaygroundKeys, Screen):

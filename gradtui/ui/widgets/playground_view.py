@@ -14,7 +14,6 @@ from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
@@ -43,29 +42,6 @@ NARROW = 100  # columns below which the panels stack
 LIVE_FIELDS = ("lr", "max_steps", "target", "patience", "time_budget")
 
 
-class PlaygroundKeys:
-    """Screen bindings that drive the screen's ``PlaygroundView`` (whatever has focus)."""
-
-    BINDINGS = [
-        Binding("s,f6", "playground('step')", "Step"),
-        Binding("space,f5", "playground('run')", "Run/Pause"),
-        Binding("r,f7", "playground('reset')", "Reset"),
-        Binding("plus,equals_sign", "playground('faster')", "Faster"),
-        Binding("minus", "playground('slower')", "Slower"),
-        Binding("right_square_bracket", "playground('lr_times', 10)", "lr×10"),
-        Binding("left_square_bracket", "playground('lr_times', 0.1)", "lr÷10"),
-        Binding("right_curly_bracket", "playground('lr_times', 1.25)", "lr×1.25", show=False),
-        Binding("left_curly_bracket", "playground('lr_times', 0.8)", "lr÷1.25", show=False),
-        Binding("l", "playground('toggle_log')", "Log"),
-    ]
-
-    def action_playground(self, action: str, *args: float) -> None:
-        """Run ``action_<action>`` on the playground of this screen."""
-        views = self.query(PlaygroundView)  # type: ignore[attr-defined]
-        if views:
-            getattr(views.first(), f"action_{action}")(*args)
-
-
 class PlaygroundView(Vertical):
     """Everything needed to touch a gradient, for one ``Playground``."""
 
@@ -88,6 +64,8 @@ class PlaygroundView(Vertical):
         self.latest: StepRecord | None = None
         self.probe: ProbeResult | None = None
         self.values: dict[str, Any] = {}
+        # A cancelled worker finishes the step it is in while the next one starts:
+        # the lock keeps two threads from stepping the same tensors at once.
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._dirty = False
