@@ -24,7 +24,7 @@ from gradtui.curriculum.schema import (
 from gradtui.engine.examples import EXAMPLES
 from gradtui.engine.expr import ExprError, compile_expr
 from gradtui.engine.loop import STOP_REASONS
-from gradtui.engine.playground import MODES, parse_start
+from gradtui.engine.playground import MAX_LR, MODES, parse_start
 from gradtui.engine.values import DTYPES, ValueParseError
 
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
@@ -136,7 +136,7 @@ VALIDATORS = {
     "mode": lambda v: _choice(v, MODES),
     "expr": _expr,
     "start": _start,
-    "lr": lambda v: _positive(v, "a non-zero number up to 1e10", 1e10),
+    "lr": lambda v: _positive(v, f"a non-zero number up to {MAX_LR:g}", MAX_LR),
     "dtype": lambda v: _choice(v, DTYPES),
     "steps": lambda v: _integer(v, 0, MAX_CHECK_STEPS),
     "positive_int": lambda v: _integer(v, 1, MAX_CHECK_STEPS),

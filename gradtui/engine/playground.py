@@ -7,6 +7,7 @@ an invalid entry raises a clear error and never replaces the last good state.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -17,6 +18,7 @@ from gradtui.engine.problem import Problem, descend_problem, fit_problem
 from gradtui.engine.values import ValueParseError, Values, parse_assignments
 
 MODES = ("descend", "fit")
+MAX_LR = 1e10  # larger learning rates only ever overflow; lesson files share this cap
 # What a mode starts from when the learner switches to it.
 MODE_DEFAULTS = {
     "descend": {"mode": "descend", "fn": "x**2", "start": "3.", "lr": 0.1, "max_steps": 100},
@@ -88,7 +90,7 @@ class Playground:
 
     def stepper(self) -> Stepper:
         """A fresh stepper at step 1 (init)."""
-        if not (self.lr == self.lr) or abs(self.lr) > 1e10:
+        if not math.isfinite(self.lr) or abs(self.lr) > MAX_LR:
             raise ValueError(f"learning rate {self.lr} is not usable")
         return Stepper(self.problem(), self.lr, self.rules(), zero_grad=self.zero_grad)
 
@@ -188,8 +190,8 @@ def _parse_field(kind: str, name: str, text: str, base: Playground) -> Any:
         raise ValueError(f"{label}: '{text[:20]}' is not a number") from None
     if value != value or value in (float("inf"), float("-inf")):
         raise ValueError(f"{label} must be a finite number")
-    if name == "lr" and abs(value) > 1e6:
-        raise ValueError("learning rate: |lr| over 1e6 only ever diverges; try 0.001 to 1")
+    if name == "lr" and abs(value) > MAX_LR:
+        raise ValueError(f"learning rate: |lr| over {MAX_LR:g} is not usable; try 0.001 to 1")
     if name == "time_budget" and value <= 0:
         raise ValueError("time budget must be more than 0 seconds")
     if name == "h" and not 0 < abs(value) <= 1e3:
