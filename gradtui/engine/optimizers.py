@@ -1,0 +1,192 @@
+"""Optimizers on a 2-D surface f(x, y): the paths of plain SGD, momentum and Adam.
+
+Plain SGD is the playground's own loop (``engine.loop.Stepper``: ``p -= p.grad * lr``);
+momentum and Adam are ``torch.optim.SGD(momentum=...)`` and ``torch.optim.Adam`` on the same
+two tensors. ``surface_grid`` samples f on a grid and cuts it into contour bands for the map.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from gradtui.engine.loop import Stepper, StepRecord, StopRules
+from gradtui.engine.problem import Problem, descend_problem
+from gradtui.engine.values import Values
+
+OPTIMIZERS = ("sgd", "momentum", "adam")
+OPTIMIZER_NAMES = {"sgd": "plain SGD", "momentum": "SGD + momentum", "adam": "Adam"}
+MAX_STEPS = 5000
+DIVERGE_FACTOR = 1e4  # as the loop's StopRules: |f| over 1e4 × max(|f at start|, 1)
+BANDS = 9
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A named f(x, y), where the paths start, the window drawn, and good default settings."""
+
+    key: str
+    title: str
+    expr: str
+    start: tuple[float, float]
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+    minimum: tuple[float, float]
+    lr: float
+    momentum: float
+    adam_lr: float
+    steps: int
+
+
+SURFACES = {
+    "bowl": Surface(
+        "bowl", "a round bowl", "x**2 + y**2", (-4.0, 3.0), (-5, 5), (-4, 4), (0, 0),
+        0.1, 0.5, 0.3, 40,
+    ),
+    "valley": Surface(
+        "valley", "a long narrow valley", "0.1*x**2 + 4*y**2", (-4.5, 1.5), (-5, 5), (-2.5, 2.5),
+        (0, 0), 0.2, 0.7, 0.3, 60,
+    ),
+    "rosenbrock": Surface(
+        "rosenbrock", "Rosenbrock's banana", "(1 - x)**2 + 100*(y - x**2)**2", (-1.5, 2.0),
+        (-2, 2), (-1, 3), (1, 1), 0.0005, 0.9, 0.05, 500,
+    ),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Path:
+    """One optimizer's path: the points (start first), f at each, and why it ended."""
+
+    optimizer: str
+    xs: list[float]
+    ys: list[float]
+    losses: list[float]
+    stopped: str
+
+
+def surface_problem(surface: Surface) -> Problem:
+    """f(x, y) as a descend problem starting at the surface's start point."""
+    x, y = surface.start
+    start = {"x": Values((x,), False, False), "y": Values((y,), False, False)}
+    return descend_problem(surface.expr, start)
+
+
+def sgd_path(problem: Problem, lr: float, steps: int) -> Path:
+    """Plain SGD: the playground's own loop, ``p -= p.grad * lr`` then ``p.grad.zero_()``."""
+    stepper = Stepper(problem, lr, StopRules(max_steps=steps, diverge_factor=DIVERGE_FACTOR))
+    xs, ys, losses = [], [], []
+    for result in stepper.run():
+        if isinstance(result, StepRecord):
+            xs.append(result.params["x"])
+            ys.append(result.params["y"])
+            losses.append(result.loss)
+    stop = stepper.stopped
+    assert stop is not None
+    if math.isfinite(stop.loss):
+        xs.append(stop.params["x"])
+        ys.append(stop.params["y"])
+        losses.append(stop.loss)
+    return Path("sgd", xs, ys, losses, stop.reason)
+
+
+def torch_path(problem: Problem, optimizer: str, lr: float, momentum: float, steps: int) -> Path:
+    """``torch.optim.SGD(momentum=...)`` (``momentum``) or ``torch.optim.Adam`` (``adam``)."""
+    import torch
+
+    built = problem.build()
+    params = [built.params["x"], built.params["y"]]
+    if optimizer == "momentum":
+        opt = torch.optim.SGD(params, lr=lr, momentum=momentum)
+    elif optimizer == "adam":
+        opt = torch.optim.Adam(params, lr=lr)
+    else:
+        raise ValueError(f"unknown optimizer '{optimizer}' (choose momentum or adam)")
+    xs, ys, losses = [], [], []
+    limit: float | None = None
+    stopped = "max_steps"
+    for step in range(steps + 1):
+        loss = built.loss(built.predict(built.params))
+        value = loss.item()
+        xs.append(params[0].item())
+        ys.append(params[1].item())
+        if not math.isfinite(value):
+            xs.pop(), ys.pop()
+            stopped = "diverged"
+            break
+        losses.append(value)
+        limit = limit or DIVERGE_FACTOR * max(abs(value), 1.0)
+        if abs(value) > limit:
+            stopped = "diverged"
+            break
+        if step == steps:
+            break
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return Path(optimizer, xs, ys, losses, stopped)
+
+
+def optimizer_paths(
+    surface: Surface, lr: float, momentum: float, adam_lr: float, steps: int
+) -> list[Path]:
+    """The three paths from the surface's start, ``steps`` updates each (fewer on divergence)."""
+    check_settings(lr, momentum, adam_lr, steps)
+    problem = surface_problem(surface)
+    return [
+        sgd_path(problem, lr, steps),
+        torch_path(problem, "momentum", lr, momentum, steps),
+        torch_path(problem, "adam", adam_lr, momentum, steps),
+    ]
+
+
+def check_settings(lr: float, momentum: float, adam_lr: float, steps: int) -> None:
+    """``ValueError`` naming the setting that is out of range."""
+    for name, value in (("lr", lr), ("Adam lr", adam_lr)):
+        if not math.isfinite(value) or not 0 < value <= 10:
+            raise ValueError(f"{name} must be more than 0 and at most 10, not {value:g}")
+    if not math.isfinite(momentum) or not 0 <= momentum < 1:
+        raise ValueError(f"momentum must be from 0 up to (not including) 1, not {momentum:g}")
+    if not 1 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps must be from 1 to {MAX_STEPS:,}, not {steps}")
+
+
+@dataclass(frozen=True)
+class SurfaceGrid:
+    """f sampled on ``rows`` × ``cols`` cell centres (row 0 at the top = highest y), as bands."""
+
+    xs: list[float]
+    ys: list[float]
+    values: list[list[float]]
+    bands: list[list[int]]
+
+
+def surface_grid(surface: Surface, cols: int, rows: int) -> SurfaceGrid:
+    """f at each cell centre, and its contour band 0 … BANDS-1 (log-spaced above the minimum)."""
+    import torch
+
+    (x0, x1), (y0, y1) = surface.xlim, surface.ylim
+    xs = [x0 + (x1 - x0) * (c + 0.5) / cols for c in range(cols)]
+    ys = [y1 - (y1 - y0) * (r + 0.5) / rows for r in range(rows)]
+    problem = surface_problem(surface)
+    gx = torch.tensor(xs, dtype=torch.float64).expand(rows, cols)
+    gy = torch.tensor(ys, dtype=torch.float64).unsqueeze(1).expand(rows, cols)
+    with torch.no_grad():
+        values = problem.expr(x=gx, y=gy)
+    # log(1 + f - min) spreads the bands where f changes slowly, near the bottom.
+    lifted = torch.log1p(values - values.min())
+    top = lifted.max().item() or 1.0
+    bands = (lifted / top * BANDS).floor().clamp(0, BANDS - 1).to(torch.int64)
+    return SurfaceGrid(xs, ys, values.tolist(), bands.tolist())
+
+
+def to_cell(surface: Surface, x: float, y: float, cols: int, rows: int) -> tuple[int, int] | None:
+    """The (col, row) cell holding the point (x, y), or None when it is off the map."""
+    (x0, x1), (y0, y1) = surface.xlim, surface.ylim
+    if not (math.isfinite(x) and math.isfinite(y)):
+        return None
+    col = math.floor((x - x0) / (x1 - x0) * cols)
+    row = math.floor((y1 - y) / (y1 - y0) * rows)
+    if 0 <= col < cols and 0 <= row < rows:
+        return col, row
+    return None
