@@ -128,3 +128,27 @@ def valley(smoothed: list[float], num_it: int = NUM_IT) -> int | None:
     sections = (max_end - max_start) / 3
     index = max_start + int(sections) + int(sections / 2)
     return skip_start + min(max(index, 0), n - 1)
+
+
+def render_lr_find(result: LrFindResult, rows: int = 20) -> str:
+    """A table of every few learning rates (the suggestion's row marked) and the suggestion."""
+    count = len(result.lrs)
+    every = max(1, math.ceil(count / rows))
+    picked = sorted({*range(0, count, every), count - 1} - {-1})
+    if result.suggestion_index is not None:
+        picked = sorted({*picked, result.suggestion_index})
+    lines = [f"{'lr':>10}  {'log10 lr':>8}  {'loss':>12}  {'smoothed':>12}"]
+    for i in picked:
+        mark = "  <- suggested" if i == result.suggestion_index else ""
+        lines.append(
+            f"{result.lrs[i]:>10.3g}  {math.log10(result.lrs[i]):>8.2f}  "
+            f"{result.losses[i]:>12.5g}  {result.smoothed[i]:>12.5g}{mark}"
+        )
+    lines.append(f"{count} steps, one per lr, continuing from the start; {result.stopped}")
+    if result.suggestion is None:
+        lines.append("no suggestion: the sweep diverged before enough points were recorded")
+    else:
+        lines.append(f"suggested lr: {result.suggestion:.3g} ({VALLEY_RULE})")
+    if result.min_div10 is not None:
+        lines.append(f"for comparison, {MIN_RULE}: {result.min_div10:.3g}")
+    return "\n".join(lines)
