@@ -154,7 +154,7 @@ def test_lr_find_stops_early_on_the_roller_coaster():
     assert 1e-7 < result.suggestion < result.lrs[-1]
 
 
-def test_valley_takes_two_thirds_along_the_longest_fall():
+def test_valley_takes_the_middle_of_the_longest_fall():
     # 10 skipped points, then a fall of 20 points, then a rise, then 5 skipped points
     losses = [5.0] * 10 + [float(20 - i) for i in range(20)] + [30.0, 40.0] + [50.0] * 5
     index = valley(losses)

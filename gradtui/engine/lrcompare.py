@@ -42,6 +42,10 @@ class LrRun:
     label: str
     flips: int
 
+    @property
+    def first_loss(self) -> float:
+        return self.losses[0] if self.losses else math.nan
+
 
 def default_lrs(lr: float) -> list[float]:
     """The current learning rate ×0.01, ×0.1, ×1 and ×10 (rounded to 6 significant digits)."""
@@ -137,3 +141,27 @@ def _flat(grads: dict[str, Any]) -> list[float]:
 
 def _dot(a: list[float], b: list[float]) -> float:
     return sum(x * y for x, y in zip(a, b, strict=True))
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One run ready to plot: its legend text and the (step, loss) points drawn."""
+
+    legend: str
+    steps: list[int]
+    values: list[float]
+
+
+def curves(runs: list[LrRun]) -> tuple[bool, list[Curve]]:
+    """The runs as curves on one plot: log10(loss) when every loss is positive, else the loss.
+
+    Returns (log, curves); points that are not finite are left out.
+    """
+    finite = [v for run in runs for v in run.losses if math.isfinite(v)]
+    log = bool(finite) and min(finite) > 0
+    out = []
+    for run in runs:
+        pairs = [(s, v) for s, v in zip(run.steps, run.losses, strict=True) if math.isfinite(v)]
+        values = [math.log10(v) if log else v for _, v in pairs]
+        out.append(Curve(f"lr {run.lr:g}: {run.label}", [s for s, _ in pairs], values))
+    return log, out

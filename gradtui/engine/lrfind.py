@@ -8,8 +8,9 @@ Each loss is smoothed as fastai does (an exponential moving average with beta 0.
 loss is over 4 × the best smoothed loss so far, or not finite: it has diverged.
 
 The suggestion is fastai's default, **valley**: drop the first 10 % and the last 5 points, find
-the longest run of points whose loss keeps falling (the longest decreasing subsequence), and
-take the point two thirds of the way along it. ``min/10`` (the lr at the lowest loss, divided
+the longest run of points whose smoothed loss keeps falling (the longest decreasing
+subsequence, n points long from index s), and take index ``s + int(n/3) + int(n/6)``: about
+the middle of that run. ``min/10`` (the lr at the lowest loss, divided
 by 10: fastai's older rule) is given beside it.
 """
 
@@ -26,7 +27,7 @@ END_LR = 10.0
 NUM_IT = 100
 BETA = 0.98
 STOP_FACTOR = 4.0
-VALLEY_RULE = "valley: two thirds along the longest stretch where the smoothed loss keeps falling"
+VALLEY_RULE = "valley: the middle of the longest stretch where the smoothed loss keeps falling"
 MIN_RULE = "min/10: the lr at the lowest smoothed loss, divided by 10"
 
 
@@ -45,6 +46,12 @@ class LrFindResult:
     @property
     def log_lrs(self) -> list[float]:
         return [math.log10(lr) for lr in self.lrs]
+
+    def plotted(self, num_it: int = NUM_IT) -> tuple[list[float], list[float]]:
+        """(log10 lr, smoothed loss) as fastai plots them: without the first 10 % and last 5."""
+        end = len(self.lrs) - 5
+        window = range(num_it // 10, end) if end - num_it // 10 >= 3 else range(len(self.lrs))
+        return [math.log10(self.lrs[i]) for i in window], [self.smoothed[i] for i in window]
 
     def to_json(self) -> dict:
         """``{"lrs", "losses", "smoothed", "stopped", "suggestion", "rule", "min_div10"}``."""

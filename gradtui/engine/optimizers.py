@@ -10,7 +10,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from gradtui.engine.expr import compile_expr
 from gradtui.engine.loop import Stepper, StepRecord, StopRules
+from gradtui.engine.playground import Playground
 from gradtui.engine.problem import Problem, descend_problem
 from gradtui.engine.values import Values
 
@@ -31,7 +33,7 @@ class Surface:
     start: tuple[float, float]
     xlim: tuple[float, float]
     ylim: tuple[float, float]
-    minimum: tuple[float, float]
+    minimum: tuple[float, float] | None
     lr: float
     momentum: float
     adam_lr: float
@@ -67,25 +69,30 @@ class Path:
 
 def surface_problem(surface: Surface) -> Problem:
     """f(x, y) as a descend problem starting at the surface's start point."""
-    x, y = surface.start
-    start = {"x": Values((x,), False, False), "y": Values((y,), False, False)}
-    return descend_problem(surface.expr, start)
+    expr = compile_expr(surface.expr)
+    if len(expr.variables) != 2:
+        raise ValueError(f"a surface needs exactly two variables, not {len(expr.variables)}")
+    start = {
+        n: Values((v,), False, False) for n, v in zip(expr.variables, surface.start, strict=True)
+    }
+    return descend_problem(expr, start)
 
 
 def sgd_path(problem: Problem, lr: float, steps: int) -> Path:
     """Plain SGD: the playground's own loop, ``p -= p.grad * lr`` then ``p.grad.zero_()``."""
     stepper = Stepper(problem, lr, StopRules(max_steps=steps, diverge_factor=DIVERGE_FACTOR))
+    names = problem.param_names
     xs, ys, losses = [], [], []
     for result in stepper.run():
         if isinstance(result, StepRecord):
-            xs.append(result.params["x"])
-            ys.append(result.params["y"])
+            xs.append(result.params[names[0]])
+            ys.append(result.params[names[1]])
             losses.append(result.loss)
     stop = stepper.stopped
     assert stop is not None
     if math.isfinite(stop.loss):
-        xs.append(stop.params["x"])
-        ys.append(stop.params["y"])
+        xs.append(stop.params[names[0]])
+        ys.append(stop.params[names[1]])
         losses.append(stop.loss)
     return Path("sgd", xs, ys, losses, stop.reason)
 
@@ -95,7 +102,7 @@ def torch_path(problem: Problem, optimizer: str, lr: float, momentum: float, ste
     import torch
 
     built = problem.build()
-    params = [built.params["x"], built.params["y"]]
+    params = [built.params[n] for n in problem.param_names]
     if optimizer == "momentum":
         opt = torch.optim.SGD(params, lr=lr, momentum=momentum)
     elif optimizer == "adam":
@@ -172,11 +179,16 @@ def surface_grid(surface: Surface, cols: int, rows: int) -> SurfaceGrid:
     gx = torch.tensor(xs, dtype=torch.float64).expand(rows, cols)
     gy = torch.tensor(ys, dtype=torch.float64).unsqueeze(1).expand(rows, cols)
     with torch.no_grad():
-        values = problem.expr(x=gx, y=gy)
+        names = problem.param_names
+        values = torch.as_tensor(problem.expr(**{names[0]: gx, names[1]: gy}), dtype=torch.float64)
+        values = values.expand(rows, cols).nan_to_num(nan=math.inf)
     # log(1 + f - min) spreads the bands where f changes slowly, near the bottom.
-    lifted = torch.log1p(values - values.min())
-    top = lifted.max().item() or 1.0
-    bands = (lifted / top * BANDS).floor().clamp(0, BANDS - 1).to(torch.int64)
+    finite = values[values.isfinite()]
+    low = finite.min() if finite.numel() else torch.tensor(0.0, dtype=torch.float64)
+    lifted = torch.log1p((values - low).clamp(min=0))
+    top = (lifted[lifted.isfinite()].max().item() if finite.numel() else 0.0) or 1.0
+    bands = (lifted / top * BANDS).nan_to_num(posinf=BANDS).floor().clamp(0, BANDS - 1)
+    bands = bands.to(torch.int64)
     return SurfaceGrid(xs, ys, values.tolist(), bands.tolist())
 
 
@@ -190,3 +202,89 @@ def to_cell(surface: Surface, x: float, y: float, cols: int, rows: int) -> tuple
     if 0 <= col < cols and 0 <= row < rows:
         return col, row
     return None
+
+
+def playground_surface(playground: Playground) -> Surface | None:
+    """The playground's own f when it has two scalar variables (a window around its start)."""
+    if playground.mode != "descend":
+        return None
+    try:
+        problem = playground.problem()
+    except ValueError:
+        return None
+    names = problem.param_names
+    values = [problem.start[n] for n in names]
+    if len(names) != 2 or any(v.is_vector for v in values):
+        return None
+    x, y = (float(v.numbers[0]) for v in values)
+    rx, ry = 2 * abs(x) + 2, 2 * abs(y) + 2
+    lr = playground.lr if 0 < playground.lr <= 10 else 0.1
+    steps = min(playground.max_steps or 100, 500)
+    text = problem.expr.text
+    return Surface(
+        "yours", f"your f = {text}", text, (x, y),
+        (x - rx, x + rx), (y - ry, y + ry), None, lr, 0.9, 0.1, steps,
+    )  # fmt: skip
+
+
+def parse_settings(texts: dict[str, str]) -> tuple[float, float, float, int]:
+    """lr, momentum, Adam lr and steps from typed texts; ``ValueError`` names the bad field."""
+    numbers = {}
+    for name, label in (("lr", "lr"), ("momentum", "momentum"), ("adam_lr", "Adam lr")):
+        text = texts.get(name, "").strip()
+        try:
+            numbers[name] = float(text)
+        except ValueError:
+            raise ValueError(f"{label}: '{text[:20]}' is not a number") from None
+    text = texts.get("steps", "").strip()
+    try:
+        steps = int(text)
+    except ValueError:
+        raise ValueError(f"steps: '{text[:20]}' is not a whole number") from None
+    check_settings(numbers["lr"], numbers["momentum"], numbers["adam_lr"], steps)
+    return numbers["lr"], numbers["momentum"], numbers["adam_lr"], steps
+
+
+@dataclass(frozen=True)
+class Picture:
+    """What the map shows in each cell: its band, whether a contour line passes, and marks.
+
+    ``marks`` maps (col, row) to ``start``, ``minimum``, an optimizer key (a point of its path)
+    or an optimizer key + ``-end`` (where it stopped). Drawn in order: the minimum, then the
+    paths (later ones over earlier ones), then the start.
+    """
+
+    cols: int
+    rows: int
+    bands: list[list[int]]
+    contour: set[tuple[int, int]]
+    marks: dict[tuple[int, int], str]
+
+
+def picture(surface: Surface, paths: list[Path], cols: int, rows: int) -> Picture:
+    """The surface's bands and contour cells, and every path's points, for a cols × rows map."""
+    grid = surface_grid(surface, cols, rows)
+    bands = grid.bands
+    contour = set()
+    for r in range(rows):
+        for c in range(cols):
+            right = c + 1 < cols and bands[r][c + 1] != bands[r][c]
+            below = r + 1 < rows and bands[r + 1][c] != bands[r][c]
+            if right or below:
+                contour.add((c, r))
+    marks: dict[tuple[int, int], str] = {}
+    if surface.minimum is not None:
+        cell = to_cell(surface, *surface.minimum, cols, rows)
+        if cell is not None:
+            marks[cell] = "minimum"
+    for path in paths:
+        cells = [to_cell(surface, x, y, cols, rows) for x, y in zip(path.xs, path.ys, strict=True)]
+        for cell in cells[:-1]:
+            if cell is not None:
+                marks[cell] = path.optimizer
+        if cells and cells[-1] is not None:
+            marks[cells[-1]] = f"{path.optimizer}-end"
+    cell = to_cell(surface, *surface.start, cols, rows)
+    if cell is not None:
+        marks[cell] = "start"
+    return Picture(cols, rows, bands, contour, marks)

@@ -21,6 +21,9 @@ class PlaygroundKeys:
         Binding("right_curly_bracket", "playground('lr_times', 1.25)", "lr×1.25", show=False),
         Binding("left_curly_bracket", "playground('lr_times', 0.8)", "lr÷1.25", show=False),
         Binding("l", "playground('toggle_log')", "Log"),
+        Binding("c", "compare_lrs", "Compare lrs"),
+        Binding("f", "lr_find", "lr_find"),
+        Binding("o", "optimizers", "Optimizers"),
     ]
 
     def action_playground(self, action: str, *args: float) -> None:
@@ -28,3 +31,40 @@ class PlaygroundKeys:
         views = self.query(PlaygroundView)  # type: ignore[attr-defined]
         if views:
             getattr(views.first(), f"action_{action}")(*args)
+
+    # -- views pushed over the playground, working on its current state ---------------------
+
+    def _view(self) -> PlaygroundView | None:
+        views = self.query(PlaygroundView)  # type: ignore[attr-defined]
+        return views.first() if views else None
+
+    def action_compare_lrs(self) -> None:
+        """The learning-rate explorer on the current playground."""
+        from gradtui.ui.screens.lr_compare import LrCompareScreen
+
+        if (view := self._view()) is not None:
+            self.app.push_screen(LrCompareScreen(view.playground))  # type: ignore[attr-defined]
+
+    def action_lr_find(self) -> None:
+        """The lr_find sweep; its suggestion may be taken back as the playground's lr."""
+        from gradtui.ui.screens.lr_find import LrFindScreen
+
+        view = self._view()
+        if view is None:
+            return
+        can_apply = view.editable is None or "lr" in view.editable
+
+        def chosen(lr: float | None) -> None:
+            if lr is not None:
+                view.set_playground(view.playground.with_(lr=lr))
+                view.notify(f"learning rate {lr:g}", timeout=2)
+
+        screen = LrFindScreen(view.playground, can_apply)
+        self.app.push_screen(screen, chosen)  # type: ignore[attr-defined]
+
+    def action_optimizers(self) -> None:
+        """Plain SGD, momentum and Adam on a 2-D surface."""
+        from gradtui.ui.screens.optimizers import OptimizersScreen
+
+        if (view := self._view()) is not None:
+            self.app.push_screen(OptimizersScreen(view.playground))  # type: ignore[attr-defined]
