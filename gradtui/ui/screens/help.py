@@ -37,6 +37,9 @@ HELP = """\
 | `}` / `{` | learning rate ×1.25 / ÷1.25 |
 | `l` | loss plot: linear / log10 |
 | `m` | sandbox: descend f(x) / fit a model |
+| `c` | compare learning rates: the run with several lrs, labelled |
+| `f` | lr_find: loss vs lr from 1e-7 to 10, and a suggested lr (`a` uses it) |
+| `o` | optimizers: plain SGD, momentum and Adam on a 2-D surface |
 | `tab` | next field; `enter` applies and leaves the field |
 | `escape` | back |
 | `ctrl+p` | command palette (actions, themes) |

@@ -21,9 +21,10 @@ class PlaygroundKeys:
         Binding("right_curly_bracket", "playground('lr_times', 1.25)", "lr×1.25", show=False),
         Binding("left_curly_bracket", "playground('lr_times', 0.8)", "lr÷1.25", show=False),
         Binding("l", "playground('toggle_log')", "Log"),
-        Binding("c", "compare_lrs", "Compare lrs"),
-        Binding("f", "lr_find", "lr_find"),
-        Binding("o", "optimizers", "Optimizers"),
+        # The footer is full at 120 columns: these views are listed in help and the palette.
+        Binding("c", "compare_lrs", "Compare lrs", show=False),
+        Binding("f", "lr_find", "lr_find", show=False),
+        Binding("o", "optimizers", "Optimizers", show=False),
     ]
 
     def action_playground(self, action: str, *args: float) -> None:
