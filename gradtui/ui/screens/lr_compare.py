@@ -25,6 +25,7 @@ from gradtui.engine.report import format_value
 
 # plotext colour per label, so a glance at the plot matches the table
 LABEL_COLORS = {"too small": "blue", "good": "green", "bouncy": "orange", "diverging": "red"}
+MARKERS = ("•", "+", "x", "o", "*", "#")  # tell the curves apart without colour
 
 
 class ComparePlot(PlotextPlot):
@@ -41,15 +42,14 @@ class ComparePlot(PlotextPlot):
             self.refresh()
             return
         log, lines = curves(self.runs)
-        markers = ("braille", "dot", "fhd", "hd", "sd", "braille")
+        # No plotext legend: it hides the curves' start. The table below is the legend.
         for i, (run, curve) in enumerate(zip(self.runs, lines, strict=True)):
             if curve.steps:
                 plt.plot(
                     curve.steps,
                     curve.values,
-                    marker=markers[i % len(markers)],
+                    marker=MARKERS[i % len(MARKERS)],
                     color=LABEL_COLORS[run.label],
-                    label=curve.legend,
                 )
         plt.title(("log10(loss)" if log else "loss") + " per step, one curve per learning rate")
         plt.xlabel("step")
@@ -89,7 +89,7 @@ class LrCompareScreen(Screen):
         self.query_one(
             "#compare-plot"
         ).border_title = f"{what}, from start {self.playground.start}, {steps} steps each"
-        self.query_one("#compare-table").border_title = "labels"
+        self.query_one("#compare-table").border_title = "legend and labels"
         self.set_focus(None)
         self.action_rerun()
 
@@ -127,10 +127,12 @@ class LrCompareScreen(Screen):
     def _show(self, runs: list[LrRun]) -> None:
         self.runs = runs
         self.query_one(ComparePlot).runs = runs
-        rows = [f"{'lr':>10}  {'label':<10} {'first loss':>12} {'last loss':>12}  stop"]
-        for run in runs:
+        # Static drops leading spaces: the header starts with no-break spaces to stay aligned.
+        rows = [f"\u00a0\u00a0 {'lr':<10} {'label':<10} {'first loss':>12} {'last loss':>12}  stop"]
+        for i, run in enumerate(runs):
             rows.append(
-                f"{run.lr:>10g}  {run.label:<10} {format_value(run.first_loss):>12} "
+                f"{MARKERS[i % len(MARKERS)]}  {run.lr:<10g} {run.label:<10} "
+                f"{format_value(run.first_loss):>12} "
                 f"{format_value(run.stop.loss):>12}  {run.stop.message.splitlines()[0]}"
             )
         rows.append("")

@@ -41,13 +41,14 @@ class LrFindPlot(PlotextPlot):
         xs, ys = result.plotted()
         pairs = [(x, y) for x, y in zip(xs, ys, strict=True) if math.isfinite(y)]
         if pairs:
-            plt.plot([p[0] for p in pairs], [p[1] for p in pairs], marker="braille",
-                     label="smoothed loss")  # fmt: skip
+            plt.plot([p[0] for p in pairs], [p[1] for p in pairs], marker="braille")
         if result.suggestion is not None and result.suggestion_index is not None:
             point = result.smoothed[result.suggestion_index]
-            plt.scatter([math.log10(result.suggestion)], [point], marker="●", color="red",
-                        label=f"valley: lr {result.suggestion:.3g}")  # fmt: skip
-        plt.title("smoothed loss vs log10(lr), one step per lr")
+            plt.scatter([math.log10(result.suggestion)], [point], marker="●", color="red")
+        plt.title(
+            "smoothed loss vs log10(lr); ● the suggestion "
+            "(as fastai: first 10% and last 5 points not drawn)"
+        )
         plt.xlabel("log10(lr)")
         self.refresh()
 

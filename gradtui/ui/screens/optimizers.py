@@ -140,12 +140,12 @@ class OptimizersScreen(Screen):
             return  # a different surface was picked meanwhile
         self.paths = paths
         self._draw(surface, paths)
-        rows = [f"{'':<9}{'steps':>6} {'x':>9} {'y':>9} {'f':>9}"]
+        rows = [f"{'optimizer':<9}{'steps':>6} {'x':>9} {'y':>9} {'f':>9}"]
         for p in paths:
             steps = len(p.xs) - 1
             rows.append(
-                f"{SHORT_NAMES[p.optimizer]:<9}{steps:>6} {p.xs[-1]:>9.4g} "
-                f"{p.ys[-1]:>9.4g} {p.losses[-1]:>9.3g}"
+                f"{SHORT_NAMES[p.optimizer]:<9}{steps:>6} {p.xs[-1]:>9.3g} "
+                f"{p.ys[-1]:>9.3g} {p.losses[-1]:>9.3g}"
             )
             if p.stopped == "diverged":
                 rows.append(f"  {OPTIMIZER_NAMES[p.optimizer]} diverged: f blew up")
