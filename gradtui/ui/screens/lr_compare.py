@@ -127,8 +127,7 @@ class LrCompareScreen(Screen):
     def _show(self, runs: list[LrRun]) -> None:
         self.runs = runs
         self.query_one(ComparePlot).runs = runs
-        # Static drops leading spaces: the header starts with no-break spaces to stay aligned.
-        rows = [f"\u00a0\u00a0 {'lr':<10} {'label':<10} {'first loss':>12} {'last loss':>12}  stop"]
+        rows = [f"   {'lr':<10} {'label':<10} {'first loss':>12} {'last loss':>12}  stop"]
         for i, run in enumerate(runs):
             rows.append(
                 f"{MARKERS[i % len(MARKERS)]}  {run.lr:<10g} {run.label:<10} "
