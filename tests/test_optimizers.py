@@ -113,3 +113,22 @@ def test_points_map_to_cells_and_off_map_points_to_none():
     assert to_cell(s, 0.1, -0.1, 20, 8) == (10, 4)
     assert to_cell(s, 6.0, 0.0, 20, 8) is None
     assert to_cell(s, float("nan"), 0.0, 20, 8) is None
+
+
+def test_momentum_zero_is_the_hand_written_step():
+    s = SURFACES["rosenbrock"]
+    sgd, momentum, _ = optimizer_paths(s, s.lr, 0.0, s.adam_lr, 200)
+    assert momentum.xs == pytest.approx(sgd.xs) and momentum.ys == pytest.approx(sgd.ys)
+
+
+def test_the_playground_f_becomes_a_surface_only_with_two_scalar_variables():
+    from gradtui.engine.optimizers import playground_surface
+    from gradtui.engine.playground import Playground
+
+    mine = playground_surface(Playground(fn="(x - 1)**2 + 3*(y + 2)**2", start="x=0; y=0"))
+    assert mine is not None and mine.start == (0.0, 0.0) and mine.minimum is None
+    (path,) = optimizer_paths(mine, 0.1, 0.9, 0.1, 50)[:1]
+    assert path.xs[-1] == pytest.approx(1.0, abs=1e-3) and path.ys[-1] == pytest.approx(-2.0)
+    assert playground_surface(Playground()) is None  # one variable
+    assert playground_surface(Playground(fn="(x**2).sum() + y", start="x=1,2; y=0")) is None
+    assert playground_surface(Playground().switch_mode("fit")) is None

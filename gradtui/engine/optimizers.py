@@ -217,7 +217,7 @@ def playground_surface(playground: Playground) -> Surface | None:
     if len(names) != 2 or any(v.is_vector for v in values):
         return None
     x, y = (float(v.numbers[0]) for v in values)
-    rx, ry = 2 * abs(x) + 2, 2 * abs(y) + 2
+    rx, ry = 2 * abs(x) + 3, 2 * abs(y) + 3
     lr = playground.lr if 0 < playground.lr <= 10 else 0.1
     steps = min(playground.max_steps or 100, 500)
     text = problem.expr.text
