@@ -119,12 +119,22 @@ async def test_o_settings_errors_are_named_and_surfaces_switch(tmp_path):
         assert len(screen.paths[0].xs) == SURFACES["rosenbrock"].steps + 1
 
 
-async def test_o_offers_the_playground_f_when_it_has_two_variables(tmp_path):
+async def test_o_opens_on_the_lessons_surface_when_the_playground_holds_it(tmp_path):
     app = GradApp(lesson="14", store=ProgressStore(tmp_path / "p.json"))
     async with app.run_test(size=SIZE) as pilot:
         await open_view(pilot, "o", OptimizersScreen, lambda s: s.paths)
+        assert app.screen.surface is SURFACES["valley"]
+        assert "yours" not in app.screen.surfaces
+
+
+async def test_o_offers_the_playground_f_when_it_has_two_variables():
+    playground = Playground(fn="(x - 1)**2 + 3*(y + 2)**2", start="x=0; y=0")
+    app = GradApp(sandbox=playground)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_view(pilot, "o", OptimizersScreen, lambda s: s.paths)
         assert app.screen.surface.key == "yours"
-        assert app.screen.surface.expr == "0.1*x**2 + 4*y**2"
+        assert app.screen.surface.expr == "(x - 1)**2 + 3*(y + 2)**2"
+        assert "your f: (x - 1)**2 + 3*(y + 2)**2" in screen_text(app)
 
 
 async def test_palette_lists_the_three_views():

@@ -205,7 +205,10 @@ def to_cell(surface: Surface, x: float, y: float, cols: int, rows: int) -> tuple
 
 
 def playground_surface(playground: Playground) -> Surface | None:
-    """The playground's own f when it has two scalar variables (a window around its start)."""
+    """The playground's own f when it has two scalar variables (a window around its start).
+
+    When it is one of ``SURFACES`` from the same start, that surface (with its settings).
+    """
     if playground.mode != "descend":
         return None
     try:
@@ -217,14 +220,21 @@ def playground_surface(playground: Playground) -> Surface | None:
     if len(names) != 2 or any(v.is_vector for v in values):
         return None
     x, y = (float(v.numbers[0]) for v in values)
+    text = problem.expr.text
+    for surface in SURFACES.values():
+        if _same_text(surface.expr, text) and surface.start == (x, y):
+            return surface
     rx, ry = 2 * abs(x) + 3, 2 * abs(y) + 3
     lr = playground.lr if 0 < playground.lr <= 10 else 0.1
     steps = min(playground.max_steps or 100, 500)
-    text = problem.expr.text
     return Surface(
-        "yours", f"your f = {text}", text, (x, y),
+        "yours", "your f", text, (x, y),
         (x - rx, x + rx), (y - ry, y + ry), None, lr, 0.9, 0.1, steps,
     )  # fmt: skip
+
+
+def _same_text(a: str, b: str) -> bool:
+    return a.replace(" ", "") == b.replace(" ", "")
 
 
 def parse_settings(texts: dict[str, str]) -> tuple[float, float, float, int]:

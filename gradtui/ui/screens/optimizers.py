@@ -39,9 +39,9 @@ class OptimizersScreen(Screen):
         super().__init__()
         self.surfaces: dict[str, Surface] = dict(SURFACES)
         yours = playground_surface(playground)
-        if yours is not None:
+        if yours is not None and yours.key not in SURFACES:
             self.surfaces = {"yours": yours, **self.surfaces}
-        self.surface = next(iter(self.surfaces.values()))
+        self.surface = yours or SURFACES["bowl"]
         self.paths: list[Path] = []
         self.error = ""
         self._timer: Timer | None = None
