@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 from textual_plotext import PlotextPlot
 
+from gradtui.engine.loop import STOP_WORDS
 from gradtui.engine.lrcompare import (
     LABEL_RULES,
     LrRun,
@@ -76,7 +77,7 @@ class LrCompareScreen(Screen):
         with Horizontal(id="lr-row"):
             yield Label("learning rates", id="lrs-label")
             lrs = ", ".join(f"{lr:g}" for lr in default_lrs(self.playground.lr))
-            yield Input(lrs, id="lrs", placeholder="e.g. 0.001, 0.01, 0.1, 1")
+            yield Input(lrs, id="lrs", placeholder="e.g. 0.001, 0.01, 0.1, 1", compact=True)
         yield Static("", id="lrs-error")
         yield ComparePlot(id="compare-plot")
         yield Static("", id="compare-table")
@@ -127,12 +128,13 @@ class LrCompareScreen(Screen):
     def _show(self, runs: list[LrRun]) -> None:
         self.runs = runs
         self.query_one(ComparePlot).runs = runs
-        rows = [f"   {'lr':<10} {'label':<10} {'first loss':>12} {'last loss':>12}  stop"]
+        rows = [f"   {'lr':<10} {'label':<10} {'first loss':>12} {'last loss':>12}  stop (steps)"]
         for i, run in enumerate(runs):
             rows.append(
                 f"{MARKERS[i % len(MARKERS)]}  {run.lr:<10g} {run.label:<10} "
                 f"{format_value(run.first_loss):>12} "
-                f"{format_value(run.stop.loss):>12}  {run.stop.message.splitlines()[0]}"
+                f"{format_value(run.stop.loss):>12}  {STOP_WORDS[run.stop.reason]} "
+                f"({run.stop.steps})"
             )
         rows.append("")
         rows.append("rule, first that fits: " + "; ".join(f"{k}: {v}" for k, v in RULE_ORDER))
