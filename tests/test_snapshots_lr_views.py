@@ -15,6 +15,8 @@ def _opened(key: str, done):
         await ready(pilot)
         await pilot.press(key)
         await wait_for(pilot, lambda: done(pilot.app.screen))
+        for field in pilot.app.screen.query("Input"):
+            field.cursor_blink = False  # a blinking cursor would make the snapshot flaky
         await pilot.pause(0.3)
 
     return run_before

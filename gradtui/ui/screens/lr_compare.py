@@ -60,6 +60,7 @@ class ComparePlot(PlotextPlot):
 class LrCompareScreen(Screen):
     """Type learning rates (comma-separated); each runs from the same start, then is labelled."""
 
+    AUTO_FOCUS = "#lrs"  # the list of learning rates is what one edits here
     CSS_PATH = "lr_compare.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
@@ -91,7 +92,6 @@ class LrCompareScreen(Screen):
             "#compare-plot"
         ).border_title = f"{what}, from start {self.playground.start}, {steps} steps each"
         self.query_one("#compare-table").border_title = "legend and labels"
-        self.set_focus(None)
         self.action_rerun()
 
     @on(Input.Submitted, "#lrs")

@@ -32,6 +32,7 @@ FIELDS = (("lr", "lr (SGD, momentum)"), ("momentum", "momentum"), ("adam_lr", "A
 class OptimizersScreen(Screen):
     """Pick a surface, edit lr, momentum, Adam's lr and steps; the paths redraw."""
 
+    AUTO_FOCUS = None  # keys work at once; click or tab to reach a field
     CSS_PATH = "optimizers.tcss"
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
