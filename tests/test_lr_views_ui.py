@@ -101,6 +101,8 @@ async def test_o_draws_three_paths_and_their_ends_match_the_engine():
         text = screen_text(app)
         adam = expected[2]
         assert f"{adam.xs[-1]:.3g}" in text and f"{adam.losses[-1]:.3g}" in text
+        await pilot.press("escape")  # even with the surface picker focused
+        await wait_for(pilot, lambda: app.screen.query(PlaygroundView))
 
 
 async def test_o_settings_errors_are_named_and_surfaces_switch(tmp_path):
