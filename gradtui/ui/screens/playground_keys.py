@@ -35,7 +35,8 @@ class PlaygroundKeys:
 
     # -- views pushed over the playground, working on its current state ---------------------
 
-    def _view(self) -> PlaygroundView | None:
+    def _playground_view(self) -> PlaygroundView | None:
+        """The screen's ``PlaygroundView``: these views need its ``Playground`` settings."""
         views = self.query(PlaygroundView)  # type: ignore[attr-defined]
         return views.first() if views else None
 
@@ -43,14 +44,14 @@ class PlaygroundKeys:
         """The learning-rate explorer on the current playground."""
         from gradtui.ui.screens.lr_compare import LrCompareScreen
 
-        if (view := self._view()) is not None:
+        if (view := self._playground_view()) is not None:
             self.app.push_screen(LrCompareScreen(view.playground))  # type: ignore[attr-defined]
 
     def action_lr_find(self) -> None:
         """The lr_find sweep; its suggestion may be taken back as the playground's lr."""
         from gradtui.ui.screens.lr_find import LrFindScreen
 
-        view = self._view()
+        view = self._playground_view()
         if view is None:
             return
         can_apply = view.editable is None or "lr" in view.editable
@@ -67,5 +68,5 @@ class PlaygroundKeys:
         """Plain SGD, momentum and Adam on a 2-D surface."""
         from gradtui.ui.screens.optimizers import OptimizersScreen
 
-        if (view := self._view()) is not None:
+        if (view := self._playground_view()) is not None:
             self.app.push_screen(OptimizersScreen(view.playground))  # type: ignore[attr-defined]
