@@ -1,17 +1,20 @@
 """``gradtui serve``: the app in a web browser, one app process per browser tab.
 
-textual-serve runs a command for each browser connection and relays its terminal over a
-websocket to xterm.js. Everything the page loads comes from this server: the page template
-beside this module replaces textual-serve's own, which fetches a font from a CDN, with the
-copy of that font shipped inside textual-serve.
+This module holds what runs before the server starts (address checks, the banner, the command
+each browser session runs); ``gradtui.web_server`` is the server itself, built on textual-serve,
+which runs a command for each browser connection and relays its terminal to xterm.js.
+
+Each browser keeps its own progress: the page gives it a random token in a cookie, and the
+apps started for that browser save progress under ``<data folder>/browsers/<token>``.
 """
 
 from __future__ import annotations
 
 import errno
 import ipaddress
-import logging
 import os
+import re
+import secrets
 import shlex
 import socket
 import sys
@@ -21,16 +24,17 @@ from typing import Any
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-TEMPLATES = Path(__file__).with_name("templates")
-PAGE = "serve.html"
+LEARNER_COOKIE = "gradtui_learner"
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 class ServeError(Exception):
     """A host, port or folder the server cannot use: one message, exit status 2."""
 
 
-def app_command(lesson_dirs: Sequence[str] = ()) -> str:
-    """The shell command each browser session runs: this interpreter, the same lesson folders.
+def app_command(lesson_dirs: Sequence[str] = (), data_home: Path | None = None) -> str:
+    """The shell command each browser session runs: this interpreter, the same lesson folders,
+    and ``data_home`` as the app's data folder (progress) when given.
 
     ``exec`` lets the app replace the shell that textual-serve starts it with; ``-P`` keeps a
     folder named ``gradtui`` in the server's working directory from shadowing the package.
@@ -38,7 +42,16 @@ def app_command(lesson_dirs: Sequence[str] = ()) -> str:
     argv = [sys.executable, "-P", "-m", "gradtui"]
     for folder in lesson_dirs:
         argv += ["--lessons", os.path.abspath(folder)]
-    return "exec " + shlex.join(argv)
+    setup = f"export GRADTUI_DATA_HOME={shlex.quote(str(data_home))}; " if data_home else ""
+    return setup + "exec " + shlex.join(argv)
+
+
+def learner_token(cookie: str | None) -> str:
+    """The token a browser sent in its cookie, or a fresh one if it sent none or a strange one
+    (the token names a folder, so only letters, digits, ``-`` and ``_`` pass)."""
+    if cookie and _TOKEN.fullmatch(cookie):
+        return cookie
+    return secrets.token_urlsafe(24)
 
 
 def is_loopback(host: str) -> bool:
@@ -86,7 +99,7 @@ def _bind_message(host: str, port: int, err: OSError) -> str:
     return f"{where}: {err.strerror or err}"
 
 
-def banner(host: str, port: int) -> str:
+def banner(host: str, port: int, browsers_dir: Path) -> str:
     """What the server prints once it listens: where, who can connect, how to stop."""
     url = f"http://{_url_host(host)}:{port}"
     lines = [f"gradtui: serving the app at {url} (each browser tab runs its own app)"]
@@ -106,10 +119,8 @@ def banner(host: str, port: int) -> str:
             "computer can open the app, which runs on this computer as you. Use it only on a "
             "network you trust, and stop the server (Ctrl+C) after the workshop."
         )
-    lines.append(
-        "Progress is saved in this computer's gradtui data folder, shared by every tab. "
-        "Press Ctrl+C to stop."
-    )
+    lines.append(f"Each browser keeps its own progress, under {browsers_dir}")
+    lines.append("Press Ctrl+C to stop.")
     return "\n".join(lines)
 
 
@@ -130,58 +141,11 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lesson_dirs: Seque
         if not Path(folder).is_dir():
             raise ServeError(f"--lessons {folder}: no such folder")
     check_address(host, port)
-    server = _make_server(app_command(lesson_dirs), host, port)
+    from gradtui.curriculum.progress import default_path
+    from gradtui.web_server import make_server
+
+    server = make_server(host, port, lesson_dirs, default_path().parent / "browsers")
     try:
         server.serve()
     except OSError as err:  # lost the port between the check and the start
         raise ServeError(_bind_message(host, port, err)) from None
-
-
-def _make_server(command: str, host: str, port: int):
-    import aiohttp_jinja2
-    from aiohttp import web
-    from textual_serve.server import Server
-
-    class GradServer(Server):
-        """textual-serve's server with gradtui's page, messages and a count of open apps."""
-
-        sessions = 0
-
-        def initialize_logging(self) -> None:
-            super().initialize_logging()
-            # one line per browser session (below) instead of one per HTTP request
-            logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
-
-        async def on_startup(self, app: web.Application) -> None:
-            print(banner(host, port), flush=True)
-
-        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-            self.sessions += 1
-            print(f"a browser connected from {request.remote}: {self.sessions} open", flush=True)
-            try:
-                return await super().handle_websocket(request)
-            finally:
-                self.sessions -= 1
-                print(f"a browser session ended: {self.sessions} open", flush=True)
-
-        @aiohttp_jinja2.template(PAGE)
-        async def handle_index(self, request: web.Request) -> dict[str, Any]:
-            # URLs from the Host header the browser used, so a learner who typed this
-            # computer's name or address reaches the websocket even when bound to 0.0.0.0.
-            origin = f"{request.host}"
-            secure = request.scheme == "https"
-            return {
-                "title": "gradtui",
-                "font_size": min(max(_int(request.query.get("fontsize"), 16), 6), 48),
-                "static_url": "/static/",
-                "websocket_url": f"{'wss' if secure else 'ws'}://{origin}/ws",
-            }
-
-    return GradServer(command, host=host, port=port, title="gradtui", templates_path=TEMPLATES)
-
-
-def _int(text: str | None, default: int) -> int:
-    try:
-        return int(text) if text is not None else default
-    except ValueError:
-        return default

@@ -20,7 +20,15 @@ from pathlib import Path
 import pytest
 
 from gradtui import cli
-from gradtui.serve import ServeError, app_command, banner, check_address, is_loopback
+from gradtui.serve import (
+    LEARNER_COOKIE,
+    ServeError,
+    app_command,
+    banner,
+    check_address,
+    is_loopback,
+    learner_token,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -61,9 +69,26 @@ def test_app_command_runs_this_python_with_the_lesson_folders(tmp_path):
     assert shlex.split(app_command()) == ["exec", sys.executable, "-P", "-m", "gradtui"]
 
 
+def test_each_browser_gets_its_data_folder_through_the_shell(tmp_path):
+    home = tmp_path / "it's a folder"  # a quote and a space
+    setup, _ = app_command(["x"], data_home=home).split("; exec ", 1)
+    shown = subprocess.run(
+        ["sh", "-c", setup + '; printf %s "$GRADTUI_DATA_HOME"'], capture_output=True, text=True
+    )
+    assert shown.stdout == str(home)
+
+
+def test_learner_tokens_only_name_a_folder():
+    kept = "abcDEF0123456789_-xyz"
+    assert learner_token(kept) == kept
+    fresh = {learner_token(bad) for bad in (None, "", "../../etc", "a/b" * 8, "x" * 65, "short")}
+    assert len(fresh) == 6  # each one new
+    assert all(len(token) >= 16 and learner_token(token) == token for token in fresh)
+
+
 def test_relative_lesson_folders_become_absolute(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert shlex.split(app_command(["mine"]))[-1] == str(tmp_path / "mine")
+    assert app_command(["mine"]).endswith(f"--lessons {tmp_path / 'mine'}")
 
 
 @pytest.mark.parametrize(
@@ -75,11 +100,12 @@ def test_is_loopback(host, loopback):
 
 
 def test_banner_says_where_and_who_can_connect():
-    local = banner("127.0.0.1", 8123)
+    local = banner("127.0.0.1", 8123, Path("/data/browsers"))
     assert "http://127.0.0.1:8123" in local
     assert "Only this computer can connect" in local
+    assert "Each browser keeps its own progress, under /data/browsers" in local
     assert "WARNING" not in local
-    anyone = banner("0.0.0.0", 8123)
+    anyone = banner("0.0.0.0", 8123, Path("/data/browsers"))
     assert "WARNING: --host 0.0.0.0 is reachable from the network" in anyone
     assert "anyone who can reach this computer" in anyone
     assert f"http://{socket.gethostname()}:8123" in anyone
@@ -241,6 +267,18 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
+def _group_members(pgid: int) -> list[int]:
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != pgid:
+            try:
+                if os.getpgid(int(entry.name)) == pgid:
+                    members.append(int(entry.name))
+            except ProcessLookupError:
+                pass
+    return members
+
+
 def _kill_group(pgid: int) -> None:
     if _group_alive(pgid):
         os.killpg(pgid, signal.SIGKILL)
@@ -280,6 +318,13 @@ def test_the_app_in_a_browser(server, tmp_path):
             assert "1. The seven steps" in home
             assert "A good lesson" in home  # the server's --lessons reached the app
 
+            # this browser's token (from the page's cookie) names the app's data folder
+            (cookie,) = [c for c in page.context.cookies() if c["name"] == LEARNER_COOKIE]
+            (app,) = _group_members(proc.pid)
+            environ = Path(f"/proc/{app}/environ").read_bytes().split(b"\0")
+            home_dir = tmp_path / "data" / "browsers" / cookie["value"]
+            assert f"GRADTUI_DATA_HOME={home_dir}".encode() in environ
+
             # Keys go to xterm's hidden textarea; focusing it (not clicking) leaves the
             # app's mouse handling out of it.
             page.focus(".xterm-helper-textarea")
@@ -307,4 +352,4 @@ def test_the_app_in_a_browser(server, tmp_path):
     assert f"serving the app at {url}" in output
     assert "Only this computer can connect" in output
     assert "a browser connected from 127.0.0.1: 1 open" in output
-    assert "Traceback" not in output
+    assert "Traceback" not in output and "WARNING" not in output, output
