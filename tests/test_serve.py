@@ -192,17 +192,19 @@ window.__gradtuiScreen = () => {
 """
 
 
-def _browser_or_skip():
+@pytest.fixture
+def sync_playwright():
+    """Playwright's sync API, or a skip (a failure in CI) saying what is missing."""
     reason = None
     if not CHROMIUM.exists():
         reason = f"no browser at {CHROMIUM} (Debian: apt-get install chromium)"
     else:
         try:
-            from playwright.sync_api import sync_playwright
+            from playwright.sync_api import sync_playwright as api
         except ImportError:
             reason = "the playwright package is missing (pip install -e '.[test]')"
     if reason is None:
-        return sync_playwright
+        return api
     if os.environ.get("CI") == "true":
         pytest.fail(f"CI must run the browser test, but {reason}")
     pytest.skip(reason)
@@ -295,8 +297,7 @@ def _wait_for_screen(page, *needles: str) -> str:
     return page.evaluate("() => window.__gradtuiScreen()")
 
 
-def test_the_app_in_a_browser(server, tmp_path):
-    sync_playwright = _browser_or_skip()
+def test_the_app_in_a_browser(sync_playwright, server, tmp_path):
     proc, url, log = server
     requested: list[str] = []
     with sync_playwright() as playwright:
