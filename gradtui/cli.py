@@ -28,6 +28,11 @@ _EXAMPLES = {
     "fit": """examples:
   gradtui fit --example roller-coaster               # lr 1e-5, 10 steps, as in fastbook
   gradtui fit --example roller-coaster --steps 1000 --json""",
+    "serve": """examples:
+  gradtui serve                                       # http://127.0.0.1:8000, this computer only
+  gradtui serve --port 8080
+  gradtui serve --host 0.0.0.0                        # learners on your network connect
+  gradtui --lessons my-lessons serve                  # with your own lessons too""",
     "sandbox": """examples:
   gradtui sandbox --fn 'x**2' --from 3 --lr 0.1
   gradtui sandbox --fit                               # fit the roller coaster""",
@@ -135,7 +140,47 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--no-solve", action="store_true", help="skip running each task's check (no torch)"
     )
+    _add_serve_parser(sub)
     return parser
+
+
+def _add_serve_parser(sub: Any) -> None:
+    serve = sub.add_parser(
+        "serve",
+        help="serve the app to web browsers (one app per browser tab)",
+        description="Serve the app over HTTP: open the printed address in a browser.\n"
+        "Listens on this computer only unless --host says otherwise.",
+        epilog=_EXAMPLES["serve"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this computer only; "
+        "0.0.0.0: every network, anyone who can reach it)",
+    )
+    serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be between 1 and 65535, not {value}")
+    return value
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """``gradtui serve``: the app in web browsers, until Ctrl+C."""
+    from gradtui.serve import ServeError, serve
+
+    try:
+        serve(args.host, args.port, args.lessons)
+    except ServeError as err:
+        raise CliError(str(err)) from None
+    return 0
 
 
 def _add_run_options(p: argparse.ArgumentParser, lr: float | None, steps: int) -> None:
@@ -214,6 +259,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.lessons_command == "check":
                 return check_dir(args.dir, solve=not args.no_solve)
             return list_lessons(args.lessons)
+        if args.command == "serve":
+            return cmd_serve(args)
         handler = {"grad": cmd_grad, "descend": cmd_descend, "fit": cmd_fit}[args.command]
         return handler(args)
     except CliError as err:
