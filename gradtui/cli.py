@@ -28,7 +28,7 @@ _EXAMPLES = {
     "fit": """examples:
   gradtui fit --example roller-coaster               # lr 1e-5, 10 steps, as in fastbook
   gradtui fit --example roller-coaster --steps 1000 --json
-  gradtui fit --data temps.csv --lr 1e-4 --steps 200  # your own rows of input,target""",
+  gradtui fit --data temps.csv --lr 1e-6 --steps 200  # your own rows of input,target""",
     "sandbox": """examples:
   gradtui sandbox --fn 'x**2' --from 3 --lr 0.1
   gradtui sandbox --fit                               # fit the roller coaster

@@ -139,7 +139,7 @@ def _csv(value: Any) -> str:
     try:
         parse_csv_text(text, "data_csv")
     except CsvError as err:
-        where = f"its line {err.line}: " if err.line else ""
+        where = f"line {err.line} of the data: " if err.line else ""
         raise _Invalid(f"is not usable data: {where}{err.message}") from None
     return text
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -82,7 +83,7 @@ class ImportDataScreen(ModalScreen[CsvData | None]):
         try:
             data = read_csv_file(path.strip())
         except CsvError as err:
-            error.update(str(err))
+            error.update(Text(str(err)))  # file text is never read as markup
             return
         self.dismiss(data)
 

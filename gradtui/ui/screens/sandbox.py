@@ -62,9 +62,10 @@ class SandboxScreen(PlaygroundKeys, Screen):
             return
         current = self.view.playground.switch_mode("fit")
         self.view.set_playground(current.with_(data_csv=data.to_text()))
-        self.notify(f"{data.describe()} from {data.source}", title="data loaded", timeout=4)
+        loaded = f"{data.describe()} from {data.source}"
+        self.notify(loaded, title="data loaded", timeout=4, markup=False)
         for note in data.notes:
-            self.notify(note, severity="warning", timeout=8)
+            self.notify(note, severity="warning", timeout=8, markup=False)
 
     def action_example_data(self) -> None:
         """Back to the built-in example data (the roller coaster)."""
