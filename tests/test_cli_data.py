@@ -1,4 +1,4 @@
-"""``--data FILE`` on ``fit`` and ``sandbox``: numbers as plain torch computes them, errors as file:line."""
+"""`--data FILE` on fit and sandbox: numbers as plain torch makes them, file:line errors."""
 
 from __future__ import annotations
 

@@ -208,5 +208,6 @@ def test_a_lesson_with_bad_inline_data_is_refused_with_the_line():
     lesson, problems = parse_lesson(LESSON, "l.md")
     assert lesson is None
     assert [str(p) for p in problems] == [
-        "l.md:14: 'data_csv' is not usable data: line 3 of the data: column 2: 'oops' is not a number"
+        "l.md:14: 'data_csv' is not usable data: "
+        "line 3 of the data: column 2: 'oops' is not a number"
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from gradtui.engine.loop import StepRecord, Stepper, StopRules
+from gradtui.engine.loop import Stepper, StepRecord, StopRules
 from gradtui.engine.problem import descend_problem
 from gradtui.engine.replay import ReplayBuffer
 from gradtui.engine.values import parse_assignments
