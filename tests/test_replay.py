@@ -99,3 +99,22 @@ def test_a_new_run_starts_the_buffer_over():
     assert buffer.frame(0, {}).params["x"] == 1.0
     buffer.clear()
     assert (buffer.total, buffer.kept) == (0, 0)
+
+
+def test_lesson_15s_replay_answer_is_what_the_run_shows():
+    from gradtui.curriculum.checks import normalise_answer
+    from gradtui.curriculum.loader import load_lessons, shipped_lessons_dir
+
+    lessons, _ = load_lessons([shipped_lessons_dir()])
+    lesson = next(item for item in lessons if item.id == "your-own-data")
+    task = lesson.tasks[1]
+    buffer = ReplayBuffer()
+    stepper = task.playground().stepper()
+    for item in stepper.run():
+        if isinstance(item, StepRecord):
+            buffer.add(item)
+    w = buffer.frame(2, stepper.values()).params["w"]
+    assert f"{w:.2f}" == task.solution_answer
+    assert normalise_answer(f"{w:.2f}") in {normalise_answer(a) for a in task.check.get("accept")}
+    # ... and it is a swing: up past 5 at step 1, back under 1 at step 2.
+    assert buffer.frame(1, {}).params["w"] > 5 > 1 > w

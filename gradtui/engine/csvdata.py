@@ -64,10 +64,13 @@ class CsvData:
         return f"{len(self):,} rows{names}"
 
 
-def read_csv_file(path: str | os.PathLike[str]) -> CsvData:
-    """Read and check a CSV file of input,target rows (raises ``CsvError``)."""
+def read_csv_file(path: str | os.PathLike[str], name: str | None = None) -> CsvData:
+    """Read and check a CSV file of input,target rows (raises ``CsvError``).
+
+    ``name`` is how messages call the file (default: the path as given).
+    """
+    name = name or str(path)
     path = Path(path).expanduser()
-    name = str(path)
     try:
         info = path.stat()
     except FileNotFoundError:

@@ -71,17 +71,21 @@ class ImportDataScreen(ModalScreen[CsvData | None]):
     @on(DirectoryTree.FileSelected)
     def _picked(self, event: DirectoryTree.FileSelected) -> None:
         event.stop()
-        self.query_one("#path", Input).value = str(event.path)
-        self.load(str(event.path))
+        path = event.path
+        if path.is_relative_to(self.folder):
+            path = path.relative_to(self.folder)
+        self.query_one("#path", Input).value = str(path)
+        self.load(str(path))
 
     def load(self, path: str) -> None:
-        """Read ``path``; close with the data, or stay open showing what is wrong."""
+        """Read ``path`` (relative to the tree's folder); close with the data, or show why not."""
         error = self.query_one("#import-error", Static)
         if not path.strip():
             error.update("type a path, or pick a file in the tree")
             return
+        typed = path.strip()
         try:
-            data = read_csv_file(path.strip())
+            data = read_csv_file(self.folder / Path(typed).expanduser(), name=typed)
         except CsvError as err:
             error.update(Text(str(err)))  # file text is never read as markup
             return

@@ -28,7 +28,8 @@ class PlaygroundKeys:
         Binding("right", "playground('replay_move', 1)", "Scrub →", show=False),
         Binding("home", "playground('replay_first')", "First step", show=False),
         Binding("end", "playground('replay_last')", "Latest step", show=False),
-        Binding("escape", "playground('leave_replay')", "Leave replay", show=False, priority=True),
+        # Shown (in place of the screen's own escape) only while replaying: see check_action.
+        Binding("escape", "playground('leave_replay')", "Live", priority=True),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -54,6 +54,7 @@ class ReplayMixin:
         if self.replay_at is None:
             return
         self.replay_at = None
+        self.screen.refresh_bindings()  # the Footer's escape goes back to its screen's meaning
         self._live_steps_row()
         self._dirty = True
         self._show_status()
@@ -64,9 +65,11 @@ class ReplayMixin:
             return
         if self.running:
             self._cancel_run()
-        if self.replay_at is None:
-            self.screen.set_focus(None)  # ←/→ belong to replay, not to a text field
+        entering = self.replay_at is None
         self.replay_at = self.replay.clamp(step)
+        if entering:
+            self.screen.set_focus(None)  # ←/→ belong to replay, not to a text field
+            self.screen.refresh_bindings()
         self._dirty = True
         self._replay_steps_row()
         self._show_status()
