@@ -211,3 +211,15 @@ def test_a_lesson_with_bad_inline_data_is_refused_with_the_line():
         "l.md:14: 'data_csv' is not usable data: "
         "line 3 of the data: column 2: 'oops' is not a number"
     ]
+
+
+def test_the_plot_gets_at_most_2000_data_points_and_the_model_over_the_whole_range():
+    from gradtui.engine.plotdata import fit_view
+
+    text = "".join(f"{i},{2 * i}\n" for i in range(10_000))
+    pg = Playground(mode="fit", fn="w*t + b", start="w=2; b=0", data_csv=text)
+    view = fit_view(pg.problem(), {"w": 2.0, "b": 0.0})
+    assert len(view.data_x) == 2000 and view.data_x[:2] == [0.0, 5.0]
+    assert view.data_y == [2 * x for x in view.data_x]
+    assert view.model_x[0] == 0.0 and view.model_x[-1] == 9999.0
+    assert view.model_y[-1] == pytest.approx(19998.0)

@@ -130,7 +130,12 @@ def parse_csv_text(text: str, source: str = "data", notes: tuple[str, ...] = ())
             break
         if delimiter is None:
             delimiter = next((d for d in DELIMITERS if d in line), ",")
-        cells = [c.strip() for c in next(csv.reader([line], delimiter=delimiter))]
+        row = (
+            line.split(delimiter)
+            if '"' not in line
+            else next(csv.reader([line], delimiter=delimiter))
+        )
+        cells = [c.strip() for c in row]
         if len(cells) != 2:
             raise CsvError(source, number, _column_count(cells, delimiter, columns_line))
         if not columns_line:
