@@ -44,7 +44,7 @@ class ImportDataScreen(ModalScreen[CsvData | None]):
 
     def __init__(self, folder: str | Path = "."):
         super().__init__()
-        self.folder = Path(folder)
+        self.folder = Path(folder).absolute()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-box"):
