@@ -181,3 +181,21 @@ async def test_replay_works_in_a_lesson(tmp_path):
         assert view.replay_at == 2
         assert "replay: step 2 of 10" in text
         assert ">>> w = torch.tensor(0.79" in text  # the lesson's accepted answer
+
+
+async def test_palette_entries_for_replay_and_import(tmp_path):
+    app = GradApp(sandbox=Playground(max_steps=3))
+    async with app.run_test(size=SIZE) as pilot:
+        view = await finished_run(pilot, steps=3)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert {"Replay", "Import data (CSV)", "Use the example data"} <= set(commands)
+        commands["Replay"].callback()
+        await ready(pilot)
+        assert view.replay_at == 3
+        assert "replay: step 3 of 3" in screen_text(app)
+
+    app = GradApp(lesson="15", store=ProgressStore(tmp_path / "p.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert "Replay" in titles and "Import data (CSV)" not in titles
