@@ -44,6 +44,7 @@ def test_reads_a_header_and_rows(tmp_path):
         "x\ty\n1\t2\n3\t4\n",  # tabs
         '"x","y"\n"1","2"\n" 3 ", 4\r\n',  # quotes, spaces, a Windows line end
         "x,y\n+1,2.\n3e0,.4e1\n",  # number spellings that Python reads the same
+        "x,y,\n1,2,\n3,4,,\n",  # empty cells at the end, as spreadsheets export them
     ],
 )
 def test_accepts_common_spellings(tmp_path, text):

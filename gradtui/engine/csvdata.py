@@ -136,6 +136,8 @@ def parse_csv_text(text: str, source: str = "data", notes: tuple[str, ...] = ())
             else next(csv.reader([line], delimiter=delimiter))
         )
         cells = [c.strip() for c in row]
+        while len(cells) > 2 and not cells[-1]:  # spreadsheets often end rows with a comma
+            cells.pop()
         if len(cells) != 2:
             raise CsvError(source, number, _column_count(cells, delimiter, columns_line))
         if not columns_line:
