@@ -27,7 +27,8 @@ _EXAMPLES = {
   gradtui descend '(x - 2)**2 + (y + 1)**2' --from x=0 --from y=0 --lr 0.1 --json""",
     "fit": """examples:
   gradtui fit --example roller-coaster               # lr 1e-5, 10 steps, as in fastbook
-  gradtui fit --example roller-coaster --steps 1000 --json""",
+  gradtui fit --example roller-coaster --steps 1000 --json
+  gradtui fit --data temps.csv --lr 1e-6 --steps 200  # your own rows of input,target""",
     "serve": """examples:
   gradtui serve                                       # http://127.0.0.1:8000, this computer only
   gradtui serve --port 8080
@@ -35,7 +36,8 @@ _EXAMPLES = {
   gradtui --lessons my-lessons serve                  # with your own lessons too""",
     "sandbox": """examples:
   gradtui sandbox --fn 'x**2' --from 3 --lr 0.1
-  gradtui sandbox --fit                               # fit the roller coaster""",
+  gradtui sandbox --fit                               # fit the roller coaster
+  gradtui sandbox --data temps.csv                    # fit a model to your own CSV""",
 }
 
 
@@ -114,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fit.add_argument("--example", default="roller-coaster", choices=("roller-coaster",))
     fit.add_argument("--seed", type=int, default=42, help="random seed for data and weights")
+    fit.add_argument(
+        "--data",
+        metavar="PATH",
+        help="a CSV file of input,target columns "
+        "(or the Fashion-MNIST folder with --example pullover-dress)",
+    )
     _add_run_options(fit, lr=1e-5, steps=10)
 
     sandbox = sub.add_parser(
@@ -126,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--from", dest="start", help="starting value, e.g. 3")
     sandbox.add_argument("--lr", type=_number("--lr"), help="learning rate")
     sandbox.add_argument("--fit", action="store_true", help="open in fit mode (roller coaster)")
+    sandbox.add_argument(
+        "--data", metavar="FILE", help="open in fit mode on a CSV file of input,target columns"
+    )
 
     lesson = sub.add_parser("lesson", help="open a lesson in the app")
     lesson.add_argument("number", help="the lesson's number or id, e.g. 2")
@@ -252,6 +263,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command in (None, "sandbox", "lesson"):
+            if args.command == "sandbox" and args.data is not None:
+                args.data_csv = _read_data(args.data).to_text()
             return _open_app(args)
         if args.command == "lessons":
             from gradtui.curriculum.commands import check_dir, list_lessons
@@ -346,7 +359,36 @@ def cmd_fit(args: argparse.Namespace) -> int:
     """``gradtui fit``: the whole loop on example data."""
     from gradtui.engine.examples import example_problem
 
+    if args.data is not None and args.example == "roller-coaster":
+        return cmd_fit_csv(args)
     return _run(example_problem(args.example, seed=args.seed), args)
+
+
+def _read_data(path: str) -> Any:
+    """A CSV file of input,target rows, or a ``CliError`` naming the file and line."""
+    from gradtui.engine.csvdata import CsvError, read_csv_file
+
+    try:
+        data = read_csv_file(path)
+    except CsvError as err:
+        raise CliError(str(err)) from None
+    for note in data.notes:
+        print(f"gradtui: note: {data.source}: {note}", file=sys.stderr)
+    return data
+
+
+def cmd_fit_csv(args: argparse.Namespace) -> int:
+    """``gradtui fit --data FILE``: the example's model fitted to your own rows."""
+    from gradtui.engine.examples import ROLLER_COASTER_MODEL
+    from gradtui.engine.playground import Playground
+
+    data = _read_data(args.data)
+    playground = Playground(mode="fit", fn=ROLLER_COASTER_MODEL, start="random", seed=args.seed)
+    try:
+        problem = playground.with_(data_csv=data.to_text()).problem()
+    except _engine_errors() as err:
+        raise CliError(_describe(err)) from None
+    return _run(problem, args)
 
 
 def _run(problem: Any, args: argparse.Namespace) -> int:

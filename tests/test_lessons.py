@@ -58,8 +58,9 @@ def problems_of(text: str) -> list[str]:
 
 def test_shipped_lessons_load_with_no_problems():
     assert SHIPPED_PROBLEMS == []
-    assert [lesson.order for lesson in SHIPPED] == list(range(1, 10))
-    assert [lesson.id for lesson in SHIPPED] == [
+    # The first nine are the core course; later lessons (10 on) belong to added views.
+    assert [lesson.order for lesson in SHIPPED][:9] == list(range(1, 10))
+    assert [lesson.id for lesson in SHIPPED][:9] == [
         "seven-steps",
         "first-gradient",
         "many-numbers",
@@ -144,7 +145,7 @@ def test_loading_lessons_imports_neither_torch_nor_textual():
         "from gradtui.curriculum import load_lessons, shipped_lessons_dir\n"
         "from gradtui.curriculum import checks, commands, numeric, progress, schema\n"
         "lessons, problems = load_lessons([shipped_lessons_dir()])\n"
-        "assert len(lessons) == 9 and not problems\n"
+        "assert len(lessons) >= 9 and not problems\n"
         "print(sorted(m for m in ('torch', 'textual') if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)

@@ -36,6 +36,7 @@ FIELD_KINDS: dict[str, str] = {
     "example": "example",
     "seed": "seed",
     "h": "h",
+    "data_csv": "csv",
 }
 
 # check kind -> {parameter: (value kind, required)}

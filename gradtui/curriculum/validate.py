@@ -132,6 +132,18 @@ def _bool(value: Any) -> bool:
     return value
 
 
+def _csv(value: Any) -> str:
+    from gradtui.engine.csvdata import CsvError, parse_csv_text
+
+    text = _text(value, 100_000)
+    try:
+        parse_csv_text(text, "data_csv")
+    except CsvError as err:
+        where = f"line {err.line} of the data: " if err.line else ""
+        raise _Invalid(f"is not usable data: {where}{err.message}") from None
+    return text
+
+
 VALIDATORS = {
     "mode": lambda v: _choice(v, MODES),
     "expr": _expr,
@@ -152,6 +164,7 @@ VALIDATORS = {
     "texts": _texts,
     "name": _name,
     "reason": lambda v: _choice(v, STOP_REASONS),
+    "csv": _csv,
 }
 
 

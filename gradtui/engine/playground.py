@@ -53,6 +53,7 @@ class Playground:
     example: str = "roller-coaster"
     seed: int = 42
     h: float = 0.1
+    data_csv: str = ""  # fit mode: CSV text of input,target rows; blank uses ``example``
 
     def with_(self, **changes: Any) -> Playground:
         """A copy with some fields changed."""
@@ -74,6 +75,8 @@ class Playground:
             raise ValueError(f"unknown mode '{self.mode}' (choose from {', '.join(MODES)})")
         if self.mode == "descend":
             return descend_problem(self.fn, self.starting_values(), self.dtype)
+        if self.data_csv:
+            return self._csv_problem()
         if self.example not in EXAMPLES:
             raise ValueError(f"unknown example '{self.example}'")
         base = example_problem(self.example, self.seed, self.dtype)
@@ -83,6 +86,20 @@ class Playground:
         else:
             start = self.starting_values()
         return fit_problem(model, base.data, base.targets, start, dtype=self.dtype)
+
+    def _csv_problem(self) -> Problem:
+        """The model fitted to the rows of ``data_csv`` (its input is ``t``)."""
+        from gradtui.engine.csvdata import INPUT_NAME, parse_csv_text, seeded_start
+
+        data = parse_csv_text(self.data_csv)
+        model = compile_expr(self.fn)
+        if self.start.strip().lower() in ("", "random"):
+            names = [n for n in model.variables if n != INPUT_NAME]
+            start = seeded_start(names, self.seed)
+        else:
+            start = self.starting_values()
+        inputs = {INPUT_NAME: data.inputs}
+        return fit_problem(model, inputs, data.targets, start, dtype=self.dtype)
 
     def rules(self) -> StopRules:
         """The stop rules."""

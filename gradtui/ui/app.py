@@ -19,6 +19,7 @@ from gradtui.ui.screens.help import HelpScreen
 from gradtui.ui.screens.home import HomeScreen
 from gradtui.ui.screens.lesson import LessonScreen
 from gradtui.ui.screens.sandbox import SandboxScreen
+from gradtui.ui.widgets.playground_view import PlaygroundView
 
 
 class GradApp(App):
@@ -126,6 +127,11 @@ class GradApp(App):
                 lambda key=lesson.id: self.open_lesson(key),
             )
         yield from getattr(screen, "commands", lambda: ())()
+        views = screen.query(PlaygroundView)
+        if views:
+            yield SystemCommand(
+                "Replay", "Scrub the run step by step: ←/→, Home, End", views.first().action_replay
+            )
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -135,6 +141,8 @@ def run_app(args: argparse.Namespace) -> int:
         from gradtui.engine.playground import parse_fields
 
         base = Playground().switch_mode("fit") if args.fit else Playground()
+        if getattr(args, "data_csv", None):  # --data, read and checked by the CLI
+            base = Playground().switch_mode("fit").with_(data_csv=args.data_csv)
         texts = {}
         if args.fn is not None:
             texts["fn"] = args.fn

@@ -21,7 +21,23 @@ class PlaygroundKeys:
         Binding("right_curly_bracket", "playground('lr_times', 1.25)", "lr×1.25", show=False),
         Binding("left_curly_bracket", "playground('lr_times', 0.8)", "lr÷1.25", show=False),
         Binding("l", "playground('toggle_log')", "Log"),
+        # Replay: arrows reach the screen only when no text field has the focus (enter leaves
+        # a field); b enters replay from anywhere else and clears the focus.
+        Binding("b", "playground('replay')", "Replay"),
+        Binding("left", "playground('replay_move', -1)", "Scrub ←", show=False),
+        Binding("right", "playground('replay_move', 1)", "Scrub →", show=False),
+        Binding("home", "playground('replay_first')", "First step", show=False),
+        Binding("end", "playground('replay_last')", "Latest step", show=False),
+        # Shown (in place of the screen's own escape) only while replaying: see check_action.
+        Binding("escape", "playground('leave_replay')", "Live", priority=True),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """escape leaves replay only while replaying; otherwise it keeps its screen's meaning."""
+        if action == "playground" and parameters[:1] == ("leave_replay",):
+            views = self.query(PlaygroundView)  # type: ignore[attr-defined]
+            return bool(views) and views.first().replaying
+        return super().check_action(action, parameters)  # type: ignore[misc]
 
     def action_playground(self, action: str, *args: float) -> None:
         """Run ``action_<action>`` on the playground of this screen."""
