@@ -107,9 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_EXAMPLES["fit"],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    fit.add_argument("--example", default="roller-coaster", choices=("roller-coaster",))
+    fit.add_argument(
+        "--example", default="roller-coaster", choices=("roller-coaster", "pullover-dress")
+    )
     fit.add_argument("--seed", type=int, default=42, help="random seed for data and weights")
     _add_run_options(fit, lr=1e-5, steps=10)
+    _add_images_commands(fit, sub)
 
     sandbox = sub.add_parser(
         "sandbox",
@@ -136,6 +139,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-solve", action="store_true", help="skip running each task's check (no torch)"
     )
     return parser
+
+
+def _add_images_commands(fit: argparse.ArgumentParser, sub: Any) -> None:
+    """``fit --example pullover-dress`` options and the ``data`` command (Fashion-MNIST)."""
+    from gradtui.cli_images import add_data_parser, add_fit_options
+
+    add_fit_options(fit, _count)
+    add_data_parser(sub)
 
 
 def _add_run_options(p: argparse.ArgumentParser, lr: float | None, steps: int) -> None:
@@ -214,6 +225,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.lessons_command == "check":
                 return check_dir(args.dir, solve=not args.no_solve)
             return list_lessons(args.lessons)
+        if args.command == "data":
+            from gradtui.cli_images import cmd_data
+
+            return cmd_data(args, CliError)
         handler = {"grad": cmd_grad, "descend": cmd_descend, "fit": cmd_fit}[args.command]
         return handler(args)
     except CliError as err:
@@ -299,6 +314,14 @@ def cmd_fit(args: argparse.Namespace) -> int:
     """``gradtui fit``: the whole loop on example data."""
     from gradtui.engine.examples import example_problem
 
+    if args.example == "pullover-dress":
+        from gradtui.cli_images import cmd_fit_pullover_dress
+
+        return cmd_fit_pullover_dress(args, CliError)
+    if args.epochs is not None:
+        raise CliError("--epochs is for --example pullover-dress; the roller coaster takes --steps")
+    args.lr = 1e-5 if args.lr is None else args.lr
+    args.steps = 10 if args.steps is None else args.steps
     return _run(example_problem(args.example, seed=args.seed), args)
 
 
