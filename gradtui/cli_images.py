@@ -72,6 +72,7 @@ def cmd_fit_pullover_dress(args: argparse.Namespace, error: type[Exception]) -> 
     )
     from gradtui.engine.fashion import DataNotFound, load_pullover_dress
     from gradtui.engine.idx import IdxError
+    from gradtui.engine.playground import MAX_EPOCHS
 
     rules = {"--steps": args.steps, "--until-loss": args.until_loss, "--patience": args.patience}
     rules["--time-budget"] = args.time_budget
@@ -80,6 +81,8 @@ def cmd_fit_pullover_dress(args: argparse.Namespace, error: type[Exception]) -> 
             raise error(f"{flag} is for the roller-coaster example; pullover-dress takes --epochs")
     lr = LR if args.lr is None else args.lr
     epochs = EPOCHS if args.epochs is None else args.epochs
+    if not 1 <= epochs <= MAX_EPOCHS:
+        raise error(f"--epochs must be between 1 and {MAX_EPOCHS}")
     try:
         data = load_pullover_dress(args.data)
     except (DataNotFound, IdxError) as err:

@@ -58,7 +58,7 @@ def problems_of(text: str) -> list[str]:
 
 def test_shipped_lessons_load_with_no_problems():
     assert SHIPPED_PROBLEMS == []
-    assert [lesson.order for lesson in SHIPPED] == list(range(1, 10))
+    assert [lesson.order for lesson in SHIPPED] == list(range(1, 11))
     assert [lesson.id for lesson in SHIPPED] == [
         "seven-steps",
         "first-gradient",
@@ -69,6 +69,7 @@ def test_shipped_lessons_load_with_no_problems():
         "zero-the-grad",
         "roller-coaster",
         "when-to-stop",
+        "pullover-vs-dress",
     ]
 
 
@@ -144,7 +145,7 @@ def test_loading_lessons_imports_neither_torch_nor_textual():
         "from gradtui.curriculum import load_lessons, shipped_lessons_dir\n"
         "from gradtui.curriculum import checks, commands, numeric, progress, schema\n"
         "lessons, problems = load_lessons([shipped_lessons_dir()])\n"
-        "assert len(lessons) == 9 and not problems\n"
+        "assert len(lessons) == 10 and not problems\n"
         "print(sorted(m for m in ('torch', 'textual') if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
@@ -320,9 +321,10 @@ def test_list_lessons_shows_progress(tmp_path, monkeypatch, capsys):
     store.mark_solved("seven-steps", 1)
     store.set_current("first-gradient")
     (tmp_path / "mine").mkdir()
-    (tmp_path / "mine" / "tiny.md").write_text(GOOD.replace("order = 1", "order = 10"), "utf-8")
+    (tmp_path / "mine" / "tiny.md").write_text(GOOD.replace("order = 1", "order = 11"), "utf-8")
     assert list_lessons([tmp_path / "mine"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "  [x]  1. The seven steps  (2/2 tasks, seven-steps)"
     assert out[1] == "> [~]  2. Your first gradient  (1/2 tasks, first-gradient)"
-    assert out[9] == "  [ ] 10. Tiny  (0/1 tasks, tiny)"
+    assert out[9] == "  [ ] 10. Pullover or dress? Real images  (0/2 tasks, pullover-vs-dress)"
+    assert out[10] == "  [ ] 11. Tiny  (0/1 tasks, tiny)"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import http.client
 import io
 import os
 import urllib.error
@@ -99,11 +100,15 @@ def _download(url: str, part: Path, have: int, remote: Remote, progress: Progres
                 while chunk := response.read(CHUNK):
                     out.write(chunk)
                     done += len(chunk)
+                    if done > remote.size:
+                        raise FetchError(f"{url}: more than the expected {remote.size:,} bytes")
                     if progress:
                         progress(remote.name, done, remote.size)
+    except FetchError:
+        raise
     except urllib.error.HTTPError as err:
         raise FetchError(f"{url}: HTTP {err.code} {err.reason}") from None
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as err:
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as err:
         reason = getattr(err, "reason", err)
         raise FetchError(
             f"{url}: cannot download ({reason}); run the command again to resume"
