@@ -116,6 +116,7 @@ class LinearTrainer:
         pixels = self.train_x.shape[1]
         self.weights = torch.randn(pixels, 1, generator=self.gen).requires_grad_()
         self.bias = torch.randn(1, generator=self.gen).requires_grad_()
+        self.initial = self.weights.detach().clone()
         self.history: list[EpochRecord] = []
         self.ended: TrainEnd | None = None
 
@@ -126,6 +127,11 @@ class LinearTrainer:
     def weights_image(self) -> np.ndarray:
         """The 784 weights as a flat numpy copy (to draw as an image)."""
         return self.weights.detach().flatten().numpy().copy()
+
+    def learned_image(self) -> np.ndarray:
+        """What training changed: ``w - w_init`` as a flat numpy array. The random start
+        (std 1) hides the pattern in ``w`` itself; the change shows it from the first epoch."""
+        return (self.weights.detach() - self.initial).flatten().numpy().copy()
 
     def accuracy(self) -> float:
         """Test accuracy: the share of test images whose sigmoid lands on the right side of 0.5."""

@@ -19,6 +19,7 @@ from gradtui.curriculum.schema import ANSWER, Lesson
 from gradtui.ui.messages import SettingsChanged
 from gradtui.ui.screens.confirm import ConfirmScreen
 from gradtui.ui.screens.playground_keys import PlaygroundKeys
+from gradtui.ui.widgets.images_view import ImagesView
 from gradtui.ui.widgets.playground_view import PlaygroundView
 from gradtui.ui.widgets.task_panel import TaskPanel, TaskStatus
 
@@ -28,7 +29,11 @@ CHECK_DELAY = 0.3
 class LessonScreen(PlaygroundKeys, Screen):
     """One lesson; ``n``/``p`` move between lessons, ``t``/``T`` between its tasks."""
 
-    CSS_PATH = ["../widgets/playground_view.tcss", "lesson.tcss"]
+    CSS_PATH = [
+        "../widgets/playground_view.tcss",
+        "../widgets/images_view.tcss",
+        "lesson.tcss",
+    ]
     BINDINGS = [
         Binding("h", "hint", "Hint"),
         Binding("v", "solution", "Solution"),
@@ -69,8 +74,14 @@ class LessonScreen(PlaygroundKeys, Screen):
                 yield Markdown(self.lesson.body)
             with Vertical(id="work"):
                 yield self._task_panel()
-                yield PlaygroundView(self._playground(), self._fields(), id="playground")
+                yield self._playground_view()
         yield Footer(compact=True)
+
+    def _playground_view(self) -> PlaygroundView | ImagesView:
+        """The sandbox's playground, or the image classifier's for a task in mode images."""
+        playground = self._playground()
+        view = ImagesView if playground.mode == "images" else PlaygroundView
+        return view(playground, self._fields(), id="playground")
 
     def _fields(self) -> tuple[str, ...]:
         return tuple(f for f in self.task.editable if f != ANSWER)
@@ -133,7 +144,7 @@ class LessonScreen(PlaygroundKeys, Screen):
     def _check(self) -> None:
         if not self.app.torch_ready:
             return
-        view = self.query_one(PlaygroundView)
+        view = self.query_one("#playground")
         self._run_check(self.task_index, view.playground, self._answer().get(ANSWER, ""))
 
     @work(thread=True, exclusive=True, group="check")

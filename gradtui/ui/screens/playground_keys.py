@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from gradtui.ui.widgets.playground_view import PlaygroundView
-
 
 class PlaygroundKeys:
-    """Screen bindings that drive the screen's ``PlaygroundView`` (whatever has focus)."""
+    """Screen bindings that drive the screen's ``PlaygroundView`` or ``ImagesView``
+    (whatever has focus)."""
 
     BINDINGS = [
         Binding("s,f6", "playground('step')", "Step"),
@@ -25,6 +24,6 @@ class PlaygroundKeys:
 
     def action_playground(self, action: str, *args: float) -> None:
         """Run ``action_<action>`` on the playground of this screen."""
-        views = self.query(PlaygroundView)  # type: ignore[attr-defined]
+        views = self.query("PlaygroundView, ImagesView")  # type: ignore[attr-defined]
         if views:
             getattr(views.first(), f"action_{action}")(*args)

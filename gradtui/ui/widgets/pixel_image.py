@@ -1,0 +1,83 @@
+"""A small image drawn with half blocks: each cell shows two pixels, one above the other."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from rich.color import Color
+from rich.style import Style
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+UPPER_HALF = "▀"
+POSITIVE = (70, 140, 255)  # blue: pushes the score up (towards target 1)
+NEGATIVE = (255, 90, 60)  # red: pushes it down (towards target 0)
+
+
+class PixelImage(Widget):
+    """Shows ``pixels`` (a flat square image): grey levels in [0, 1], or, when ``signed``,
+    positive values in blue and negative in red, brighter the larger they are. Shrinks by
+    whole factors (averaging blocks of pixels) when the widget is narrower than the image."""
+
+    DEFAULT_CSS = """
+    PixelImage { width: 30; height: 16; border: round $primary-lighten-2; }
+    """
+
+    pixels: reactive[np.ndarray | None] = reactive(None, always_update=True)
+    signed: reactive[bool] = reactive(False)
+    note: reactive[str] = reactive("")
+
+    def render(self) -> Text:
+        if self.pixels is None or not len(self.pixels):
+            return Text(self.note or "no image yet", style="dim")
+        side = int(round(math.sqrt(len(self.pixels))))
+        image = np.asarray(self.pixels, dtype=np.float32).reshape(side, side)
+        width, height = self.content_size.width, self.content_size.height
+        factor = max(1, math.ceil(side / max(width, 1)), math.ceil(side / max(2 * height, 1)))
+        image = shrink(image, factor)
+        colours = self._colours(image)
+        text = Text(no_wrap=True, overflow="crop")
+        for row in range(0, len(colours), 2):
+            top = colours[row]
+            bottom = colours[row + 1] if row + 1 < len(colours) else None
+            for col, colour in enumerate(top):
+                below = bottom[col] if bottom is not None else None
+                text.append(UPPER_HALF, style=Style(color=colour, bgcolor=below))
+            if row + 2 < len(colours):
+                text.append("\n")
+        return text
+
+    def _colours(self, image: np.ndarray) -> list[list[Color]]:
+        if self.signed:
+            scale = float(np.abs(image).max()) or 1.0
+            level = np.clip(np.abs(image) / scale, 0, 1)
+            rows = []
+            for values, levels in zip(image, level, strict=True):
+                rows.append(
+                    [
+                        _mix(POSITIVE if v >= 0 else NEGATIVE, lv)
+                        for v, lv in zip(values, levels, strict=True)
+                    ]
+                )
+            return rows
+        grey = (np.clip(image, 0, 1) * 255).astype(int)
+        return [[Color.from_rgb(g, g, g) for g in row] for row in grey]
+
+
+def shrink(image: np.ndarray, factor: int) -> np.ndarray:
+    """``image`` with each ``factor`` × ``factor`` block averaged into one pixel."""
+    if factor <= 1:
+        return image
+    side = image.shape[0]
+    padded = math.ceil(side / factor) * factor
+    grown = np.zeros((padded, padded), dtype=image.dtype)
+    grown[:side, :side] = image
+    return grown.reshape(padded // factor, factor, padded // factor, factor).mean(axis=(1, 3))
+
+
+def _mix(rgb: tuple[int, int, int], level: float) -> Color:
+    """``rgb`` at ``level`` (0: black, 1: full colour)."""
+    r, g, b = (int(c * level) for c in rgb)
+    return Color.from_rgb(r, g, b)
