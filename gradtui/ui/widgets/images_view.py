@@ -229,8 +229,8 @@ class ImagesView(Vertical):
 
     def _can_step(self) -> bool:
         if self.trainer is None:
-            message = "the data is still loading…" if not self.problem else "no data to train on"
-            self.notify(message, timeout=2)
+            message = self.problem.splitlines()[0] if self.problem else "the data is loading…"
+            self.notify(message, severity="warning", timeout=3)
             return False
         if self.ended is not None:
             self.notify(f"stopped ({self.ended.reason}); press r to reset", timeout=2)

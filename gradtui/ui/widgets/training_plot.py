@@ -49,6 +49,6 @@ class TrainingPlot(PlotextPlot):
             if epochs:
                 plt.plot(list(epochs), list(accuracies), marker="●")
             plt.ylim(0, 1)
-            plt.title("⠿ loss  ● test accuracy  -- pixel similarity")
+            plt.title("loss · test accuracy ● · baseline --")
         plt.xlabel("epoch")
         self.refresh()
