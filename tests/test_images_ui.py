@@ -74,3 +74,23 @@ async def test_without_data_the_lesson_says_how_to_get_it(tmp_path, monkeypatch)
         await pilot.press("space")
         await pilot.pause(0.2)
         assert not view.running and view.trainer is None
+
+
+def test_thin_averages_runs_of_points():
+    from gradtui.ui.widgets.training_plot import thin
+
+    xs, ys = list(range(1000)), [float(i % 2) for i in range(1000)]
+    tx, ty = thin(xs, ys, 120)
+    assert len(tx) == len(ty) <= 120 and tx[0] == sum(range(9)) / 9
+    assert all(0.4 <= y <= 0.6 for y in ty)
+    assert thin([1, 2], [3, 4], 120) == ([1, 2], [3, 4])
+
+
+def test_shrink_averages_blocks_of_pixels():
+    import numpy as np
+
+    from gradtui.ui.widgets.pixel_image import shrink
+
+    image = np.arange(16, dtype=np.float32).reshape(4, 4)
+    assert shrink(image, 2).tolist() == [[2.5, 4.5], [10.5, 12.5]]
+    assert shrink(image, 3).shape == (2, 2) and shrink(image, 1) is image

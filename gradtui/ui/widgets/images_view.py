@@ -26,7 +26,7 @@ from gradtui.ui.widgets.settings_form import SettingsForm
 from gradtui.ui.widgets.seven_steps import SevenSteps
 from gradtui.ui.widgets.training_plot import TrainingPlot
 
-REDRAWS_PER_SECOND = 10
+REDRAWS_PER_SECOND = 5
 SPEEDS = (2, 10, 50, 200, 0)  # mini-batches per second; 0 = as fast as possible
 DEFAULT_SPEED = 4
 PHASES = ("predict", "loss", "gradient", "step", "repeat")
@@ -278,6 +278,7 @@ class ImagesView(Vertical):
                 return
             if self.delay and isinstance(item, BatchRecord) and self._wake.wait(self.delay):
                 return
+            time.sleep(0)  # let the event loop take the GIL between mini-batches
 
     def on_train_progress(self, message: TrainProgress) -> None:
         from gradtui.engine.classifier import BatchRecord, EpochRecord, TrainEnd

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -14,6 +15,7 @@ from textual.widget import Widget
 UPPER_HALF = "▀"
 POSITIVE = (70, 140, 255)  # blue: pushes the score up (towards target 1)
 NEGATIVE = (255, 90, 60)  # red: pushes it down (towards target 0)
+LEVELS = 24  # brightness steps
 
 
 class PixelImage(Widget):
@@ -37,33 +39,28 @@ class PixelImage(Widget):
         width, height = self.content_size.width, self.content_size.height
         factor = max(1, math.ceil(side / max(width, 1)), math.ceil(side / max(2 * height, 1)))
         image = shrink(image, factor)
-        colours = self._colours(image)
+        rgb = self._colours(image)
         text = Text(no_wrap=True, overflow="crop")
-        for row in range(0, len(colours), 2):
-            top = colours[row]
-            bottom = colours[row + 1] if row + 1 < len(colours) else None
-            for col, colour in enumerate(top):
-                below = bottom[col] if bottom is not None else None
-                text.append(UPPER_HALF, style=Style(color=colour, bgcolor=below))
-            if row + 2 < len(colours):
+        for row in range(0, len(rgb), 2):
+            top = rgb[row]
+            bottom = rgb[row + 1] if row + 1 < len(rgb) else [None] * len(top)
+            for above, below in zip(top, bottom, strict=True):
+                text.append(UPPER_HALF, style=_style(above, below))
+            if row + 2 < len(rgb):
                 text.append("\n")
         return text
 
-    def _colours(self, image: np.ndarray) -> list[list[Color]]:
+    def _colours(self, image: np.ndarray) -> list[list[tuple[int, int, int]]]:
+        """An (r, g, b) per pixel, on LEVELS steps of brightness so styles can be cached."""
         if self.signed:
             scale = float(np.abs(image).max()) or 1.0
-            level = np.clip(np.abs(image) / scale, 0, 1)
-            rows = []
-            for values, levels in zip(image, level, strict=True):
-                rows.append(
-                    [
-                        _mix(POSITIVE if v >= 0 else NEGATIVE, lv)
-                        for v, lv in zip(values, levels, strict=True)
-                    ]
-                )
-            return rows
-        grey = (np.clip(image, 0, 1) * 255).astype(int)
-        return [[Color.from_rgb(g, g, g) for g in row] for row in grey]
+            level = np.round(np.clip(np.abs(image) / scale, 0, 1) * LEVELS) / LEVELS
+            colour = np.where((image >= 0)[..., None], POSITIVE, NEGATIVE)
+            rgb = (colour * level[..., None]).astype(int)
+        else:
+            grey = (np.round(np.clip(image, 0, 1) * LEVELS) / LEVELS * 255).astype(int)
+            rgb = np.stack([grey] * 3, axis=-1)
+        return [[tuple(px) for px in row] for row in rgb.tolist()]
 
 
 def shrink(image: np.ndarray, factor: int) -> np.ndarray:
@@ -77,7 +74,8 @@ def shrink(image: np.ndarray, factor: int) -> np.ndarray:
     return grown.reshape(padded // factor, factor, padded // factor, factor).mean(axis=(1, 3))
 
 
-def _mix(rgb: tuple[int, int, int], level: float) -> Color:
-    """``rgb`` at ``level`` (0: black, 1: full colour)."""
-    r, g, b = (int(c * level) for c in rgb)
-    return Color.from_rgb(r, g, b)
+@functools.lru_cache(maxsize=4096)
+def _style(top: tuple[int, int, int], bottom: tuple[int, int, int] | None) -> Style:
+    """The style of one cell: the upper pixel in the foreground, the lower in the background."""
+    below = Color.from_rgb(*bottom) if bottom is not None else None
+    return Style(color=Color.from_rgb(*top), bgcolor=below)
