@@ -82,7 +82,7 @@ def test_thin_averages_runs_of_points():
     xs, ys = list(range(1000)), [float(i % 2) for i in range(1000)]
     tx, ty = thin(xs, ys, 120)
     assert len(tx) == len(ty) <= 120 and tx[0] == sum(range(9)) / 9
-    assert all(0.4 <= y <= 0.6 for y in ty)
+    assert all(0.4 <= y <= 0.6 for y in ty[:-1])  # the last run may be a single point
     assert thin([1, 2], [3, 4], 120) == ([1, 2], [3, 4])
 
 
