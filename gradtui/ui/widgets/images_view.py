@@ -30,6 +30,7 @@ REDRAWS_PER_SECOND = 5
 SPEEDS = (2, 10, 50, 200, 0)  # mini-batches per second; 0 = as fast as possible
 DEFAULT_SPEED = 4
 PHASES = ("predict", "loss", "gradient", "step", "repeat")
+NARROW = 66  # columns below which the panels stack
 
 
 class ImagesView(Vertical):
@@ -96,6 +97,9 @@ class ImagesView(Vertical):
         self.set_interval(1 / REDRAWS_PER_SECOND, self._redraw)
         self.watch(self.app, "torch_ready", self._on_torch, init=True)
         self._show_status()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW, "narrow")
 
     # -- data --------------------------------------------------------------------------------
 
