@@ -94,3 +94,30 @@ def test_shrink_averages_blocks_of_pixels():
     image = np.arange(16, dtype=np.float32).reshape(4, 4)
     assert shrink(image, 2).tolist() == [[2.5, 4.5], [10.5, 12.5]]
     assert shrink(image, 3).shape == (2, 2) and shrink(image, 1) is image
+
+
+async def test_a_slow_check_that_was_replaced_does_not_report(tmp_path, monkeypatch):
+    """Training checks take seconds: an older one finishing last must not set ✓ or ✗."""
+    import time
+
+    from gradtui.curriculum.checks import CheckResult
+    from gradtui.ui.screens import lesson
+
+    def fake(check, playground, answer=""):
+        if playground.lr == 0.1:
+            time.sleep(1.0)
+            return CheckResult(True, "stale")
+        return CheckResult(False, f"fresh {playground.lr:g}")
+
+    monkeypatch.setattr(lesson, "evaluate", fake)
+    app = GradApp(lesson="10", store=ProgressStore(tmp_path / "p.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await images_ready(pilot)
+        status = app.screen.query_one(TaskStatus)
+        await wait_for(pilot, lambda: status.detail == "fresh 0.01")
+        await pilot.press("right_square_bracket")  # lr 0.1: a slow check starts
+        await pilot.pause(0.6)
+        await pilot.press("right_square_bracket")  # lr 1: a quick one replaces it
+        await wait_for(pilot, lambda: status.detail == "fresh 1")
+        await pilot.pause(1.2)  # the slow one has finished by now
+        assert status.detail == "fresh 1" and not status.solved

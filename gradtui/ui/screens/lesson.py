@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Markdown
+from textual.worker import get_current_worker
 
 from gradtui.curriculum.checks import CheckResult, evaluate
 from gradtui.curriculum.progress import ProgressStore
@@ -150,7 +151,8 @@ class LessonScreen(PlaygroundKeys, Screen):
     @work(thread=True, exclusive=True, group="check")
     def _run_check(self, task_index: int, playground, answer: str) -> None:
         result = evaluate(self.lesson.tasks[task_index].check, playground, answer)
-        self.app.call_from_thread(self._checked, task_index, result)
+        if not get_current_worker().is_cancelled:  # a newer check replaced this one
+            self.app.call_from_thread(self._checked, task_index, result)
 
     def _checked(self, task_index: int, result: CheckResult) -> None:
         if task_index != self.task_index:
