@@ -114,7 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_EXAMPLES["fit"],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    fit.add_argument("--example", default="roller-coaster", choices=("roller-coaster",))
+    fit.add_argument(
+        "--example", default="roller-coaster", choices=("roller-coaster", "pullover-dress")
+    )
     fit.add_argument("--seed", type=int, default=42, help="random seed for data and weights")
     fit.add_argument(
         "--data",
@@ -123,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(or the Fashion-MNIST folder with --example pullover-dress)",
     )
     _add_run_options(fit, lr=1e-5, steps=10)
+    _add_images_commands(fit, sub)
 
     sandbox = sub.add_parser(
         "sandbox",
@@ -192,6 +195,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ServeError as err:
         raise CliError(str(err)) from None
     return 0
+
+
+def _add_images_commands(fit: argparse.ArgumentParser, sub: Any) -> None:
+    """``fit --example pullover-dress`` options and the ``data`` command (Fashion-MNIST)."""
+    from gradtui.cli_images import add_data_parser, add_fit_options
+
+    add_fit_options(fit, _count)
+    add_data_parser(sub)
 
 
 def _add_run_options(p: argparse.ArgumentParser, lr: float | None, steps: int) -> None:
@@ -274,6 +285,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return list_lessons(args.lessons)
         if args.command == "serve":
             return cmd_serve(args)
+        if args.command == "data":
+            from gradtui.cli_images import cmd_data
+
+            return cmd_data(args, CliError)
         handler = {"grad": cmd_grad, "descend": cmd_descend, "fit": cmd_fit}[args.command]
         return handler(args)
     except CliError as err:
@@ -359,7 +374,15 @@ def cmd_fit(args: argparse.Namespace) -> int:
     """``gradtui fit``: the whole loop on example data."""
     from gradtui.engine.examples import example_problem
 
-    if args.data is not None and args.example == "roller-coaster":
+    if args.example == "pullover-dress":
+        from gradtui.cli_images import cmd_fit_pullover_dress
+
+        return cmd_fit_pullover_dress(args, CliError)
+    if args.epochs is not None:
+        raise CliError("--epochs is for --example pullover-dress; the roller coaster takes --steps")
+    args.lr = 1e-5 if args.lr is None else args.lr
+    args.steps = 10 if args.steps is None else args.steps
+    if args.data is not None:
         return cmd_fit_csv(args)
     return _run(example_problem(args.example, seed=args.seed), args)
 

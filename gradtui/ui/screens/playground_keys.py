@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from gradtui.ui.widgets.playground_view import PlaygroundView
-
 
 class PlaygroundKeys:
-    """Screen bindings that drive the screen's ``PlaygroundView`` (whatever has focus)."""
+    """Screen bindings that drive the screen's ``PlaygroundView`` or ``ImagesView``
+    (whatever has focus)."""
 
     BINDINGS = [
         Binding("s,f6", "playground('step')", "Step"),
@@ -32,15 +31,24 @@ class PlaygroundKeys:
         Binding("escape", "playground('leave_replay')", "Live", priority=True),
     ]
 
+    def _view(self) -> object | None:
+        views = self.query("PlaygroundView, ImagesView")  # type: ignore[attr-defined]
+        return views.first() if views else None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """escape leaves replay only while replaying; otherwise it keeps its screen's meaning."""
-        if action == "playground" and parameters[:1] == ("leave_replay",):
-            views = self.query(PlaygroundView)  # type: ignore[attr-defined]
-            return bool(views) and views.first().replaying
+        """Keys the screen's view has no action for stay off (the images playground has no
+        replay); escape leaves replay only while replaying, otherwise it keeps its screen's
+        meaning."""
+        if action == "playground" and parameters:
+            view = self._view()
+            if not hasattr(view, f"action_{parameters[0]}"):
+                return False
+            if parameters[0] == "leave_replay":
+                return bool(view.replaying)  # type: ignore[union-attr]
         return super().check_action(action, parameters)  # type: ignore[misc]
 
     def action_playground(self, action: str, *args: float) -> None:
         """Run ``action_<action>`` on the playground of this screen."""
-        views = self.query(PlaygroundView)  # type: ignore[attr-defined]
-        if views:
-            getattr(views.first(), f"action_{action}")(*args)
+        view = self._view()
+        if hasattr(view, f"action_{action}"):
+            getattr(view, f"action_{action}")(*args)
