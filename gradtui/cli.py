@@ -27,13 +27,20 @@ _EXAMPLES = {
   gradtui descend '(x - 2)**2 + (y + 1)**2' --from x=0 --from y=0 --lr 0.1 --json""",
     "fit": """examples:
   gradtui fit --example roller-coaster               # lr 1e-5, 10 steps, as in fastbook
-  gradtui fit --example roller-coaster --steps 1000 --json""",
+  gradtui fit --example roller-coaster --steps 1000 --json
+  gradtui fit --data temps.csv --lr 1e-6 --steps 200  # your own rows of input,target""",
+    "serve": """examples:
+  gradtui serve                                       # http://127.0.0.1:8000, this computer only
+  gradtui serve --port 8080
+  gradtui serve --host 0.0.0.0                        # learners on your network connect
+  gradtui --lessons my-lessons serve                  # with your own lessons too""",
     "lr-find": """examples:
   gradtui lr-find 'x**2' --from 3                     # one step per lr, 1e-7 up to 10
   gradtui lr-find --example roller-coaster --json""",
     "sandbox": """examples:
   gradtui sandbox --fn 'x**2' --from 3 --lr 0.1
-  gradtui sandbox --fit                               # fit the roller coaster""",
+  gradtui sandbox --fit                               # fit the roller coaster
+  gradtui sandbox --data temps.csv                    # fit a model to your own CSV""",
 }
 
 
@@ -110,9 +117,18 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_EXAMPLES["fit"],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    fit.add_argument("--example", default="roller-coaster", choices=("roller-coaster",))
+    fit.add_argument(
+        "--example", default="roller-coaster", choices=("roller-coaster", "pullover-dress")
+    )
     fit.add_argument("--seed", type=int, default=42, help="random seed for data and weights")
+    fit.add_argument(
+        "--data",
+        metavar="PATH",
+        help="a CSV file of input,target columns "
+        "(or the Fashion-MNIST folder with --example pullover-dress)",
+    )
     _add_run_options(fit, lr=1e-5, steps=10)
+    _add_images_commands(fit, sub)
 
     _add_lr_find_parser(sub)
 
@@ -126,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--from", dest="start", help="starting value, e.g. 3")
     sandbox.add_argument("--lr", type=_number("--lr"), help="learning rate")
     sandbox.add_argument("--fit", action="store_true", help="open in fit mode (roller coaster)")
+    sandbox.add_argument(
+        "--data", metavar="FILE", help="open in fit mode on a CSV file of input,target columns"
+    )
 
     lesson = sub.add_parser("lesson", help="open a lesson in the app")
     lesson.add_argument("number", help="the lesson's number or id, e.g. 2")
@@ -140,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--no-solve", action="store_true", help="skip running each task's check (no torch)"
     )
+    _add_serve_parser(sub)
     return parser
 
 
@@ -162,6 +182,53 @@ def _add_lr_find_parser(sub: Any) -> None:
     finder.add_argument("--seed", type=int, default=42, help="random seed for --example")
     finder.add_argument("--dtype", default="float32", choices=("float32", "float64"))
     finder.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _add_serve_parser(sub: Any) -> None:
+    serve = sub.add_parser(
+        "serve",
+        help="serve the app to web browsers (one app per browser tab)",
+        description="Serve the app over HTTP: open the printed address in a browser.\n"
+        "Listens on this computer only unless --host says otherwise.",
+        epilog=_EXAMPLES["serve"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this computer only; "
+        "0.0.0.0: every network, anyone who can reach it)",
+    )
+    serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be between 1 and 65535, not {value}")
+    return value
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """``gradtui serve``: the app in web browsers, until Ctrl+C."""
+    from gradtui.serve import ServeError, serve
+
+    try:
+        serve(args.host, args.port, args.lessons)
+    except ServeError as err:
+        raise CliError(str(err)) from None
+    return 0
+
+
+def _add_images_commands(fit: argparse.ArgumentParser, sub: Any) -> None:
+    """``fit --example pullover-dress`` options and the ``data`` command (Fashion-MNIST)."""
+    from gradtui.cli_images import add_data_parser, add_fit_options
+
+    add_fit_options(fit, _count)
+    add_data_parser(sub)
 
 
 def _add_run_options(p: argparse.ArgumentParser, lr: float | None, steps: int) -> None:
@@ -233,6 +300,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command in (None, "sandbox", "lesson"):
+            if args.command == "sandbox" and args.data is not None:
+                args.data_csv = _read_data(args.data).to_text()
             return _open_app(args)
         if args.command == "lessons":
             from gradtui.curriculum.commands import check_dir, list_lessons
@@ -240,6 +309,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.lessons_command == "check":
                 return check_dir(args.dir, solve=not args.no_solve)
             return list_lessons(args.lessons)
+        if args.command == "serve":
+            return cmd_serve(args)
+        if args.command == "data":
+            from gradtui.cli_images import cmd_data
+
+            return cmd_data(args, CliError)
         handler = {
             "grad": cmd_grad,
             "descend": cmd_descend,
@@ -330,7 +405,44 @@ def cmd_fit(args: argparse.Namespace) -> int:
     """``gradtui fit``: the whole loop on example data."""
     from gradtui.engine.examples import example_problem
 
+    if args.example == "pullover-dress":
+        from gradtui.cli_images import cmd_fit_pullover_dress
+
+        return cmd_fit_pullover_dress(args, CliError)
+    if args.epochs is not None:
+        raise CliError("--epochs is for --example pullover-dress; the roller coaster takes --steps")
+    args.lr = 1e-5 if args.lr is None else args.lr
+    args.steps = 10 if args.steps is None else args.steps
+    if args.data is not None:
+        return cmd_fit_csv(args)
     return _run(example_problem(args.example, seed=args.seed), args)
+
+
+def _read_data(path: str) -> Any:
+    """A CSV file of input,target rows, or a ``CliError`` naming the file and line."""
+    from gradtui.engine.csvdata import CsvError, read_csv_file
+
+    try:
+        data = read_csv_file(path)
+    except CsvError as err:
+        raise CliError(str(err)) from None
+    for note in data.notes:
+        print(f"gradtui: note: {data.source}: {note}", file=sys.stderr)
+    return data
+
+
+def cmd_fit_csv(args: argparse.Namespace) -> int:
+    """``gradtui fit --data FILE``: the example's model fitted to your own rows."""
+    from gradtui.engine.examples import ROLLER_COASTER_MODEL
+    from gradtui.engine.playground import Playground
+
+    data = _read_data(args.data)
+    playground = Playground(mode="fit", fn=ROLLER_COASTER_MODEL, start="random", seed=args.seed)
+    try:
+        problem = playground.with_(data_csv=data.to_text()).problem()
+    except _engine_errors() as err:
+        raise CliError(_describe(err)) from None
+    return _run(problem, args)
 
 
 def _run(problem: Any, args: argparse.Namespace) -> int:

@@ -1,11 +1,24 @@
-"""Shared test set-up: no test reads or writes the real user's progress."""
+"""Shared test set-up: no test reads or writes the real user's progress or data sets."""
 
 from __future__ import annotations
 
 import pytest
+from fashion_support import write_fashion
 
 
 @pytest.fixture(autouse=True)
 def private_data_home(tmp_path_factory, monkeypatch):
     """Point gradtui's data folder (progress.json) at a fresh temporary folder."""
     monkeypatch.setenv("GRADTUI_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
+
+
+@pytest.fixture(scope="session")
+def fashion_dir(tmp_path_factory):
+    """Small generated Fashion-MNIST files (pullovers, dresses and one other class)."""
+    return write_fashion(tmp_path_factory.mktemp("fashion-mnist"))
+
+
+@pytest.fixture(autouse=True)
+def small_fashion_mnist(fashion_dir, monkeypatch):
+    """Lesson 10 and ``fit --example pullover-dress`` find the small files, not the real ones."""
+    monkeypatch.setenv("GRADTUI_DATA", str(fashion_dir))

@@ -64,3 +64,26 @@ def test_lesson_120x40(snap_compare, tmp_path):
 
 def test_lesson_80x24(snap_compare, tmp_path):
     assert snap_compare(_lesson_two(tmp_path), terminal_size=(80, 24), run_before=_lesson_checked)
+
+
+def test_pullover_dress_after_a_run(snap_compare, tmp_path):
+    """Lesson 10, task 2, after a full run at lr 1 on the small generated data."""
+    from gradtui.curriculum.progress import ProgressStore
+    from gradtui.ui.widgets.images_view import ImagesView
+    from gradtui.ui.widgets.task_panel import TaskStatus
+
+    store = ProgressStore(tmp_path / "progress.json")
+    store.mark_solved("pullover-vs-dress", 0)
+
+    async def run(pilot):
+        await wait_for(pilot, lambda: pilot.app.torch_ready)
+        view = pilot.app.screen.query_one(ImagesView)
+        await wait_for(pilot, lambda: view.settled)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: view.ended is not None and view.settled)
+        status = pilot.app.screen.query_one(TaskStatus)
+        await wait_for(pilot, lambda: status.detail != "checking…")
+        await pilot.wait_for_animation()
+        await pilot.pause(1.0)  # the Markdown prose renders in the background
+
+    assert snap_compare(GradApp(lesson="10", store=store), terminal_size=SIZE, run_before=run)

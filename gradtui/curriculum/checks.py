@@ -240,6 +240,8 @@ def check_stop_reason_is(params: Mapping, pg: Playground, answer: str) -> CheckR
 
 def check_diverges(params: Mapping, pg: Playground, answer: str) -> CheckResult:
     within = params["within"]
+    if pg.mode == "images":
+        return _classifier_diverges(pg, within)
     run = _run(pg, within)
     if run.capped:
         return CheckResult(False, f"no divergence within {within} steps (loss {run.stop.loss:.6g})")
@@ -265,6 +267,48 @@ def check_grads_accumulate(params: Mapping, pg: Playground, answer: str) -> Chec
     )
 
 
+# --- the image classifier (mode "images"): train the linear model on pullovers and dresses --
+
+
+def _trainer(pg: Playground, epochs: int) -> Any:
+    from gradtui.engine.classifier import LinearTrainer
+    from gradtui.engine.fashion import load_pullover_dress
+
+    if pg.mode != "images":
+        raise ValueError("this check trains the image classifier: it needs mode 'images'")
+    data = load_pullover_dress()  # DataNotFound (a ValueError) says how to get it
+    return LinearTrainer(data, lr=pg.lr, epochs=min(pg.epochs, epochs), seed=pg.seed)
+
+
+def check_accuracy_at_least(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+    from gradtui.engine.classifier import EpochRecord
+
+    goal, epochs = params["accuracy"], params["epochs"]
+    wanted = f"the goal is at least {goal:g} within {epochs} epochs"
+    trainer = _trainer(pg, epochs)
+    best = 0.0
+    for item in trainer.run():
+        if isinstance(item, EpochRecord):
+            best = max(best, item.accuracy)
+            if item.accuracy >= goal:
+                detail = f"test accuracy {item.accuracy:.4f} after epoch {item.epoch}; {wanted}"
+                return CheckResult(True, detail)
+    end = trainer.ended
+    return CheckResult(False, f"{end.message}; best test accuracy {best:.4f}; {wanted}")
+
+
+def _classifier_diverges(pg: Playground, within: int) -> CheckResult:
+    trainer = _trainer(pg, within)
+    for _ in trainer.run():
+        pass
+    end = trainer.ended
+    if end.reason == "diverged":
+        return CheckResult(True, f"{end.message} (test accuracy {end.accuracy:.4f})")
+    return CheckResult(
+        False, f"no divergence within {trainer.epochs} epochs: test accuracy {end.accuracy:.4f}"
+    )
+
+
 def _flat(grad: Any) -> list[float]:
     if grad is None:
         return [0.0]
@@ -282,6 +326,7 @@ CHECKS: dict[str, Callable[[Mapping, Playground, str], CheckResult]] = {
     "stop_reason_is": check_stop_reason_is,
     "diverges": check_diverges,
     "grads_accumulate": check_grads_accumulate,
+    "accuracy_at_least": check_accuracy_at_least,
 }
 
 

@@ -17,20 +17,16 @@ import time
 from pathlib import Path
 from typing import Any
 
+from gradtui.engine.paths import data_home
+
 FILE_NAME = "progress.json"
-ENV_DIR = "GRADTUI_DATA_HOME"
 VERSION = 1
 _SCALARS = (str, int, float, bool, type(None))
 
 
 def default_path() -> Path:
-    """``$GRADTUI_DATA_HOME/progress.json``, else the platform's user data folder."""
-    folder = os.environ.get(ENV_DIR)
-    if not folder:
-        import platformdirs
-
-        folder = platformdirs.user_data_dir("gradtui", appauthor=False)
-    return Path(folder) / FILE_NAME
+    """``progress.json`` in the user data folder (see ``data_home``)."""
+    return data_home() / FILE_NAME
 
 
 class CorruptProgress(ValueError):

@@ -36,6 +36,8 @@ FIELD_KINDS: dict[str, str] = {
     "example": "example",
     "seed": "seed",
     "h": "h",
+    "data_csv": "csv",
+    "epochs": "epochs",
 }
 
 # check kind -> {parameter: (value kind, required)}
@@ -54,11 +56,15 @@ CHECK_KINDS: dict[str, dict[str, tuple[str, bool]]] = {
     },
     "diverges": {"within": ("positive_int", True)},
     "grads_accumulate": {"step": ("positive_int", False), "tol": ("tol", False)},
+    "accuracy_at_least": {"accuracy": ("fraction", True), "epochs": ("epochs", True)},
 }
 # Checks that run the autograd probe on ``fn`` at ``start``: they need mode "descend".
 PROBE_KINDS = frozenset(
     {"grad_equals", "value_equals", "grad_fn_is", "error_is", "finite_difference_close"}
 )
+# Checks that train the pullover-vs-dress classifier: they need mode "images" (where
+# ``diverges`` counts ``within`` in epochs, not steps).
+IMAGES_KINDS = frozenset({"accuracy_at_least", "diverges"})
 
 
 @dataclass(frozen=True)

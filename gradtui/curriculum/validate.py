@@ -11,6 +11,7 @@ from gradtui.curriculum.schema import (
     ANSWER,
     CHECK_KINDS,
     FIELD_KINDS,
+    IMAGES_KINDS,
     LESSON_KEYS,
     MAX_CHECK_STEPS,
     MAX_TASKS,
@@ -24,7 +25,7 @@ from gradtui.curriculum.schema import (
 from gradtui.engine.examples import EXAMPLES
 from gradtui.engine.expr import ExprError, compile_expr
 from gradtui.engine.loop import STOP_REASONS
-from gradtui.engine.playground import MAX_LR, MODES, parse_start
+from gradtui.engine.playground import MAX_EPOCHS, MAX_LR, MODES, parse_start
 from gradtui.engine.values import DTYPES, ValueParseError
 
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
@@ -81,6 +82,13 @@ def _positive(value: Any, what: str, high: float) -> float:
     return value
 
 
+def _fraction(value: Any) -> float:
+    value = _number(value)
+    if not 0 <= value <= 1:
+        raise _Invalid("must be between 0 and 1")
+    return value
+
+
 def _tol(value: Any) -> float:
     value = _number(value)
     if value < 0:
@@ -132,6 +140,18 @@ def _bool(value: Any) -> bool:
     return value
 
 
+def _csv(value: Any) -> str:
+    from gradtui.engine.csvdata import CsvError, parse_csv_text
+
+    text = _text(value, 100_000)
+    try:
+        parse_csv_text(text, "data_csv")
+    except CsvError as err:
+        where = f"line {err.line} of the data: " if err.line else ""
+        raise _Invalid(f"is not usable data: {where}{err.message}") from None
+    return text
+
+
 VALIDATORS = {
     "mode": lambda v: _choice(v, MODES),
     "expr": _expr,
@@ -152,6 +172,9 @@ VALIDATORS = {
     "texts": _texts,
     "name": _name,
     "reason": lambda v: _choice(v, STOP_REASONS),
+    "csv": _csv,
+    "epochs": lambda v: _integer(v, 1, MAX_EPOCHS),
+    "fraction": _fraction,
 }
 
 
@@ -274,6 +297,12 @@ class Validator:
                         where, f"{check.kind} probes fn at start: the {name} needs mode descend"
                     )
                     break
+        modes = {setup.get("mode", "descend"), {**setup, **solution}.get("mode", "descend")}
+        if "images" in modes and check.kind not in IMAGES_KINDS:
+            allowed = " or ".join(sorted(IMAGES_KINDS))
+            self.report(where, f"task {i + 1}: mode images is checked with {allowed}")
+        elif check.kind == "accuracy_at_least" and modes != {"images"}:
+            self.report(where, f"task {i + 1}: accuracy_at_least needs mode images")
         if check.kind == "answer_is":
             if editable is not _MISSING and ANSWER not in editable:
                 self.report(where, f"task {i + 1}: answer_is needs 'answer' in editable")

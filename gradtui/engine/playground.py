@@ -17,7 +17,8 @@ from gradtui.engine.loop import Stepper, StopRules
 from gradtui.engine.problem import Problem, descend_problem, fit_problem
 from gradtui.engine.values import ValueParseError, Values, parse_assignments
 
-MODES = ("descend", "fit")
+MODES = ("descend", "fit", "images")  # images: the pullover-vs-dress classifier
+MAX_EPOCHS = 100
 MAX_LR = 1e10  # larger learning rates only ever overflow; lesson files share this cap
 # What a mode starts from when the learner switches to it.
 MODE_DEFAULTS = {
@@ -53,6 +54,8 @@ class Playground:
     example: str = "roller-coaster"
     seed: int = 42
     h: float = 0.1
+    data_csv: str = ""  # fit mode: CSV text of input,target rows; blank uses ``example``
+    epochs: int = 20
 
     def with_(self, **changes: Any) -> Playground:
         """A copy with some fields changed."""
@@ -74,6 +77,10 @@ class Playground:
             raise ValueError(f"unknown mode '{self.mode}' (choose from {', '.join(MODES)})")
         if self.mode == "descend":
             return descend_problem(self.fn, self.starting_values(), self.dtype)
+        if self.data_csv:
+            return self._csv_problem()
+        if self.mode == "images":
+            raise ValueError("images mode trains the classifier of engine.classifier")
         if self.example not in EXAMPLES:
             raise ValueError(f"unknown example '{self.example}'")
         base = example_problem(self.example, self.seed, self.dtype)
@@ -83,6 +90,20 @@ class Playground:
         else:
             start = self.starting_values()
         return fit_problem(model, base.data, base.targets, start, dtype=self.dtype)
+
+    def _csv_problem(self) -> Problem:
+        """The model fitted to the rows of ``data_csv`` (its input is ``t``)."""
+        from gradtui.engine.csvdata import INPUT_NAME, parse_csv_text, seeded_start
+
+        data = parse_csv_text(self.data_csv)
+        model = compile_expr(self.fn)
+        if self.start.strip().lower() in ("", "random"):
+            names = [n for n in model.variables if n != INPUT_NAME]
+            start = seeded_start(names, self.seed)
+        else:
+            start = self.starting_values()
+        inputs = {INPUT_NAME: data.inputs}
+        return fit_problem(model, inputs, data.targets, start, dtype=self.dtype)
 
     def rules(self) -> StopRules:
         """The stop rules."""
@@ -119,6 +140,7 @@ FIELDS = {
     "patience": "count?",
     "time_budget": "float?",
     "h": "float",
+    "epochs": "count",
 }
 
 
@@ -145,7 +167,7 @@ def parse_fields(base: Playground, texts: dict[str, str]) -> tuple[Playground, d
         except ValueError as err:
             errors[name] = str(err)
     result = base.with_(**changes)
-    if not errors:
+    if not errors and result.mode != "images":
         try:
             result.problem()
         except ExprError as err:
@@ -183,6 +205,8 @@ def _parse_field(kind: str, name: str, text: str, base: Playground) -> Any:
             raise ValueError(f"{label}: '{text[:20]}' is not a whole number") from None
         if not 0 <= value <= 10_000_000:
             raise ValueError(f"{label} must be between 0 and 10,000,000")
+        if name == "epochs" and not 1 <= value <= MAX_EPOCHS:
+            raise ValueError(f"epochs must be between 1 and {MAX_EPOCHS}")
         return value
     try:
         value = float(text)

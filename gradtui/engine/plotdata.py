@@ -14,6 +14,7 @@ from typing import Any
 from gradtui.engine.problem import Problem
 
 CURVE_POINTS = 161
+MAX_DATA_POINTS = 2000  # a terminal plot has fewer cells than this: plot every k-th point
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,9 @@ def fit_view(problem: Problem, params: dict[str, Any], points: int = 120) -> Fit
     low, high = min(column), max(column)
     dense = torch.linspace(low, high, points).tolist()
     model_y = problem.predictions(params, {name: dense})
-    return FitView(list(column), list(problem.targets), dense, model_y, name)
+    stride = -(-len(column) // MAX_DATA_POINTS)
+    data_x, data_y = list(column[::stride]), list(problem.targets[::stride])
+    return FitView(data_x, data_y, dense, model_y, name)
 
 
 def _evaluate(problem: Problem, name: str, xs: Any) -> list[float]:

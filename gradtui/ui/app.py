@@ -19,6 +19,7 @@ from gradtui.ui.screens.help import HelpScreen
 from gradtui.ui.screens.home import HomeScreen
 from gradtui.ui.screens.lesson import LessonScreen
 from gradtui.ui.screens.sandbox import SandboxScreen
+from gradtui.ui.widgets.playground_view import PlaygroundView
 
 
 class GradApp(App):
@@ -126,6 +127,11 @@ class GradApp(App):
                 lambda key=lesson.id: self.open_lesson(key),
             )
         yield from getattr(screen, "commands", lambda: ())()
+        views = screen.query(PlaygroundView)
+        if views:
+            yield SystemCommand(
+                "Replay", "Scrub the run step by step: ←/→, Home, End", views.first().action_replay
+            )
         yield from _playground_view_commands(screen)
 
 
@@ -133,8 +139,8 @@ def _playground_view_commands(screen: Screen) -> Iterable[SystemCommand]:
     """The views pushed over a playground (sandbox or lesson), as palette entries."""
     from gradtui.ui.screens.playground_keys import PlaygroundKeys
 
-    if not isinstance(screen, PlaygroundKeys):
-        return
+    if not isinstance(screen, PlaygroundKeys) or not screen.query(PlaygroundView):
+        return  # the images playground (lesson 10) has no Playground settings to use
     yield SystemCommand(
         "Compare learning rates",
         "The same run with several lrs, curves overlaid and labelled (c)",
@@ -159,6 +165,8 @@ def run_app(args: argparse.Namespace) -> int:
         from gradtui.engine.playground import parse_fields
 
         base = Playground().switch_mode("fit") if args.fit else Playground()
+        if getattr(args, "data_csv", None):  # --data, read and checked by the CLI
+            base = Playground().switch_mode("fit").with_(data_csv=args.data_csv)
         texts = {}
         if args.fn is not None:
             texts["fn"] = args.fn

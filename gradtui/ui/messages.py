@@ -23,6 +23,17 @@ class SettingsChanged(Message):
 
 
 @dataclass
+class TrainProgress(Message):
+    """Records (``BatchRecord``/``EpochRecord``, maybe a ``TrainEnd``) from the image
+    classifier's worker, batched, with a copy of the weights."""
+
+    results: list[Any]
+    weights: Any
+    single: bool = False
+    trainer: Any = None
+
+
+@dataclass
 class RunProgress(Message):
     """Records (``StepRecord`` then maybe a ``Stop``) from the run worker, batched."""
 

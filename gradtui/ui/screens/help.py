@@ -37,16 +37,30 @@ HELP = """\
 | `}` / `{` | learning rate ×1.25 / ÷1.25 |
 | `l` | loss plot: linear / log10 |
 | `m` | sandbox: descend f(x) / fit a model |
+| `b` | replay: scrub the run step by step (again: back to live) |
+| `←` / `→` | replay: one step back / forward (outside a text field) |
+| `Home` / `End` | replay: first kept step / latest step |
+| `i` | sandbox: fit a model to your own CSV file |
 | `c` | compare learning rates: the run with several lrs, labelled |
 | `f` | lr_find: loss vs lr from 1e-7 to 10, and a suggested lr (`a` uses it) |
 | `o` | optimizers: plain SGD, momentum and Adam on a 2-D surface |
 | `tab` | next field; `enter` applies and leaves the field |
-| `escape` | back |
+| `escape` | back (in replay: back to the live run) |
 | `ctrl+p` | command palette (actions, themes) |
 | `?` / `F1` | this help |
 | `ctrl+q` | quit |
 
 While you type in a field, letters go to the field: use the F-keys, or press `enter` first.
+
+## Replay and your own data
+**Replay** (`b`, or `←` once a run is paused or finished) shows any step again in every panel:
+the curve and tangent, the autograd panel, the parameters, the loss so far and the update that
+led there. Stepping, running, resetting or `escape` return to the live run. The last 1,000
+steps are kept; the run panel says when older ones are gone.
+
+**Your own data** (`i` in the sandbox, or `gradtui sandbox --data FILE`): a CSV file of two
+numeric columns, input `t` and target, with an optional header line. A bad cell or row is
+named with its file and line; only the first 10,000 rows are used.
 
 ## Stop rules
 *max steps* (out of steps), *stop at loss ≤* (good enough), *patience* (the loss rose that

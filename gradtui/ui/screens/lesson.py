@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Markdown
+from textual.worker import get_current_worker
 
 from gradtui.curriculum.checks import CheckResult, evaluate
 from gradtui.curriculum.progress import ProgressStore
@@ -19,6 +20,7 @@ from gradtui.curriculum.schema import ANSWER, Lesson
 from gradtui.ui.messages import SettingsChanged
 from gradtui.ui.screens.confirm import ConfirmScreen
 from gradtui.ui.screens.playground_keys import PlaygroundKeys
+from gradtui.ui.widgets.images_view import ImagesView
 from gradtui.ui.widgets.playground_view import PlaygroundView
 from gradtui.ui.widgets.task_panel import TaskPanel, TaskStatus
 
@@ -28,7 +30,11 @@ CHECK_DELAY = 0.3
 class LessonScreen(PlaygroundKeys, Screen):
     """One lesson; ``n``/``p`` move between lessons, ``t``/``T`` between its tasks."""
 
-    CSS_PATH = ["../widgets/playground_view.tcss", "lesson.tcss"]
+    CSS_PATH = [
+        "../widgets/playground_view.tcss",
+        "../widgets/images_view.tcss",
+        "lesson.tcss",
+    ]
     BINDINGS = [
         Binding("h", "hint", "Hint"),
         Binding("v", "solution", "Solution"),
@@ -69,8 +75,14 @@ class LessonScreen(PlaygroundKeys, Screen):
                 yield Markdown(self.lesson.body)
             with Vertical(id="work"):
                 yield self._task_panel()
-                yield PlaygroundView(self._playground(), self._fields(), id="playground")
+                yield self._playground_view()
         yield Footer(compact=True)
+
+    def _playground_view(self) -> PlaygroundView | ImagesView:
+        """The sandbox's playground, or the image classifier's for a task in mode images."""
+        playground = self._playground()
+        view = ImagesView if playground.mode == "images" else PlaygroundView
+        return view(playground, self._fields(), id="playground")
 
     def _fields(self) -> tuple[str, ...]:
         return tuple(f for f in self.task.editable if f != ANSWER)
@@ -133,13 +145,14 @@ class LessonScreen(PlaygroundKeys, Screen):
     def _check(self) -> None:
         if not self.app.torch_ready:
             return
-        view = self.query_one(PlaygroundView)
+        view = self.query_one("#playground")
         self._run_check(self.task_index, view.playground, self._answer().get(ANSWER, ""))
 
     @work(thread=True, exclusive=True, group="check")
     def _run_check(self, task_index: int, playground, answer: str) -> None:
         result = evaluate(self.lesson.tasks[task_index].check, playground, answer)
-        self.app.call_from_thread(self._checked, task_index, result)
+        if not get_current_worker().is_cancelled:  # a newer check replaced this one
+            self.app.call_from_thread(self._checked, task_index, result)
 
     def _checked(self, task_index: int, result: CheckResult) -> None:
         if task_index != self.task_index:

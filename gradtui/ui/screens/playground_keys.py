@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding
 
-from gradtui.ui.widgets.playground_view import PlaygroundView
+if TYPE_CHECKING:
+    from gradtui.ui.widgets.playground_view import PlaygroundView
 
 
 class PlaygroundKeys:
-    """Screen bindings that drive the screen's ``PlaygroundView`` (whatever has focus)."""
+    """Screen bindings that drive the screen's ``PlaygroundView`` or ``ImagesView``
+    (whatever has focus)."""
 
     BINDINGS = [
         Binding("s,f6", "playground('step')", "Step"),
@@ -21,24 +25,53 @@ class PlaygroundKeys:
         Binding("right_curly_bracket", "playground('lr_times', 1.25)", "lr×1.25", show=False),
         Binding("left_curly_bracket", "playground('lr_times', 0.8)", "lr÷1.25", show=False),
         Binding("l", "playground('toggle_log')", "Log"),
+        # Replay: arrows reach the screen only when no text field has the focus (enter leaves
+        # a field); b enters replay from anywhere else and clears the focus.
+        Binding("b", "playground('replay')", "Replay"),
+        Binding("left", "playground('replay_move', -1)", "Scrub ←", show=False),
+        Binding("right", "playground('replay_move', 1)", "Scrub →", show=False),
+        Binding("home", "playground('replay_first')", "First step", show=False),
+        Binding("end", "playground('replay_last')", "Latest step", show=False),
+        # Shown (in place of the screen's own escape) only while replaying: see check_action.
+        Binding("escape", "playground('leave_replay')", "Live", priority=True),
         # The footer is full at 120 columns: these views are listed in help and the palette.
         Binding("c", "compare_lrs", "Compare lrs", show=False),
         Binding("f", "lr_find", "lr_find", show=False),
         Binding("o", "optimizers", "Optimizers", show=False),
     ]
 
+    def _view(self) -> object | None:
+        views = self.query("PlaygroundView, ImagesView")  # type: ignore[attr-defined]
+        return views.first() if views else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys the screen's view has no action for stay off (the images playground has no
+        replay); escape leaves replay only while replaying, otherwise it keeps its screen's
+        meaning."""
+        if action == "playground" and parameters:
+            view = self._view()
+            if not hasattr(view, f"action_{parameters[0]}"):
+                return False
+            if parameters[0] == "leave_replay":
+                return bool(view.replaying)  # type: ignore[union-attr]
+        return super().check_action(action, parameters)  # type: ignore[misc]
+
     def action_playground(self, action: str, *args: float) -> None:
         """Run ``action_<action>`` on the playground of this screen."""
-        views = self.query(PlaygroundView)  # type: ignore[attr-defined]
-        if views:
-            getattr(views.first(), f"action_{action}")(*args)
+        view = self._view()
+        if hasattr(view, f"action_{action}"):
+            getattr(view, f"action_{action}")(*args)
 
     # -- views pushed over the playground, working on its current state ---------------------
 
     def _playground_view(self) -> PlaygroundView | None:
         """The screen's ``PlaygroundView``: these views need its ``Playground`` settings."""
-        views = self.query(PlaygroundView)  # type: ignore[attr-defined]
-        return views.first() if views else None
+        views = self.query("PlaygroundView")  # type: ignore[attr-defined]
+        if not views:
+            message = "c, f and o work on a function or model playground, not on this one"
+            self.notify(message, timeout=3)  # type: ignore[attr-defined]
+            return None
+        return views.first()
 
     def action_compare_lrs(self) -> None:
         """The learning-rate explorer on the current playground."""

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from gradtui.engine.csvdata import CsvData
 from gradtui.engine.playground import Playground
 from gradtui.ui.screens.playground_keys import PlaygroundKeys
 from gradtui.ui.widgets.playground_view import PlaygroundView
@@ -22,6 +23,7 @@ class SandboxScreen(PlaygroundKeys, Screen):
         *PlaygroundKeys.BINDINGS,
         Binding("escape", "app.pop_screen", "Home"),
         Binding("m", "switch_mode", "Mode"),
+        Binding("i", "import_data", "Import data", show=False),
     ]
 
     def __init__(self, playground: Playground | None = None):
@@ -48,6 +50,27 @@ class SandboxScreen(PlaygroundKeys, Screen):
             current.switch_mode("fit" if current.mode == "descend" else "descend")
         )
 
+    def action_import_data(self) -> None:
+        """Pick a CSV file and fit the model to it."""
+        from gradtui.ui.screens.import_data import ImportDataScreen
+
+        self.app.push_screen(ImportDataScreen(), self.use_data)
+
+    def use_data(self, data: CsvData | None) -> None:
+        """Fit mode on ``data`` (None: the picker was cancelled; nothing changes)."""
+        if data is None:
+            return
+        current = self.view.playground.switch_mode("fit")
+        self.view.set_playground(current.with_(data_csv=data.to_text()))
+        loaded = f"{data.describe()} from {data.source}"
+        self.notify(loaded, title="data loaded", timeout=4, markup=False)
+        for note in data.notes:
+            self.notify(note, severity="warning", timeout=8, markup=False)
+
+    def action_example_data(self) -> None:
+        """Back to the built-in example data (the roller coaster)."""
+        self.view.set_playground(self.view.playground.with_(data_csv=""))
+
     def commands(self) -> Iterable[SystemCommand]:
         """Command palette entries for this screen's actions."""
         v = self.view
@@ -58,3 +81,9 @@ class SandboxScreen(PlaygroundKeys, Screen):
         yield SystemCommand("Learning rate ÷10", "Divide lr by 10", lambda: v.action_lr_times(0.1))
         yield SystemCommand("Toggle log loss", "Plot log10(loss)", v.action_toggle_log)
         yield SystemCommand("Switch mode", "Descend f(x) / fit a model", self.action_switch_mode)
+        yield SystemCommand(
+            "Import data (CSV)", "Fit the model to your input,target rows", self.action_import_data
+        )
+        yield SystemCommand(
+            "Use the example data", "Fit the roller coaster again", self.action_example_data
+        )

@@ -31,6 +31,7 @@ from gradtui.ui.widgets.autograd_panel import AutogradPanel
 from gradtui.ui.widgets.function_plot import FunctionPlot
 from gradtui.ui.widgets.loss_plot import LossPlot
 from gradtui.ui.widgets.params_table import ParamsTable
+from gradtui.ui.widgets.playground_replay import ReplayMixin
 from gradtui.ui.widgets.settings_form import SettingsForm
 from gradtui.ui.widgets.seven_steps import SevenSteps
 
@@ -42,7 +43,7 @@ NARROW = 100  # columns below which the panels stack
 LIVE_FIELDS = ("lr", "max_steps", "target", "patience", "time_budget")
 
 
-class PlaygroundView(Vertical):
+class PlaygroundView(ReplayMixin, Vertical):
     """Everything needed to touch a gradient, for one ``Playground``."""
 
     running: reactive[bool] = reactive(False)
@@ -70,6 +71,7 @@ class PlaygroundView(Vertical):
         self._wake = threading.Event()
         self._dirty = False
         self._torch_ready = False
+        self._init_replay()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
@@ -108,7 +110,9 @@ class PlaygroundView(Vertical):
     def reset(self) -> None:
         """Back to step 1: fresh weights from the playground, history cleared."""
         self._cancel_run()
+        self.leave_replay()
         self.history.clear()
+        self.replay.clear()
         self.latest = None
         self.stopped = None
         self.stepper = None
@@ -158,6 +162,7 @@ class PlaygroundView(Vertical):
 
     def action_run(self) -> None:
         """Run or pause."""
+        self.leave_replay()
         if self.running:
             self._cancel_run()
         elif self._can_step():
@@ -167,6 +172,7 @@ class PlaygroundView(Vertical):
 
     def action_step(self) -> None:
         """One pass of steps 2-5."""
+        self.leave_replay()
         if self.running:
             self._cancel_run()
         if self._can_step():
@@ -257,13 +263,16 @@ class PlaygroundView(Vertical):
             if isinstance(result, StepRecord):
                 position = result.params[scalar] if scalar else None
                 self.history.add(result.step, result.loss, position)
+                self.replay.add(result)
                 self.latest = result
             elif isinstance(result, Stop):
                 self._stopped(result)
         self.values = message.values
         self._dirty = True
         steps = self.query_one(SevenSteps)
-        if self.stopped is None:
+        if self.replaying:
+            self._replay_steps_row()
+        elif self.stopped is None:
             if message.single or self.delay >= 0.2:
                 self._animate_phases(list(PHASES), 0.6 if message.single else self.delay)
             else:
@@ -273,8 +282,8 @@ class PlaygroundView(Vertical):
     def _stopped(self, stop: Stop) -> None:
         self.stopped = stop
         self.running = False
-        steps = self.query_one(SevenSteps)
-        steps.current, steps.detail = "stop", stop.message.splitlines()[0]
+        if not self.replaying:
+            self._live_steps_row()
         if stop.reason == "error":
             self.notify(stop.message, title="the run stopped", severity="error", timeout=8)
 
@@ -286,7 +295,7 @@ class PlaygroundView(Vertical):
         steps.current = phases[0]
 
     def _phase(self, phase: str) -> None:
-        if self.stopped is None:
+        if self.stopped is None and not self.replaying:
             self.query_one(SevenSteps).current = phase
 
     def _scalar_name(self) -> str | None:
@@ -304,32 +313,40 @@ class PlaygroundView(Vertical):
         self._dirty = False
         if self.stepper is None:
             return
+        if self.replaying:
+            self._draw(*self.replay_draw_args())
+        else:
+            series = (list(self.history.steps), list(self.history.losses))
+            self._draw(self.values, list(self.history.trail), series)
+
+    def _draw(
+        self, values: dict[str, Any], trail: list[float], series: tuple[list, list], note: str = ""
+    ) -> None:
+        """Show these parameter values (live or replayed) in every panel."""
         problem = self.stepper.problem
         panel = self.query_one(AutogradPanel)
         try:
-            self.probe = probe_at(problem, self.values)
+            self.probe = probe_at(problem, values)
             panel.lines, panel.error = tuple(self.probe.lines), ""
         except (TorchError, ExprError, ValueError, OverflowError) as err:
             self.probe = None
             self._show_failure(err)
         grads = self.probe.grads if self.probe else {}
-        self.query_one(ParamsTable).show(self.values, grads)
+        self.query_one(ParamsTable).show(values, grads)
         plot = self.query_one(FunctionPlot)
         if problem.is_fit:
-            plot.note = ""
-            plot.view = fit_view(problem, self.values)
-        elif plottable(problem, self.values) and self.probe is not None:
+            plot.note = note
+            plot.view = fit_view(problem, values)
+        elif plottable(problem, values) and self.probe is not None:
             name = problem.param_names[0]
             loss = self.probe.value if isinstance(self.probe.value, float) else float("nan")
             plot.fn_label = f"f(x) = {problem.expr.text}"
-            plot.note = ""
-            plot.view = curve_view(
-                problem, self.values[name], loss, grads.get(name), list(self.history.trail)
-            )
+            plot.note = note
+            plot.view = curve_view(problem, values[name], loss, grads.get(name), trail)
         else:
             plot.view = None
             plot.note = "f is drawn for one scalar variable; see the loss plot"
-        self.query_one(LossPlot).series = (list(self.history.steps), list(self.history.losses))
+        self.query_one(LossPlot).series = series
 
     def _with_session(self, err: TorchError) -> TorchError:
         """The same failure met by the seed's steps, so the panel shows where it happened."""
@@ -353,6 +370,9 @@ class PlaygroundView(Vertical):
         plot.note = "nothing to draw: see the error"
 
     def _show_status(self) -> None:
+        if self.replaying:
+            self.query_one("#status", Static).update(self.replay_status())
+            return
         speed = SPEEDS[self.speed_index]
         rate = f"{speed}/s" if speed else "max"
         state = "running" if self.running else ("stopped" if self.stopped else "paused")
@@ -363,6 +383,9 @@ class PlaygroundView(Vertical):
         if self.stopped is not None:
             lines.append(self.stopped.message.splitlines()[0])
         self.query_one("#status", Static).update("\n".join(lines))
+
+    def _seven_steps(self) -> SevenSteps:
+        return self.query_one(SevenSteps)
 
     def _after(self, record: StepRecord) -> dict[str, Any]:
         """The values after ``record``'s update, when it is the latest one."""

@@ -27,6 +27,7 @@ TEXT_FIELDS = {
     "patience": ("patience", "rises in a row; blank: off"),
     "time_budget": ("time budget s", "blank: off"),
     "h": ("h", "0.001"),
+    "epochs": ("epochs", "1 to 100"),
 }
 DTYPES = [
     ("float32", "float32"),
