@@ -34,6 +34,9 @@ _EXAMPLES = {
   gradtui serve --port 8080
   gradtui serve --host 0.0.0.0                        # learners on your network connect
   gradtui --lessons my-lessons serve                  # with your own lessons too""",
+    "lr-find": """examples:
+  gradtui lr-find 'x**2' --from 3                     # one step per lr, 1e-7 up to 10
+  gradtui lr-find --example roller-coaster --json""",
     "sandbox": """examples:
   gradtui sandbox --fn 'x**2' --from 3 --lr 0.1
   gradtui sandbox --fit                               # fit the roller coaster
@@ -127,6 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(fit, lr=1e-5, steps=10)
     _add_images_commands(fit, sub)
 
+    _add_lr_find_parser(sub)
+
     sandbox = sub.add_parser(
         "sandbox",
         help="open the app's sandbox, prefilled",
@@ -156,6 +161,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_serve_parser(sub)
     return parser
+
+
+def _add_lr_find_parser(sub: Any) -> None:
+    finder = sub.add_parser(
+        "lr-find",
+        help="fastai's learning-rate finder: loss vs lr from 1e-7 to 10, and a suggestion",
+        epilog=_EXAMPLES["lr-find"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    finder.add_argument("expr", nargs="?", help="the function to minimise (or use --example)")
+    finder.add_argument(
+        "--from",
+        dest="start",
+        action="append",
+        metavar="VALUES",
+        help="starting value(s) for EXPR: 3 | 3,5 | x=3 (repeatable)",
+    )
+    finder.add_argument("--example", choices=("roller-coaster",), help="fit this example instead")
+    finder.add_argument("--seed", type=int, default=42, help="random seed for --example")
+    finder.add_argument("--dtype", default="float32", choices=("float32", "float64"))
+    finder.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def _add_serve_parser(sub: Any) -> None:
@@ -289,7 +315,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gradtui.cli_images import cmd_data
 
             return cmd_data(args, CliError)
-        handler = {"grad": cmd_grad, "descend": cmd_descend, "fit": cmd_fit}[args.command]
+        handler = {
+            "grad": cmd_grad,
+            "descend": cmd_descend,
+            "fit": cmd_fit,
+            "lr-find": cmd_lr_find,
+        }[args.command]
         return handler(args)
     except CliError as err:
         print(f"gradtui: error: {err}", file=sys.stderr)
@@ -439,4 +470,39 @@ def _run(problem: Any, args: argparse.Namespace) -> int:
         print(_dumps(run_json(problem, args.lr, records, stop)))
     else:
         print(render_run(problem, records, stop, color=sys.stdout.isatty()))
+    return 0
+
+
+def cmd_lr_find(args: argparse.Namespace) -> int:
+    """``gradtui lr-find``: the sweep on an expression or an example, as a table or JSON."""
+    from gradtui.engine.lrfind import render_lr_find
+
+    if (args.expr is None) == (args.example is None):
+        raise CliError("give an expression with --from, or --example roller-coaster (not both)")
+    if args.example is not None:
+        if args.start:
+            raise CliError("--from is for an expression; --example starts from its own weights")
+        from gradtui.engine.examples import example_problem
+
+        problem = example_problem(args.example, seed=args.seed, dtype=args.dtype)
+    else:
+        if not args.start:
+            raise CliError("an expression needs a starting point: add --from, e.g. --from 3")
+        from gradtui.engine.problem import descend_problem
+        from gradtui.engine.values import parse_assignments
+
+        try:
+            problem = descend_problem(args.expr, parse_assignments(args.start), args.dtype)
+        except _engine_errors() as err:
+            raise CliError(_describe(err)) from None
+    from gradtui.engine.lrfind import lr_find
+
+    try:
+        result = lr_find(problem)
+    except _engine_errors() as err:
+        raise CliError(_describe(err)) from None
+    if args.json:
+        print(_dumps({"expr": problem.expr.text, **result.to_json()}))
+    else:
+        print(render_lr_find(result))
     return 0

@@ -132,6 +132,30 @@ class GradApp(App):
             yield SystemCommand(
                 "Replay", "Scrub the run step by step: ←/→, Home, End", views.first().action_replay
             )
+        yield from _playground_view_commands(screen)
+
+
+def _playground_view_commands(screen: Screen) -> Iterable[SystemCommand]:
+    """The views pushed over a playground (sandbox or lesson), as palette entries."""
+    from gradtui.ui.screens.playground_keys import PlaygroundKeys
+
+    if not isinstance(screen, PlaygroundKeys) or not screen.query(PlaygroundView):
+        return  # the images playground (lesson 10) has no Playground settings to use
+    yield SystemCommand(
+        "Compare learning rates",
+        "The same run with several lrs, curves overlaid and labelled (c)",
+        screen.action_compare_lrs,
+    )
+    yield SystemCommand(
+        "Find a learning rate (lr_find)",
+        "fastai's sweep from 1e-7 to 10, with a suggested lr (f)",
+        screen.action_lr_find,
+    )
+    yield SystemCommand(
+        "Optimizers on a surface",
+        "Plain SGD, momentum and Adam on a bowl, a valley, Rosenbrock (o)",
+        screen.action_optimizers,
+    )
 
 
 def run_app(args: argparse.Namespace) -> int:

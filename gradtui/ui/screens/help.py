@@ -41,6 +41,9 @@ HELP = """\
 | `←` / `→` | replay: one step back / forward (outside a text field) |
 | `Home` / `End` | replay: first kept step / latest step |
 | `i` | sandbox: fit a model to your own CSV file |
+| `c` | compare learning rates: the run with several lrs, labelled |
+| `f` | lr_find: loss vs lr from 1e-7 to 10, and a suggested lr (`a` uses it) |
+| `o` | optimizers: plain SGD, momentum and Adam on a 2-D surface |
 | `tab` | next field; `enter` applies and leaves the field |
 | `escape` | back (in replay: back to the live run) |
 | `ctrl+p` | command palette (actions, themes) |

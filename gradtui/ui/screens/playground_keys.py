@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding
+
+if TYPE_CHECKING:
+    from gradtui.ui.widgets.playground_view import PlaygroundView
 
 
 class PlaygroundKeys:
@@ -29,6 +34,10 @@ class PlaygroundKeys:
         Binding("end", "playground('replay_last')", "Latest step", show=False),
         # Shown (in place of the screen's own escape) only while replaying: see check_action.
         Binding("escape", "playground('leave_replay')", "Live", priority=True),
+        # The footer is full at 120 columns: these views are listed in help and the palette.
+        Binding("c", "compare_lrs", "Compare lrs", show=False),
+        Binding("f", "lr_find", "lr_find", show=False),
+        Binding("o", "optimizers", "Optimizers", show=False),
     ]
 
     def _view(self) -> object | None:
@@ -52,3 +61,45 @@ class PlaygroundKeys:
         view = self._view()
         if hasattr(view, f"action_{action}"):
             getattr(view, f"action_{action}")(*args)
+
+    # -- views pushed over the playground, working on its current state ---------------------
+
+    def _playground_view(self) -> PlaygroundView | None:
+        """The screen's ``PlaygroundView``: these views need its ``Playground`` settings."""
+        views = self.query("PlaygroundView")  # type: ignore[attr-defined]
+        if not views:
+            message = "c, f and o work on a function or model playground, not on this one"
+            self.notify(message, timeout=3)  # type: ignore[attr-defined]
+            return None
+        return views.first()
+
+    def action_compare_lrs(self) -> None:
+        """The learning-rate explorer on the current playground."""
+        from gradtui.ui.screens.lr_compare import LrCompareScreen
+
+        if (view := self._playground_view()) is not None:
+            self.app.push_screen(LrCompareScreen(view.playground))  # type: ignore[attr-defined]
+
+    def action_lr_find(self) -> None:
+        """The lr_find sweep; its suggestion may be taken back as the playground's lr."""
+        from gradtui.ui.screens.lr_find import LrFindScreen
+
+        view = self._playground_view()
+        if view is None:
+            return
+        can_apply = view.editable is None or "lr" in view.editable
+
+        def chosen(lr: float | None) -> None:
+            if lr is not None:
+                view.set_playground(view.playground.with_(lr=lr))
+                view.notify(f"learning rate {lr:g}", timeout=2)
+
+        screen = LrFindScreen(view.playground, can_apply)
+        self.app.push_screen(screen, chosen)  # type: ignore[attr-defined]
+
+    def action_optimizers(self) -> None:
+        """Plain SGD, momentum and Adam on a 2-D surface."""
+        from gradtui.ui.screens.optimizers import OptimizersScreen
+
+        if (view := self._playground_view()) is not None:
+            self.app.push_screen(OptimizersScreen(view.playground))  # type: ignore[attr-defined]

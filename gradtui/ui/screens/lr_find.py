@@ -1,0 +1,122 @@
+"""The lr_find sweep: smoothed loss against log10(lr), and the suggested learning rate."""
+
+from __future__ import annotations
+
+import math
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+from textual_plotext import PlotextPlot
+
+from gradtui.engine.lrfind import (
+    END_LR,
+    MIN_RULE,
+    NUM_IT,
+    START_LR,
+    VALLEY_RULE,
+    LrFindResult,
+    lr_find,
+)
+from gradtui.engine.playground import Playground
+
+
+class LrFindPlot(PlotextPlot):
+    """The smoothed loss against log10(lr), the suggestion marked."""
+
+    result: reactive[LrFindResult | None] = reactive(None, always_update=True)
+
+    def watch_result(self) -> None:
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        result = self.result
+        if result is None:
+            plt.title("sweeping…")
+            self.refresh()
+            return
+        xs, ys = result.plotted()
+        pairs = [(x, y) for x, y in zip(xs, ys, strict=True) if math.isfinite(y)]
+        if pairs:
+            plt.plot([p[0] for p in pairs], [p[1] for p in pairs], marker="braille")
+        if result.suggestion is not None and result.suggestion_index is not None:
+            point = result.smoothed[result.suggestion_index]
+            plt.scatter([math.log10(result.suggestion)], [point], marker="●", color="red")
+        plt.title(
+            "smoothed loss vs log10(lr); ● the suggestion "
+            "(as fastai: first 10% and last 5 points not drawn)"
+        )
+        plt.xlabel("log10(lr)")
+        self.refresh()
+
+
+class LrFindScreen(Screen[float | None]):
+    """fastai's learning-rate finder on the current problem; ``a`` uses the suggestion."""
+
+    CSS_PATH = "lr_find.tcss"
+    BINDINGS = [
+        Binding("escape", "dismiss_none", "Back"),
+        Binding("a", "use", "Use suggested lr"),
+    ]
+
+    def __init__(self, playground: Playground, can_apply: bool = True):
+        super().__init__()
+        self.playground = playground
+        self.can_apply = can_apply
+        self.result: LrFindResult | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield LrFindPlot(id="lr-find-plot")
+        yield Static("sweeping…", id="lr-find-text")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "lr_find"
+        what = "fit" if self.playground.mode == "fit" else f"f = {self.playground.fn}"
+        self.query_one(
+            "#lr-find-plot"
+        ).border_title = f"{what}: lr from {START_LR:g} to {END_LR:g}, {NUM_IT} steps at most"
+        self.query_one("#lr-find-text").border_title = "suggestion"
+        self._sweep()
+
+    @work(thread=True, exclusive=True, group="lr-find")
+    def _sweep(self) -> None:
+        try:
+            result = lr_find(self.playground.problem())
+        except (ValueError, TypeError, RuntimeError, ArithmeticError) as err:
+            self.app.call_from_thread(self._text, f"cannot sweep this playground: {err}")
+            return
+        self.app.call_from_thread(self._show, result)
+
+    def _text(self, text: str) -> None:
+        self.query_one("#lr-find-text", Static).update(text)
+
+    def _show(self, result: LrFindResult) -> None:
+        self.result = result
+        self.query_one(LrFindPlot).result = result
+        lines = [f"{len(result.lrs)} steps, one per lr, continuing from the start; "
+                 f"{result.stopped}"]  # fmt: skip
+        if result.suggestion is None:
+            lines.append("no suggestion: too few points before it diverged")
+        else:
+            lines.append(f"suggested lr {result.suggestion:.3g}: {VALLEY_RULE}")
+        if result.min_div10 is not None:
+            lines.append(f"for comparison, {MIN_RULE}: {result.min_div10:.3g}")
+        lines.append("a: use the suggested lr" if self.can_apply else "(this task's lr is fixed)")
+        self._text("\n".join(lines))
+
+    def action_use(self) -> None:
+        """Go back and set the playground's learning rate to the suggestion."""
+        if not self.can_apply:
+            self.notify("this task does not let you change the learning rate", timeout=3)
+        elif self.result is None or self.result.suggestion is None:
+            self.notify("no suggestion yet", timeout=2)
+        else:
+            self.dismiss(float(f"{self.result.suggestion:.3g}"))
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
