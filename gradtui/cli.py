@@ -135,6 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--no-solve", action="store_true", help="skip running each task's check (no torch)"
     )
+
+    from gradtui.cli_graph_export import add_commands as add_graph_export
+
+    add_graph_export(sub)
     return parser
 
 
@@ -214,7 +218,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.lessons_command == "check":
                 return check_dir(args.dir, solve=not args.no_solve)
             return list_lessons(args.lessons)
-        handler = {"grad": cmd_grad, "descend": cmd_descend, "fit": cmd_fit}[args.command]
+        handler = {"grad": cmd_grad, "descend": cmd_descend, "fit": cmd_fit}.get(args.command)
+        if handler is None:
+            from gradtui.cli_graph_export import cmd_export, cmd_graph
+
+            handler = {"graph": cmd_graph, "export": cmd_export}[args.command]
         return handler(args)
     except CliError as err:
         print(f"gradtui: error: {err}", file=sys.stderr)
