@@ -8,9 +8,12 @@ as ``step N  loss L  <param> V  <param>.grad G`` and a last ``stop`` line.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
+from gradtui.engine.loop import StopRules
 from gradtui.engine.playground import MAX_LR, Playground
 from gradtui.engine.probe import tensor_literal
+from gradtui.engine.problem import Problem
 from gradtui.engine.torch_source import torch_source
 
 EXPORTABLE_DTYPES = ("float32", "float64")
@@ -28,82 +31,77 @@ def export_script(pg: Playground) -> str:
     if pg.mode == "fit" and pg.example != "roller-coaster":
         raise ValueError(f"export knows how to build the roller-coaster data, not {pg.example}")
     names = problem.param_names
-    body = torch_source(pg.fn, pg.dtype)
-    dtype = ", dtype=torch.float64" if pg.dtype == "float64" else ""
-    lines = [
-        '"""',
-        _title(pg),
+    args = ", ".join(names)
+    head = [
+        '"""' + _title(pg),
         "",
         "Exported from gradtui. Run it with: python THIS_FILE.py (it needs only torch).",
         '"""',
         "",
         "import math",
+        *(["import time"] if pg.time_budget is not None else []),
+        "",
+        "import torch",
+        "",
     ]
-    if pg.time_budget is not None:
-        lines.append("import time")
-    lines += ["", "import torch", ""]
+    functions = [
+        "",
+        f"def f({'t, ' if problem.is_fit else ''}{args}):",
+        f"    return {torch_source(pg.fn, pg.dtype)}",
+        "",
+        "",
+    ]
     if problem.is_fit:
-        lines += [
-            f"# The data: fastbook's roller coaster, seeded (seed {pg.seed}).",
-            f"gen = torch.Generator().manual_seed({pg.seed})",
-            "t = torch.arange(0, 20).float()",
-            "speed = torch.randn(20, generator=gen) * 3 + 0.75 * (t - 9.5) ** 2 + 1",
-        ]
-        if pg.dtype == "float64":
-            lines += ["t, speed = t.double(), speed.double()"]
-        lines += [
-            "",
-            "",
-            f"def f(t, {', '.join(names)}):",
-            f"    return {body}",
-            "",
-            "",
-            "def mse(preds, targets):",
-            "    return ((preds - targets) ** 2).mean()",
-            "",
-            "",
-            "# Step 1, init: the weights, tracking their gradients.",
-        ]
-        if pg.start.strip().lower() in ("", "random"):
-            order = RANDOM_START_ORDER
-            lines.append(f"start = torch.randn(3, generator=gen).tolist()  # {', '.join(order)}")
-            lines += [
-                f"{n} = torch.tensor(start[{order.index(n)}]{dtype}).requires_grad_()"
-                for n in names
-            ]
-        else:
-            lines += [
-                f"{n} = {tensor_literal(problem.start[n], pg.dtype)}.requires_grad_()"
-                for n in names
-            ]
-        predict = f"mse(f(t, {', '.join(names)}), speed)"
+        head += _roller_coaster_data(pg)
+        functions += ["def mse(preds, targets):", "    return ((preds - targets) ** 2).mean()"]
+        functions += ["", ""]
+        predict = f"mse(f(t, {args}), speed)"
     else:
-        lines += [
-            f"def f({', '.join(names)}):",
-            f"    return {body}",
-            "",
-            "",
-            "# Step 1, init: the starting values, tracking their gradients.",
-        ]
-        lines += [
-            f"{n} = {tensor_literal(problem.start[n], pg.dtype)}.requires_grad_()" for n in names
-        ]
-        predict = f"f({', '.join(names)})"
-    lines += [
-        f"params = {{{', '.join(f'{n!r}: {n}' for n in names)}}}",
-        f"lr = {pg.lr!r}",
-        "",
-        "",
-        "",
+        predict = f"f({args})"
+    functions += [
         "def grad(p):",
         "    return None if p.grad is None else p.grad.tolist()",
         "",
         "",
+    ]
+    lines = head + functions + _init(pg, problem) + _loop(pg, predict)
+    return "\n".join(lines) + "\n"
+
+
+def _roller_coaster_data(pg: Playground) -> list[str]:
+    lines = [
+        f"# The data: fastbook's roller coaster, seeded (seed {pg.seed}).",
+        f"gen = torch.Generator().manual_seed({pg.seed})",
+        "t = torch.arange(0, 20).float()",
+        "speed = torch.randn(20, generator=gen) * 3 + 0.75 * (t - 9.5) ** 2 + 1",
+    ]
+    if pg.dtype == "float64":
+        lines.append("t, speed = t.double(), speed.double()")
+    return lines + [""]
+
+
+def _init(pg: Playground, problem: Problem) -> list[str]:
+    """Step 1: the starting values (the seeded random weights in fit mode), and the lr."""
+    names = problem.param_names
+    lines = ["# Step 1, init: the weights, tracking their gradients."]
+    if problem.is_fit and pg.start.strip().lower() in ("", "random"):
+        dtype = ", dtype=torch.float64" if pg.dtype == "float64" else ""
+        order = RANDOM_START_ORDER
+        lines.append(f"start = torch.randn(3, generator=gen).tolist()  # {', '.join(order)}")
+        lines += [
+            f"{n} = torch.tensor(start[{order.index(n)}]{dtype}).requires_grad_()" for n in names
+        ]
+    else:
+        lines += [
+            f"{n} = {tensor_literal(problem.start[n], pg.dtype)}.requires_grad_()" for n in names
+        ]
+    return lines + [
+        f"params = {{{', '.join(f'{n!r}: {n}' for n in names)}}}",
+        f"lr = {pg.lr!r}",
+        "",
         "step = 0",
         "first_loss = None",
     ]
-    lines += _loop(pg, predict)
-    return "\n".join(lines) + "\n"
 
 
 def _title(pg: Playground) -> str:
@@ -137,7 +135,7 @@ def _loop(pg: Playground, predict: str) -> list[str]:
         "        break",
         "    if first_loss is None:",
         "        first_loss = value",
-        "    if abs(value) > 10000.0 * max(abs(first_loss), 1.0):",
+        f"    if abs(value) > {StopRules().diverge_factor!r} * max(abs(first_loss), 1.0):",
         '        reason = "diverged"',
         "        break",
     ]
@@ -188,3 +186,19 @@ def _loop(pg: Playground, predict: str) -> list[str]:
         'print(f"stop {reason}  steps {step}  loss {value!r}  {shown}")',
     ]
     return lines
+
+
+def save_script(script: str, folder: Path, mode: str) -> Path:
+    """Write ``script`` to ``gradtui-<mode>.py`` in ``folder`` (``-2``, ``-3``… if taken).
+
+    Never overwrites a file; raises ``OSError`` when the folder cannot be written.
+    """
+    for n in range(1, 1000):
+        path = folder / (f"gradtui-{mode}.py" if n == 1 else f"gradtui-{mode}-{n}.py")
+        try:
+            with path.open("x", encoding="utf-8") as out:
+                out.write(script)
+        except FileExistsError:
+            continue
+        return path
+    raise OSError(f"gradtui-{mode}.py to gradtui-{mode}-999.py are all taken in {folder}")

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from gradtui.engine.graph import at_values
 from gradtui.engine.numeric import central_differences
-from gradtui.engine.probe import values_of
 from gradtui.engine.problem import Problem
 
 H_VALUES = (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7)
@@ -46,7 +46,7 @@ class HTable:
 
 def _at(problem: Problem, params: Mapping[str, Any] | None, dtype: str) -> Problem:
     if params is not None:
-        problem = replace(problem, start={n: values_of(params[n]) for n in problem.param_names})
+        problem = at_values(problem, params)
     return replace(problem, dtype=dtype)
 
 

@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from gradtui.engine.probe import GraphNode, TorchError, _failure, grad_graph, values_of
+from gradtui.engine.probe import GraphNode, TorchError, _failure, grad_graph
 from gradtui.engine.problem import Problem
 from gradtui.engine.report import format_value
+from gradtui.engine.values import Values
 
 MAX_NODES = 200
 
@@ -37,7 +38,7 @@ def trace_graph(problem: Problem, params: Mapping[str, Any] | None = None) -> Gr
     from torch.overrides import TorchFunctionMode
 
     if params is not None:
-        problem = replace(problem, start={n: values_of(params[n]) for n in problem.param_names})
+        problem = at_values(problem, params)
     built = problem.build()
     outputs: dict[int, tuple[Any, Any]] = {}
 
@@ -64,6 +65,16 @@ def trace_graph(problem: Problem, params: Mapping[str, Any] | None = None) -> Gr
     root = grad_graph(loss.grad_fn, built.params, MAX_NODES, details)
     assert root is not None
     return GraphTrace(root, "loss" if problem.is_fit else "y", repr(loss))
+
+
+def at_values(problem: Problem, params: Mapping[str, Any]) -> Problem:
+    """``problem`` starting exactly at these parameter values (numbers or lists)."""
+    start = {}
+    for name in problem.param_names:
+        value = params[name]
+        numbers = tuple(float(v) for v in value) if isinstance(value, list) else (float(value),)
+        start[name] = Values(numbers, isinstance(value, list), False)
+    return replace(problem, start=start)
 
 
 def _keep_grad(grads: dict[int, Any], key: int):

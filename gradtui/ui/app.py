@@ -19,6 +19,7 @@ from gradtui.ui.screens.help import HelpScreen
 from gradtui.ui.screens.home import HomeScreen
 from gradtui.ui.screens.lesson import LessonScreen
 from gradtui.ui.screens.sandbox import SandboxScreen
+from gradtui.ui.screens.see_inside import commands as see_inside_commands
 
 
 class GradApp(App):
@@ -126,6 +127,7 @@ class GradApp(App):
                 lambda key=lesson.id: self.open_lesson(key),
             )
         yield from getattr(screen, "commands", lambda: ())()
+        yield from see_inside_commands(screen)
 
 
 def run_app(args: argparse.Namespace) -> int:

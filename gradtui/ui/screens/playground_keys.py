@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+from gradtui.ui.screens import see_inside
 from gradtui.ui.widgets.playground_view import PlaygroundView
 
 
@@ -21,6 +22,9 @@ class PlaygroundKeys:
         Binding("right_curly_bracket", "playground('lr_times', 1.25)", "lr×1.25", show=False),
         Binding("left_curly_bracket", "playground('lr_times', 0.8)", "lr÷1.25", show=False),
         Binding("l", "playground('toggle_log')", "Log"),
+        Binding("g", "see_graph", "Graph"),
+        Binding("d", "see_finite_diff", "vs numbers"),
+        Binding("e", "export", "Export"),
     ]
 
     def action_playground(self, action: str, *args: float) -> None:
@@ -28,3 +32,15 @@ class PlaygroundKeys:
         views = self.query(PlaygroundView)  # type: ignore[attr-defined]
         if views:
             getattr(views.first(), f"action_{action}")(*args)
+
+    def action_see_graph(self) -> None:
+        """The computation graph of the current state."""
+        see_inside.open_graph(self)  # type: ignore[arg-type]
+
+    def action_see_finite_diff(self) -> None:
+        """Autograd vs finite differences at the current state."""
+        see_inside.open_finite_diff(self)  # type: ignore[arg-type]
+
+    def action_export(self) -> None:
+        """Save and copy a plain-PyTorch script of this run."""
+        see_inside.export_playground(self)  # type: ignore[arg-type]
