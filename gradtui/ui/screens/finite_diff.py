@@ -49,7 +49,7 @@ class FiniteDiffScreen(Screen):
         yield Header()
         with Vertical(id="fd-top"):
             yield Static("computing…", id="fd-grads")
-            yield DataTable(id="fd-table", cursor_type="row", zebra_stripes=True)
+            yield DataTable(id="fd-table", cursor_type="none", zebra_stripes=True)
         yield TimingPlot(id="fd-timing")
         yield Static("", id="fd-status")
         yield Footer(compact=True)

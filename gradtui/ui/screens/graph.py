@@ -23,7 +23,8 @@ INTRO = (
     "next_functions from the result down to the leaves. value: what the op computed; "
     "grad: the gradient flowing into the node during backward(), d(result)/d(value)."
 )
-DETAIL_ITEMS = 12  # numbers shown in full in the side panel
+DETAIL_ITEMS = 12  # numbers of a vector shown in the side panel
+TREE_ITEMS = 2  # ... and in the tree, which must stay narrow
 
 
 class GraphScreen(Screen):
@@ -71,8 +72,8 @@ class GraphScreen(Screen):
 
     def _add(self, parent: TreeNode, node: GraphNode) -> None:
         label = Text(node_label(node), style="bold")
-        label.append(f"   value {format_value(node.value)}", style="")
-        label.append(f"   grad {format_value(node.grad)}", style="green")
+        label.append(f"  value {format_value(node.value, TREE_ITEMS)}", style="")
+        label.append(f"  grad {format_value(node.grad, TREE_ITEMS)}", style="green")
         if node.children:
             branch = parent.add(label, data=node)
             for child in node.children:
@@ -101,7 +102,15 @@ class GraphScreen(Screen):
         text.append("grad flowing in: ", style="bold")
         text.append(format_value(node.grad, DETAIL_ITEMS) + "\n", style="green")
         if node.children:
-            text.append(f"\n{len(node.children)} input node(s)")
+            text.append(
+                "\nbackward() multiplies the grad flowing in by this op's own derivative and "
+                "passes the product on to each input:\n"
+            )
+            for child in node.children:
+                text.append(f"  {node_label(child)}: ", style="bold")
+                text.append(f"{format_value(child.grad)}\n", style="green")
+            if any(c.variable for c in node.children):
+                text.append("(a leaf's .grad sums what every path brings it)", style="italic")
         self.query_one("#graph-detail", Static).update(text)
 
     def action_expand_all(self) -> None:

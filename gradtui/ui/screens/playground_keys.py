@@ -22,9 +22,10 @@ class PlaygroundKeys:
         Binding("right_curly_bracket", "playground('lr_times', 1.25)", "lr×1.25", show=False),
         Binding("left_curly_bracket", "playground('lr_times', 0.8)", "lr÷1.25", show=False),
         Binding("l", "playground('toggle_log')", "Log"),
-        Binding("g", "see_graph", "Graph"),
-        Binding("d", "see_finite_diff", "vs numbers"),
-        Binding("e", "export", "Export"),
+        # Not in the Footer (it is full at 120 columns): listed in help and the palette.
+        Binding("g", "see_graph", "Graph", show=False),
+        Binding("d", "see_finite_diff", "Autograd vs numbers", show=False),
+        Binding("e", "export", "Export script", show=False),
     ]
 
     def action_playground(self, action: str, *args: float) -> None:

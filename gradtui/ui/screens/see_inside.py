@@ -54,7 +54,8 @@ def open_finite_diff(screen: Screen) -> None:
 
 
 def export_playground(screen: Screen, folder: Path | None = None) -> None:
-    """Save the playground as a script, copy it to the clipboard and show it."""
+    """Save the playground as a script (in ``folder``, default the current one), copy it to
+    the clipboard and show it."""
     view = _view(screen)
     if view is None:
         return
@@ -65,15 +66,14 @@ def export_playground(screen: Screen, folder: Path | None = None) -> None:
         return
     app = screen.app
     app.copy_to_clipboard(script)
-    target = folder or getattr(app, "export_dir", None) or Path.cwd()
     try:
-        path = save_script(script, Path(target), view.playground.mode)
+        path = save_script(script, folder or Path.cwd(), view.playground.mode)
     except OSError as err:
         where = f"not saved ({err.strerror or err}); copied to the clipboard"
         app.notify(where, title="export", severity="warning", timeout=8)
     else:
         where = f"saved to {shown_path(path)} and copied to the clipboard: run it with python"
-        app.notify(f"saved to {path}", title="export", timeout=6)
+        app.notify(f"saved to {shown_path(path)}", title="export", timeout=6)
     app.push_screen(ExportScreen(script, where))
 
 
