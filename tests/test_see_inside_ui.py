@@ -94,7 +94,9 @@ async def test_export_saves_copies_and_shows_the_script(tmp_path, monkeypatch):
         assert (tmp_path / "gradtui-descend.py").read_text() == script
         assert app.clipboard == script
         text = screen_text(app)
-        assert "saved to gradtui-descend.py and copied to the clipboard" in text
+        assert (
+            "saved to gradtui-descend.py and copied to the clipboard; run it with: python" in text
+        )
         assert "return (x - 2.0) ** 2.0" in text
         await pilot.press("escape", "e")  # never overwrites: a second file
         await wait_for(pilot, lambda: (tmp_path / "gradtui-descend-2.py").exists())

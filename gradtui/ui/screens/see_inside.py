@@ -72,8 +72,9 @@ def export_playground(screen: Screen, folder: Path | None = None) -> None:
         where = f"not saved ({err.strerror or err}); copied to the clipboard"
         app.notify(where, title="export", severity="warning", timeout=8)
     else:
-        where = f"saved to {shown_path(path)} and copied to the clipboard: run it with python"
-        app.notify(f"saved to {shown_path(path)}", title="export", timeout=6)
+        shown = shown_path(path)
+        where = f"saved to {shown} and copied to the clipboard; run it with: python {shown}"
+        app.notify(f"saved to {shown}", title="export", timeout=6)
     app.push_screen(ExportScreen(script, where))
 
 
