@@ -37,6 +37,9 @@ HELP = """\
 | `}` / `{` | learning rate ×1.25 / ÷1.25 |
 | `l` | loss plot: linear / log10 |
 | `m` | sandbox: descend f(x) / fit a model |
+| `g` | the computation graph now: each grad_fn node, its value and the grad flowing in |
+| `d` | autograd vs finite differences: the h table (float32, float64) and a timing plot |
+| `e` | export the run as a plain PyTorch script: saved in the current folder, copied |
 | `tab` | next field; `enter` applies and leaves the field |
 | `escape` | back |
 | `ctrl+p` | command palette (actions, themes) |
