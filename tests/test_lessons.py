@@ -58,8 +58,11 @@ def problems_of(text: str) -> list[str]:
 
 def test_shipped_lessons_load_with_no_problems():
     assert SHIPPED_PROBLEMS == []
-    assert [lesson.order for lesson in SHIPPED] == list(range(1, 10))
-    assert [lesson.id for lesson in SHIPPED] == [
+    orders = [lesson.order for lesson in SHIPPED]
+    assert orders == sorted(set(orders)) and orders[:9] == list(range(1, 10))
+    ids = [lesson.id for lesson in SHIPPED]
+    assert {"computation-graph", "autograd-vs-numbers"} <= set(ids)
+    assert ids[:9] == [
         "seven-steps",
         "first-gradient",
         "many-numbers",
@@ -142,9 +145,10 @@ def test_loading_lessons_imports_neither_torch_nor_textual():
     code = (
         "import sys\n"
         "from gradtui.curriculum import load_lessons, shipped_lessons_dir\n"
-        "from gradtui.curriculum import checks, commands, numeric, progress, schema\n"
+        "from gradtui.curriculum import checks, commands, progress, schema\n"
+        "from gradtui.engine import numeric\n"
         "lessons, problems = load_lessons([shipped_lessons_dir()])\n"
-        "assert len(lessons) == 9 and not problems\n"
+        "assert len(lessons) >= 9 and not problems\n"
         "print(sorted(m for m in ('torch', 'textual') if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
