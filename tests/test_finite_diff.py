@@ -51,6 +51,11 @@ def test_fit_mode_is_the_loss_over_the_weights():
     assert table.best("float64").errors["float64"] < 1e-6
 
 
+def test_any_variable_name_works():
+    table = h_table(Playground(fn="built**2 + params", start="built=1; params=2").problem())
+    assert table.grads["float64"] == 2.0 and table.best("float64").errors["float64"] < 1e-9
+
+
 def test_central_differences_helper():
     x = torch.tensor([0.5, 1.5], dtype=torch.float64)
     slopes = central_differences(lambda x: torch.sin(x).sum(), {"x": x}, 1e-4)["x"]

@@ -63,10 +63,7 @@ def h_table(
     first = ""
     for dtype in COMPARED_DTYPES:
         built = _at(problem, params, dtype).build()
-
-        def f(built=built, **p: Any) -> Any:
-            return built.loss(built.predict(p))
-
+        f = _loss_of(built)
         loss = f(**built.params)
         loss.backward()
         names = [n for n in problem.param_names if built.params[n].grad is not None]
@@ -92,6 +89,15 @@ def h_table(
             )
         )
     return HTable(first, grads, tuple(rows))
+
+
+def _loss_of(built: Any) -> Callable[..., Any]:
+    """The loss as a function of the parameters by keyword, as finite differences call it."""
+
+    def f(**params: Any) -> Any:
+        return built.loss(built.predict(params))
+
+    return f
 
 
 @dataclass(frozen=True)

@@ -50,17 +50,18 @@ def trace_graph(problem: Problem, params: Mapping[str, Any] | None = None) -> Gr
                 outputs[id(fn)] = (fn, out.detach().clone())  # fn kept alive: its id stays
             return out
 
+    grads: dict[int, Any] = {}
     try:
         with KeepOutputs():
             loss = built.loss(built.predict(built.params))
-        if loss.grad_fn is None:
-            raise TorchError("the result does not depend on any variable: there is no graph")
-        grads: dict[int, Any] = {}
-        for fn in _nodes(loss.grad_fn):
-            fn.register_hook(_keep_grad(grads, id(fn)))
-        loss.backward()
+        if loss.grad_fn is not None:
+            for fn in _nodes(loss.grad_fn):
+                fn.register_hook(_keep_grad(grads, id(fn)))
+            loss.backward()
     except (RuntimeError, TypeError, ValueError, OverflowError) as err:
         raise _failure(err, []) from None
+    if loss.grad_fn is None:
+        raise TorchError("the result does not depend on any variable: there is no graph")
     details = {key: (out, grads.get(key)) for key, (_, out) in outputs.items()}
     root = grad_graph(loss.grad_fn, built.params, MAX_NODES, details)
     assert root is not None
