@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
@@ -47,11 +47,12 @@ class FiniteDiffScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Vertical(id="fd-top"):
-            yield Static("computing…", id="fd-grads")
-            yield DataTable(id="fd-table", cursor_type="none", zebra_stripes=True)
-        yield TimingPlot(id="fd-timing")
-        yield Static("", id="fd-status")
+        with VerticalScroll(id="fd-body"):  # scrolls when the terminal is small
+            with Vertical(id="fd-top"):
+                yield Static("computing…", id="fd-grads")
+                yield DataTable(id="fd-table", cursor_type="none", zebra_stripes=True)
+            yield TimingPlot(id="fd-timing")
+            yield Static("", id="fd-status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
