@@ -150,6 +150,19 @@ def _lesson_playground(args: argparse.Namespace):
     from gradtui.curriculum.loader import load_lessons, shipped_lessons_dir
     from gradtui.curriculum.progress import ProgressStore
 
+    given = [
+        flag
+        for flag, value in (
+            ("EXPR", args.expr),
+            ("--from", args.start),
+            ("--lr", args.lr),
+            ("--steps", args.steps),
+            ("--fit", args.fit or None),
+        )
+        if value is not None
+    ]
+    if given:
+        raise CliError(f"--lesson exports the task as you left it: drop {', '.join(given)}")
     lessons, _ = load_lessons([shipped_lessons_dir(), *args.lessons])
     found = [x for x in lessons if args.lesson in (x.id, str(x.order))]
     if not found:

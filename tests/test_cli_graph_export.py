@@ -73,6 +73,7 @@ def test_graph_vector_shows_shapes(capsys):
         (["export", "x**2", "--lr", "1e20"], "learning rate"),
         (["export", "--lesson", "99"], "no lesson '99'"),
         (["export", "--lesson", "8", "--task", "7"], "has tasks 1 to 2"),
+        (["export", "x**2", "--lesson", "8"], "drop EXPR"),
         (["export", "x", "-o", "/no/such/folder/x.py"], "cannot write"),
     ],
 )
