@@ -53,6 +53,10 @@ async def test_graph_side_panel_follows_the_highlighted_node():
         assert "SinBackward0" in screen_text(app).split("node")[-1]
 
 
+def _timing_running(app) -> bool:
+    return any(w.state == WorkerState.RUNNING for w in app.workers if w.group == "timing")
+
+
 async def test_finite_differences_view_table_and_live_timing():
     app = GradApp(sandbox=Playground())
     async with app.run_test(size=SIZE) as pilot:
@@ -70,16 +74,40 @@ async def test_finite_differences_view_table_and_live_timing():
         await wait_for(pilot, lambda: len(plot.points) >= 2)  # measured live, size by size
         assert [p.n for p in plot.points[:2]] == [1, 10]
         assert "parameters: backward()" in screen_text(app)
-        await pilot.press("t")  # stop
-        assert not screen.timing and "stopped" in screen_text(app)
-        await pilot.press("t")  # and again
-        assert screen.timing
-        await pilot.press("escape")
+        await pilot.press("escape")  # leaving stops the measuring
         await wait_for(pilot, lambda: isinstance(app.screen, SandboxScreen))
-        await wait_for(
-            pilot,
-            lambda: all(w.state != WorkerState.RUNNING for w in app.workers if w.group == "timing"),
-        )
+        await wait_for(pilot, lambda: not _timing_running(app))
+
+
+async def test_timing_stops_and_restarts_with_t(monkeypatch):
+    import time
+
+    from gradtui.engine.finite_diff import TimingPoint
+    from gradtui.ui.screens import finite_diff
+
+    def two_then_wait(budget, cancelled):  # two points, then "measuring" until cancelled
+        yield TimingPoint(1, 1e-4, 1e-4, 1, False, 0.0)
+        yield TimingPoint(10, 1e-4, 1e-3, 10, False, 0.0)
+        while not cancelled():
+            time.sleep(0.01)
+
+    monkeypatch.setattr(finite_diff, "time_gradients", two_then_wait)
+    app = GradApp(sandbox=Playground())
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, FiniteDiffScreen))
+        screen = app.screen
+        await wait_for(pilot, lambda: len(screen.query_one(TimingPlot).points) == 2)
+        assert screen.timing and "measuring the next size" in screen_text(app)
+        await pilot.press("t")  # stop
+        assert not screen.timing and "stopped: t to measure again" in screen_text(app)
+        await wait_for(pilot, lambda: not _timing_running(app))
+        await pilot.press("t")  # and again, from the start
+        assert screen.timing
+        await wait_for(pilot, lambda: _timing_running(app))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not _timing_running(app))
 
 
 async def test_export_saves_copies_and_shows_the_script(tmp_path, monkeypatch):
