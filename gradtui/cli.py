@@ -160,6 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-solve", action="store_true", help="skip running each task's check (no torch)"
     )
     _add_serve_parser(sub)
+
+    from gradtui.cli_graph_export import add_commands as add_graph_export
+
+    add_graph_export(sub)
     return parser
 
 
@@ -320,7 +324,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "descend": cmd_descend,
             "fit": cmd_fit,
             "lr-find": cmd_lr_find,
-        }[args.command]
+        }.get(args.command)
+        if handler is None:
+            from gradtui.cli_graph_export import cmd_export, cmd_graph
+
+            handler = {"graph": cmd_graph, "export": cmd_export}[args.command]
         return handler(args)
     except CliError as err:
         print(f"gradtui: error: {err}", file=sys.stderr)

@@ -7,9 +7,9 @@ import torch
 
 from gradtui.curriculum import checks
 from gradtui.curriculum.checks import CheckResult, evaluate, normalise_answer
-from gradtui.curriculum.numeric import MAX_NUMBERS, forward_differences
 from gradtui.curriculum.schema import CHECK_KINDS, Check
 from gradtui.engine.expr import compile_expr
+from gradtui.engine.numeric import MAX_NUMBERS, forward_differences
 from gradtui.engine.playground import Playground
 
 PG = Playground()  # x**2 from 3., lr 0.1, 100 steps

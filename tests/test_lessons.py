@@ -58,10 +58,8 @@ def problems_of(text: str) -> list[str]:
 
 def test_shipped_lessons_load_with_no_problems():
     assert SHIPPED_PROBLEMS == []
-    # The first nine are the core course; later lessons (10 on) belong to added views.
-    orders = [lesson.order for lesson in SHIPPED]
-    assert orders[:9] == list(range(1, 10)) and orders == sorted(set(orders))
-    assert [lesson.id for lesson in SHIPPED][:9] == [
+    assert [lesson.order for lesson in SHIPPED] == list(range(1, 16))
+    assert [lesson.id for lesson in SHIPPED] == [
         "seven-steps",
         "first-gradient",
         "many-numbers",
@@ -71,6 +69,12 @@ def test_shipped_lessons_load_with_no_problems():
         "zero-the-grad",
         "roller-coaster",
         "when-to-stop",
+        "pullover-vs-dress",
+        "computation-graph",
+        "autograd-vs-numbers",
+        "learning-rate-explorer",
+        "optimizers",
+        "your-own-data",
     ]
 
 
@@ -144,7 +148,8 @@ def test_loading_lessons_imports_neither_torch_nor_textual():
     code = (
         "import sys\n"
         "from gradtui.curriculum import load_lessons, shipped_lessons_dir\n"
-        "from gradtui.curriculum import checks, commands, numeric, progress, schema\n"
+        "from gradtui.curriculum import checks, commands, progress, schema\n"
+        "from gradtui.engine import numeric\n"
         "lessons, problems = load_lessons([shipped_lessons_dir()])\n"
         "assert len(lessons) >= 9 and not problems\n"
         "print(sorted(m for m in ('torch', 'textual') if m in sys.modules))\n"

@@ -145,8 +145,8 @@ def check_error_is(params: Mapping, pg: Playground, answer: str) -> CheckResult:
 
 
 def check_finite_difference_close(params: Mapping, pg: Playground, answer: str) -> CheckResult:
-    from gradtui.curriculum.numeric import forward_differences
     from gradtui.engine.expr import compile_expr
+    from gradtui.engine.numeric import forward_differences
 
     result = _probe(pg)
     name = _variable(result, params)

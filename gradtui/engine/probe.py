@@ -53,18 +53,29 @@ class TorchError(ValueError):
 
 @dataclass(frozen=True)
 class GraphNode:
-    """One node of the ``grad_fn`` graph: its name, the variable it feeds, its inputs."""
+    """One node of the ``grad_fn`` graph: its name, the variable it feeds, its inputs.
+
+    ``value`` (the node's output) and ``grad`` (the gradient flowing into it) are filled in
+    only by ``engine.graph.trace_graph``; they stay ``None`` otherwise.
+    """
 
     name: str
     variable: str | None = None
     shape: tuple[int, ...] = ()
     children: tuple[GraphNode, ...] = ()
+    value: float | list[float] | None = None
+    grad: float | list[float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         node: dict[str, Any] = {"name": self.name}
         if self.variable:
             node["variable"] = self.variable
             node["shape"] = list(self.shape)
+        if self.value is not None:
+            node["value"] = self.value
+            node["shape"] = list(self.shape)
+        if self.grad is not None:
+            node["grad"] = self.grad
         if self.children:
             node["children"] = [c.to_dict() for c in self.children]
         return node
@@ -179,11 +190,21 @@ def probe(
     )
 
 
-def grad_graph(grad_fn: Any, tensors: Mapping[str, Any], limit: int = 200) -> GraphNode | None:
-    """The ``grad_fn`` graph, following ``next_functions`` down to the leaf variables."""
+def grad_graph(
+    grad_fn: Any,
+    tensors: Mapping[str, Any],
+    limit: int = 200,
+    details: Mapping[int, tuple[Any, Any]] | None = None,
+) -> GraphNode | None:
+    """The ``grad_fn`` graph, following ``next_functions`` down to the leaf variables.
+
+    ``details`` maps ``id(node)`` to the (output tensor, incoming gradient) seen for that node;
+    leaves read their variable and its ``.grad``.
+    """
     if grad_fn is None:
         return None
     names = {id(t): n for n, t in tensors.items()}
+    seen = details or {}
     count = 0
 
     def walk(fn: Any) -> GraphNode:
@@ -192,13 +213,24 @@ def grad_graph(grad_fn: Any, tensors: Mapping[str, Any], limit: int = 200) -> Gr
         variable = getattr(fn, "variable", None)
         if variable is not None:
             shape = tuple(variable.shape)
-            return GraphNode(type(fn).__name__, names.get(id(variable), "?"), shape)
+            name = names.get(id(variable), "?")
+            if details is None:
+                return GraphNode(type(fn).__name__, name, shape)
+            return GraphNode(
+                type(fn).__name__, name, shape, (), _listed(variable), _listed(variable.grad)
+            )
         children = tuple(
             walk(child) for child, _ in fn.next_functions if child is not None and count < limit
         )
-        return GraphNode(type(fn).__name__, children=children)
+        output, grad = seen.get(id(fn), (None, None))
+        shape = tuple(output.shape) if output is not None else ()
+        return GraphNode(type(fn).__name__, None, shape, children, _listed(output), _listed(grad))
 
     return walk(grad_fn)
+
+
+def _listed(tensor: Any) -> Any:
+    return None if tensor is None else tensor.detach().tolist()
 
 
 def _name_inputs(expr: Expression, inputs: Mapping[str, Values | str]) -> dict[str, Values]:

@@ -19,6 +19,7 @@ from gradtui.ui.screens.help import HelpScreen
 from gradtui.ui.screens.home import HomeScreen
 from gradtui.ui.screens.lesson import LessonScreen
 from gradtui.ui.screens.sandbox import SandboxScreen
+from gradtui.ui.screens.see_inside import commands as see_inside_commands
 from gradtui.ui.widgets.playground_view import PlaygroundView
 
 
@@ -133,6 +134,7 @@ class GradApp(App):
                 "Replay", "Scrub the run step by step: ←/→, Home, End", views.first().action_replay
             )
         yield from _playground_view_commands(screen)
+        yield from see_inside_commands(screen)
 
 
 def _playground_view_commands(screen: Screen) -> Iterable[SystemCommand]:

@@ -44,6 +44,9 @@ HELP = """\
 | `c` | compare learning rates: the run with several lrs, labelled |
 | `f` | lr_find: loss vs lr from 1e-7 to 10, and a suggested lr (`a` uses it) |
 | `o` | optimizers: plain SGD, momentum and Adam on a 2-D surface |
+| `g` | the computation graph now: each grad_fn node, its value and the grad flowing in |
+| `d` | autograd vs finite differences: the h table (float32, float64) and a timing plot |
+| `e` | export the run as a plain PyTorch script: saved in the current folder, copied |
 | `tab` | next field; `enter` applies and leaves the field |
 | `escape` | back (in replay: back to the live run) |
 | `ctrl+p` | command palette (actions, themes) |

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
+from gradtui.ui.screens import see_inside
+
 if TYPE_CHECKING:
     from gradtui.ui.widgets.playground_view import PlaygroundView
 
@@ -38,6 +40,9 @@ class PlaygroundKeys:
         Binding("c", "compare_lrs", "Compare lrs", show=False),
         Binding("f", "lr_find", "lr_find", show=False),
         Binding("o", "optimizers", "Optimizers", show=False),
+        Binding("g", "see_graph", "Graph", show=False),
+        Binding("d", "see_finite_diff", "Autograd vs numbers", show=False),
+        Binding("e", "export", "Export script", show=False),
     ]
 
     def _view(self) -> object | None:
@@ -103,3 +108,15 @@ class PlaygroundKeys:
 
         if (view := self._playground_view()) is not None:
             self.app.push_screen(OptimizersScreen(view.playground))  # type: ignore[attr-defined]
+
+    def action_see_graph(self) -> None:
+        """The computation graph of the current state."""
+        see_inside.open_graph(self)  # type: ignore[arg-type]
+
+    def action_see_finite_diff(self) -> None:
+        """Autograd vs finite differences at the current state."""
+        see_inside.open_finite_diff(self)  # type: ignore[arg-type]
+
+    def action_export(self) -> None:
+        """Save and copy a plain-PyTorch script of this run."""
+        see_inside.export_playground(self)  # type: ignore[arg-type]

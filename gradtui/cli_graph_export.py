@@ -1,0 +1,178 @@
+"""``gradtui graph`` and ``gradtui export``: the computation graph and a runnable script.
+
+Parsers cost nothing to build; each command imports the engine (and torch) only when run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from gradtui.cli import CliError, _count, _describe, _dumps, _engine_errors, _number
+
+EXAMPLES = {
+    "graph": """examples:
+  gradtui graph 'x**2' --at 3                 # PowBackward0 <- x, with values and grads
+  gradtui graph '(x*sin(x)).sum()' --at 1,2,3 # vector nodes show their shapes
+  gradtui graph 'x*w + b' --at x=2 --at w=3 --at b=1 --json""",
+    "export": """examples:
+  gradtui export 'x**2' --from 3 --lr 0.1 --steps 20 > descend.py
+  gradtui export --fit --steps 10 -o roller_coaster.py   # fastbook's loop, same seed
+  gradtui export --lesson 8 --task 2                     # a lesson task, as you left it""",
+}
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Add ``graph`` and ``export`` to the command line's subcommands."""
+    graph = sub.add_parser(
+        "graph",
+        help="the grad_fn graph of an expression at a point, with values and grads",
+        epilog=EXAMPLES["graph"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    graph.add_argument("expr", help="expression giving one number, e.g. 'x**2'")
+    graph.add_argument(
+        "--at",
+        action="append",
+        required=True,
+        metavar="VALUES",
+        help="3 | 3,5,12 | x=3 (repeat --at for several variables)",
+    )
+    graph.add_argument("--dtype", default="float32", choices=("float32", "float64"))
+    graph.add_argument("--json", action="store_true", help="print one JSON object")
+
+    export = sub.add_parser(
+        "export",
+        help="a standalone PyTorch script that reproduces a run",
+        epilog=EXAMPLES["export"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    export.add_argument("expr", nargs="?", help="f to minimise, or with --fit the model")
+    export.add_argument("--from", dest="start", metavar="VALUES", help="3 | 3,5 | x=3; y=1")
+    export.add_argument("--lr", type=_number("--lr"), help="learning rate")
+    export.add_argument("--steps", type=_count("--steps"), help="stop after this many updates")
+    export.add_argument(
+        "--until-loss", type=_number("--until-loss"), metavar="T", help="stop once loss <= T"
+    )
+    export.add_argument(
+        "--patience", type=_count("--patience"), metavar="K", help="stop after K rises in a row"
+    )
+    export.add_argument(
+        "--time-budget", type=_number("--time-budget"), metavar="S", help="stop after S seconds"
+    )
+    export.add_argument("--dtype", default=None, choices=("float32", "float64"))
+    export.add_argument("--fit", action="store_true", help="fit the roller-coaster data")
+    export.add_argument("--seed", type=int, help="random seed of the data (with --fit)")
+    export.add_argument("--lesson", metavar="N", help="export lesson N's task instead")
+    export.add_argument("--task", type=_count("--task"), default=1, help="task number (from 1)")
+    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    """``gradtui graph``: the traced graph as a text tree or JSON."""
+    from gradtui.engine.graph import render_tree, trace_graph
+    from gradtui.engine.problem import descend_problem
+    from gradtui.engine.values import parse_assignments
+
+    try:
+        problem = descend_problem(args.expr, parse_assignments(args.at), args.dtype)
+        trace = trace_graph(problem)
+    except _engine_errors() as err:
+        raise CliError(_describe(err)) from None
+    if args.json:
+        data = {
+            "expr": args.expr,
+            "dtype": args.dtype,
+            "value_repr": trace.value_repr,
+            "graph": trace.root.to_dict(),
+        }
+        print(_dumps(data))
+        return 0
+    print("\n".join(render_tree(trace)))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """``gradtui export``: the script on stdout, or in ``--output``."""
+    from gradtui.engine.export import export_script
+
+    try:
+        playground = _lesson_playground(args) if args.lesson else _playground(args)
+        script = export_script(playground)
+    except _engine_errors() as err:
+        raise CliError(_describe(err)) from None
+    if not args.output:
+        sys.stdout.write(script)
+        return 0
+    try:
+        Path(args.output).write_text(script, encoding="utf-8")
+    except OSError as err:
+        raise CliError(f"cannot write {args.output}: {err.strerror or err}") from None
+    print(f"wrote {args.output}: run it with python {args.output}", file=sys.stderr)
+    return 0
+
+
+def _playground(args: argparse.Namespace):
+    from gradtui.engine.playground import Playground, parse_fields
+
+    if args.expr is None and not args.fit:
+        raise CliError("give an expression to minimise (as in 'x**2' --from 3 --lr 0.1) or --fit")
+    base = Playground().switch_mode("fit") if args.fit else Playground()
+    texts = {
+        "fn": args.expr,
+        "start": args.start,
+        "lr": args.lr,
+        "max_steps": args.steps,
+        "target": args.until_loss,
+        "patience": args.patience,
+        "time_budget": args.time_budget,
+    }
+    given = {
+        k: repr(v) if isinstance(v, float) else str(v) for k, v in texts.items() if v is not None
+    }
+    playground, problems = parse_fields(base, given)
+    if problems:
+        raise CliError("\n".join(f"{_flag(k)}: {m.strip()}" for k, m in problems.items()))
+    if args.dtype:
+        playground = playground.with_(dtype=args.dtype)
+    if args.seed is not None:
+        playground = playground.with_(seed=args.seed)
+    return playground
+
+
+def _flag(field: str) -> str:
+    flags = {"fn": "EXPR", "start": "--from", "max_steps": "--steps", "target": "--until-loss"}
+    return flags.get(field, "--" + field.replace("_", "-"))
+
+
+def _lesson_playground(args: argparse.Namespace):
+    from gradtui.curriculum.loader import load_lessons, shipped_lessons_dir
+    from gradtui.curriculum.progress import ProgressStore
+
+    given = [
+        flag
+        for flag, value in (
+            ("EXPR", args.expr),
+            ("--from", args.start),
+            ("--lr", args.lr),
+            ("--steps", args.steps),
+            ("--fit", args.fit or None),
+        )
+        if value is not None
+    ]
+    if given:
+        raise CliError(f"--lesson exports the task as you left it: drop {', '.join(given)}")
+    lessons, _ = load_lessons([shipped_lessons_dir(), *args.lessons])
+    found = [x for x in lessons if args.lesson in (x.id, str(x.order))]
+    if not found:
+        raise CliError(f"no lesson '{args.lesson}' (see: gradtui lessons)")
+    lesson = found[0]
+    if not 1 <= args.task <= len(lesson.tasks):
+        raise CliError(f"lesson {lesson.order} has tasks 1 to {len(lesson.tasks)}, not {args.task}")
+    task = lesson.tasks[args.task - 1]
+    saved = ProgressStore().inputs(lesson.id, args.task - 1)
+    try:
+        return task.playground(saved)
+    except (TypeError, ValueError):
+        return task.playground()

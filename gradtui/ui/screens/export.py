@@ -1,0 +1,47 @@
+"""The exported script, as saved and copied: plain PyTorch that reproduces the run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.syntax import Syntax
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+
+def shown_path(path: Path) -> str:
+    """The path relative to the current folder when it is inside it, else absolute."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path.resolve())
+
+
+class ExportScreen(Screen):
+    """Shows ``script`` and where it went; escape goes back."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    DEFAULT_CSS = """
+    ExportScreen #export-where { height: auto; padding: 0 1; }
+    ExportScreen VerticalScroll { height: 1fr; border: round $accent; }
+    """
+
+    def __init__(self, script: str, where: str):
+        super().__init__()
+        self.script = script
+        self.where = where
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self.where, id="export-where")
+        with VerticalScroll(id="export-script"):
+            yield Static(Syntax(self.script, "python", line_numbers=True, word_wrap=False))
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "export"
+        self.query_one("#export-script").border_title = "plain PyTorch: the seven steps"
+        self.query_one("#export-script").focus()

@@ -1,0 +1,99 @@
+"""Open the graph and finite-difference views, and export, from any playground screen.
+
+Each works on the screen's ``PlaygroundView``: the graph and the h table at the current
+parameter values, the export from the playground's settings (the run from step 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from textual.app import SystemCommand
+from textual.screen import Screen
+
+from gradtui.engine.export import export_script, save_script
+from gradtui.engine.expr import ExprError
+from gradtui.ui.screens.export import ExportScreen, shown_path
+from gradtui.ui.screens.finite_diff import FiniteDiffScreen
+from gradtui.ui.screens.graph import GraphScreen
+from gradtui.ui.widgets.playground_view import PlaygroundView
+
+
+def _view(screen: Screen) -> PlaygroundView | None:
+    views = screen.query(PlaygroundView)
+    return views.first() if views else None
+
+
+def _state(screen: Screen) -> tuple[Any, dict[str, Any]] | None:
+    """The current problem and parameter values, or None (and a notice) when there are none."""
+    view = _view(screen)
+    if view is None:
+        return None
+    if view.stepper is None or not view.values:
+        loading = not screen.app.torch_ready  # type: ignore[attr-defined]
+        message = "torch is still loading…" if loading else "fix the inputs first"
+        screen.notify(message, severity="information" if loading else "warning", timeout=2)
+        return None
+    return view.stepper.problem, dict(view.values)
+
+
+def open_graph(screen: Screen) -> None:
+    """Push the computation graph of the current state."""
+    state = _state(screen)
+    if state is not None:
+        screen.app.push_screen(GraphScreen(*state))
+
+
+def open_finite_diff(screen: Screen) -> None:
+    """Push autograd vs finite differences for the current state."""
+    state = _state(screen)
+    if state is not None:
+        screen.app.push_screen(FiniteDiffScreen(*state))
+
+
+def export_playground(screen: Screen, folder: Path | None = None) -> None:
+    """Save the playground as a script (in ``folder``, default the current one), copy it to
+    the clipboard and show it."""
+    view = _view(screen)
+    if view is None:
+        return
+    try:
+        script = export_script(view.playground)
+    except (ExprError, ValueError) as err:
+        screen.notify(f"cannot export: {err}", severity="error", timeout=6)
+        return
+    app = screen.app
+    app.copy_to_clipboard(script)
+    try:
+        path = save_script(script, folder or Path.cwd(), view.playground.mode)
+    except OSError as err:
+        where = f"not saved ({err.strerror or err}); copied to the clipboard"
+        app.notify(where, title="export", severity="warning", timeout=8)
+    else:
+        shown = shown_path(path)
+        where = f"saved to {shown} and copied to the clipboard; run it with: python {shown}"
+        app.notify(f"saved to {shown}", title="export", timeout=6)
+    app.push_screen(ExportScreen(script, where))
+
+
+def commands(screen: Screen) -> Iterable[SystemCommand]:
+    """Command palette entries, on screens with a playground."""
+    if _view(screen) is None:
+        return
+    yield SystemCommand(
+        "Computation graph",
+        "The grad_fn tree with values and grads (g)",
+        lambda: open_graph(screen),
+    )
+    yield SystemCommand(
+        "Autograd vs finite differences",
+        "The h table beside .grad, and the timing plot (d)",
+        lambda: open_finite_diff(screen),
+    )
+    yield SystemCommand(
+        "Export as a PyTorch script",
+        "Save and copy a script that reproduces this run (e)",
+        lambda: export_playground(screen),
+    )
