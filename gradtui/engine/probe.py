@@ -131,10 +131,10 @@ def probe(
     ``inputs`` maps variable names to values; a single unnamed value (key ``""``) goes to the
     expression's only variable.
     """
+    if isinstance(expr, str):  # before importing torch: a refused text is answered at once
+        expr = compile_expr(expr)
     import torch
 
-    if isinstance(expr, str):
-        expr = compile_expr(expr)
     named = _name_inputs(expr, inputs)
     args = ", ".join(named)
     lines: list[tuple[str, str]] = [(f"def f({args}): return {expr.text.strip()}", "")]
