@@ -15,6 +15,7 @@ import ast
 import builtins
 import keyword
 import math
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -125,7 +126,9 @@ def compile_expr(text: str, variables: Iterable[str] | None = None) -> Expressio
         raise ExprError("an expression must be text")
     _check_text(text)
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():  # e.g. '1or x': a warning on stderr would garble the TUI
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as err:
         stripped = text.strip()
         lead = len(text) - len(text.lstrip())
@@ -147,7 +150,9 @@ def compile_expr(text: str, variables: Iterable[str] | None = None) -> Expressio
 def _refuse_statement(stripped: str, text: str, lead: int) -> None:
     """Name the statement when the text is one (``x = 1``, ``import os``, ``del x``)."""
     try:
-        body = ast.parse(stripped, mode="exec").body
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)
+            body = ast.parse(stripped, mode="exec").body
     except (SyntaxError, RecursionError, MemoryError, ValueError):
         return
     if not body or isinstance(body[0], ast.Expr):
