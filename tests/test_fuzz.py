@@ -16,6 +16,7 @@ from contextlib import contextmanager
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from textual_plotext.plot import Plot
 
 from gradtui.engine.expr import FUNCTIONS, ExprError, compile_expr
 from gradtui.engine.loop import STOP_REASONS, Stepper, StepRecord, Stop, StopRules
@@ -23,6 +24,7 @@ from gradtui.engine.plotdata import curve_view, plottable
 from gradtui.engine.probe import TorchError, probe, probe_at
 from gradtui.engine.problem import descend_problem
 from gradtui.engine.values import ValueParseError, parse_values
+from gradtui.ui.widgets.function_plot import FunctionPlot
 
 DEFAULT_EXAMPLES = 500
 SLOW_EXAMPLES = 10_000
@@ -115,6 +117,25 @@ def hang_guard(seconds: int = HANG_GUARD):
         signal.signal(signal.SIGALRM, old)
 
 
+class _Panel:
+    """What ``FunctionPlot._curve`` needs of its widget: a plotext figure and two labels."""
+
+    fn_label = "f(x)"
+    note = ""
+
+    def __init__(self) -> None:
+        self.plt = Plot()
+
+
+def draw(view, width: int = 60, height: int = 16) -> str:
+    """Build the function plot's figure as the widget would (plotext raises on bad data)."""
+    panel = _Panel()
+    FunctionPlot._curve(panel, view)
+    panel.plt.plotsize(width, height)
+    panel.plt._set_size(width, height)
+    return panel.plt.build()
+
+
 def check(text: str, start: str, lr: float, dtype: str) -> str:
     """Run ``text`` through the engine; returns how it ended (or fails the test)."""
     with hang_guard():
@@ -154,7 +175,8 @@ def check(text: str, start: str, lr: float, dtype: str) -> str:
                 shown = probe_at(problem, current)
                 name = problem.param_names[0]
                 loss = shown.value if isinstance(shown.value, float) else math.nan
-                curve_view(problem, current[name], loss, shown.grads.get(name), [])
+                view = curve_view(problem, current[name], loss, shown.grads.get(name), [])
+                draw(view)
         if stop.reason == "error":
             return "error"
         if stop.reason == "diverged":
@@ -213,3 +235,15 @@ def test_the_outcomes_are_all_reached():
     assert check("x**2", "3.", 1e10, "float32") == "diverged"
     assert check("(x**2).sum", "3.", 0.1, "float32") == "refused"
     assert check("x", "1,2", 0.1, "float32") == "error"  # a vector loss: backward() refuses
+
+
+@pytest.mark.parametrize("loss", [math.inf, -math.inf, math.nan, 1e60])
+@pytest.mark.parametrize("x", [3.0, -1e30, 1e-30])
+def test_the_curve_of_huge_or_broken_numbers_can_be_drawn(x, loss):
+    # plotext raised OverflowError/IndexError on a nan or inf point and on a curve whose
+    # x values had all rounded to the same number (around x = -1e30).
+    problem = descend_problem("x**2", {"": parse_values("3.")})
+    view = curve_view(problem, x, loss, None, [])
+    assert len(set(view.xs)) == len(view.xs)
+    assert all(math.isfinite(v) for v in view.point)
+    assert draw(view)

@@ -99,6 +99,11 @@ class Playground:
         return tuple(f.name for f in fields(cls))
 
 
+def scale_lr(lr: float, factor: float) -> float:
+    """``lr * factor`` to 6 significant digits, kept within the cap (``MAX_LR``)."""
+    return max(-MAX_LR, min(MAX_LR, float(f"{lr * factor:.6g}")))
+
+
 def lr_note(lr: float) -> str:
     """A word on a learning rate that is allowed but will not descend ('' when there is none)."""
     if lr == 0:

@@ -14,6 +14,8 @@ from typing import Any
 from gradtui.engine.expr import ExprError, Expression, compile_expr
 from gradtui.engine.values import Values, format_number, parse_values
 
+# Longer vectors are written with '...' in the session lines, as torch prints them.
+SUMMARY_THRESHOLD = 1000
 # (piece of torch's message, plain explanation)
 _EXPLANATIONS = (
     (
@@ -115,7 +117,13 @@ def explain(error: BaseException) -> str:
 def tensor_literal(values: Values, dtype: str) -> str:
     """The ``torch.tensor(...)`` call that builds these values with this dtype."""
     as_int = dtype == "int64" or (dtype == "auto" and values.integer_literals)
-    items = [format_number(n, as_int) for n in values.numbers]
+    numbers = values.numbers
+    if len(numbers) > SUMMARY_THRESHOLD:  # summarised as torch prints a long tensor
+        ends = [format_number(n, as_int) for n in (*numbers[:3], *numbers[-3:])]
+        body = f"[{', '.join(ends[:3])}, ..., {', '.join(ends[3:])}]"
+        suffix = ", dtype=torch.float64" if dtype == "float64" else ""
+        return f"torch.tensor({body}{suffix})"
+    items = [format_number(n, as_int) for n in numbers]
     body = f"[{', '.join(items)}]" if values.is_vector else items[0]
     suffix = ", dtype=torch.float64" if dtype == "float64" else ""
     return f"torch.tensor({body}{suffix})"

@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 from gradtui.engine.expr import ExprError
 from gradtui.engine.history import LossHistory
 from gradtui.engine.loop import Stepper, StepRecord, Stop
-from gradtui.engine.playground import Playground, lr_note
+from gradtui.engine.playground import Playground, lr_note, scale_lr
 from gradtui.engine.plotdata import curve_view, fit_view, plottable
 from gradtui.engine.probe import ProbeResult, TorchError, probe, probe_at
 from gradtui.engine.report import describe_step
@@ -185,7 +185,7 @@ class PlaygroundView(Vertical):
 
     def action_lr_times(self, factor: float) -> None:
         """Multiply the learning rate (the form and a running stepper follow)."""
-        lr = float(f"{self.playground.lr * factor:.6g}")
+        lr = scale_lr(self.playground.lr, factor)
         self.set_playground(self.playground.with_(lr=lr))
         self.notify(f"learning rate {lr:g}", timeout=1.5)
 
