@@ -310,3 +310,53 @@ async def test_a_plot_that_plotext_cannot_draw_shows_a_note(monkeypatch):
         await pilot.pause(0.2)
         assert "this plot cannot be drawn" in screen_text(app)
         assert app.is_running
+
+
+# --- progress that cannot be read or written ---------------------------------------------
+
+
+async def test_a_damaged_progress_file_is_a_notice_and_the_app_runs(tmp_path):
+    from gradtui.curriculum.progress import ProgressStore
+
+    path = tmp_path / "progress.json"
+    path.write_text('{"version": 1, "lessons": {"first-gradient": {"solved": [0', "utf-8")
+    app = GradApp(store=ProgressStore(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        notes = [(n.title, n.message) for n in app._notifications]
+        assert any(title == "progress" and "unreadable" in text for title, text in notes)
+        assert "The seven steps" in screen_text(app)
+    kept = list(tmp_path.glob("progress.json.corrupt-*"))
+    assert len(kept) == 1 and kept[0].read_text("utf-8").endswith('"solved": [0')
+
+
+async def test_a_full_disk_while_solving_is_a_notice_and_loses_nothing(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from gradtui.curriculum.progress import ProgressStore
+    from gradtui.ui.widgets.task_panel import TaskStatus
+
+    path = tmp_path / "progress.json"
+    ProgressStore(path).mark_solved("seven-steps", 0)
+    before = path.read_bytes()
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    app = GradApp(lesson="2", store=ProgressStore(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await enter(pilot, "start", "5.")  # lesson 2, task 1: y prints as tensor(25., ...)
+        await wait_for(pilot, lambda: app.screen.query_one(TaskStatus).solved)
+        await pilot.pause(0.2)
+        notes = [n.message for n in app._notifications]
+        assert any("could not save progress" in m and "No space left" in m for m in notes)
+        assert app.store.is_solved("first-gradient", 0)  # kept for this session
+        await pilot.press("t")  # and the app goes on
+        await ready(pilot)
+        assert app.is_running
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert ProgressStore(path).is_solved("seven-steps", 0)
