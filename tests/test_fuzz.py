@@ -247,3 +247,30 @@ def test_the_curve_of_huge_or_broken_numbers_can_be_drawn(x, loss):
     assert len(set(view.xs)) == len(view.xs)
     assert all(math.isfinite(v) for v in view.point)
     assert draw(view)
+
+
+# --- the other fields: numbers, lr and stop rules as typed -------------------------------
+
+NUMBER_TEXT = st.one_of(
+    st.text(max_size=40),
+    st.lists(st.sampled_from(NUMBERS + ["nan", "-inf", "", " ", "1e39", "[", "]", "x=", ";"])).map(
+        ",".join
+    ),
+)
+
+
+@_settings(DEFAULT_EXAMPLES, derandomize=True)
+@given(
+    st.sampled_from(["start", "lr", "max_steps", "target", "patience", "time_budget", "h"]),
+    NUMBER_TEXT,
+)
+def test_any_text_in_any_field_is_parsed_or_said(field, text):
+    from gradtui.engine.playground import Playground, parse_fields
+
+    with hang_guard():
+        playground, errors = parse_fields(Playground(), {field: text})
+    if errors:
+        assert set(errors) <= {field, "start", "fn"} and all(errors.values())
+        assert getattr(playground, field) == getattr(Playground(), field)  # last good stays
+    else:
+        playground.stepper()  # what was accepted can be run
