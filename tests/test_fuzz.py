@@ -274,3 +274,14 @@ def test_any_text_in_any_field_is_parsed_or_said(field, text):
         assert getattr(playground, field) == getattr(Playground(), field)  # last good stays
     else:
         playground.stepper()  # what was accepted can be run
+
+
+def test_a_fitted_model_that_overflows_draws_only_its_finite_points():
+    from gradtui.engine.playground import Playground
+    from gradtui.engine.plotdata import fit_view
+
+    problem = Playground().switch_mode("fit").problem()
+    view = fit_view(problem, {"a": 1e38, "b": 1e38, "c": 1.0})  # float32 overflows to inf
+    assert 0 < len(view.model_x) < 120 and len(view.model_x) == len(view.model_y)
+    assert all(math.isfinite(y) for y in view.model_y)
+    assert fit_view(problem, {"a": math.nan, "b": 1.0, "c": 1.0}).model_x == []

@@ -40,6 +40,15 @@ class FitView:
     model_y: list[float]
     input_name: str = "t"
 
+    def __post_init__(self) -> None:
+        # plotext cannot draw nan or inf (it raises inside the app's render): keep the
+        # model's finite points only, so a model that overflows draws nothing instead.
+        model = [
+            (t, y) for t, y in zip(self.model_x, self.model_y, strict=True) if math.isfinite(y)
+        ]
+        object.__setattr__(self, "model_x", [t for t, _ in model])
+        object.__setattr__(self, "model_y", [y for _, y in model])
+
 
 def plottable(problem: Problem, values: dict[str, Any]) -> bool:
     """True when the problem has one scalar variable, so f can be drawn as a curve."""
@@ -102,14 +111,8 @@ def fit_view(problem: Problem, params: dict[str, Any], points: int = 120) -> Fit
     ((name, column),) = problem.data.items()
     low, high = min(column), max(column)
     dense = torch.linspace(low, high, points).tolist()
-    model = [
-        (t, y)
-        for t, y in zip(dense, problem.predictions(params, {name: dense}), strict=True)
-        if math.isfinite(y)  # plotext cannot draw nan or inf
-    ]
-    return FitView(
-        list(column), list(problem.targets), [t for t, _ in model], [y for _, y in model], name
-    )
+    model_y = problem.predictions(params, {name: dense})
+    return FitView(list(column), list(problem.targets), dense, model_y, name)
 
 
 def _evaluate(problem: Problem, name: str, xs: Any) -> list[float]:
