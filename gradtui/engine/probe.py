@@ -121,10 +121,9 @@ def tensor_literal(values: Values, dtype: str) -> str:
     if len(numbers) > SUMMARY_THRESHOLD:  # summarised as torch prints a long tensor
         ends = [format_number(n, as_int) for n in (*numbers[:3], *numbers[-3:])]
         body = f"[{', '.join(ends[:3])}, ..., {', '.join(ends[3:])}]"
-        suffix = ", dtype=torch.float64" if dtype == "float64" else ""
-        return f"torch.tensor({body}{suffix})"
-    items = [format_number(n, as_int) for n in numbers]
-    body = f"[{', '.join(items)}]" if values.is_vector else items[0]
+    else:
+        items = [format_number(n, as_int) for n in numbers]
+        body = f"[{', '.join(items)}]" if values.is_vector else items[0]
     suffix = ", dtype=torch.float64" if dtype == "float64" else ""
     return f"torch.tensor({body}{suffix})"
 
