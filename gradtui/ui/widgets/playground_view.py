@@ -364,8 +364,8 @@ class PlaygroundView(Vertical):
         state = "running" if self.running else ("stopped" if self.stopped else "paused")
         step = self.stepper.step_index if self.stepper else 0
         lines = [f"{state} · step {step} · lr {self.playground.lr:g} · speed {rate}"]
-        if lr_note(self.playground.lr):
-            lines.append(lr_note(self.playground.lr))
+        if note := lr_note(self.playground.lr):
+            lines.append(note)
         if self.latest is not None:
             lines.append(describe_step(self.latest, self._after(self.latest)))
         if self.stopped is not None:
