@@ -32,7 +32,7 @@ def _case_id(case: dict) -> str:
 
 
 def test_the_data_file_covers_enough_inputs():
-    assert len(CASES) >= 40
+    assert len(CASES) >= 150
     texts = [_text(c) for c in CASES]
     assert len(set(texts)) == len(texts), "duplicate inputs in the data file"
     assert max(len(t) for t in texts) >= 1_000_000  # the 1 MB case is there

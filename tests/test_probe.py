@@ -426,3 +426,17 @@ def test_tensor_literal():
     assert (
         tensor_literal(parse_values("0.5"), "float64") == "torch.tensor(0.5, dtype=torch.float64)"
     )
+
+
+def test_a_long_vector_is_summarised_in_the_session_lines():
+    # 10,000 numbers (the cap) would print 10,000 literals in the panel and in `gradtui grad`.
+    values = parse_values(",".join(str(i) for i in range(10_000)))
+    assert tensor_literal(values, "float32") == (
+        "torch.tensor([0., 1., 2., ..., 9997., 9998., 9999.])"
+    )
+    assert tensor_literal(parse_values(",".join(["1"] * 1000)), "auto").count(",") == 999
+    result = probe("(x**2).sum()", {"": values})
+    assert result.lines[1][0] == "x = torch.tensor([0., 1., 2., ..., 9997., 9998., 9999.])" + (
+        ".requires_grad_()"
+    )
+    assert "..." in result.grad_reprs["x"]  # torch's own summary of the grad

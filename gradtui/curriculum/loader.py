@@ -121,6 +121,8 @@ def parse_lesson(text: str, path: str = "<lesson>") -> tuple[Lesson | None, list
         line = int(match.group(1)) + 1 if match and match.group(1) else end
         message = _TOML_WHERE.sub("", str(err))
         return None, [LessonProblem(path, line, f"bad TOML: {message}")]
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        return None, [LessonProblem(path, 2, "bad TOML: arrays or tables nested too deeply")]
     validator = Validator(path, KeyLines(toml_text, first_line=2))
     body = "\n".join(lines[end + 1 :]).strip("\n") + "\n"
     lesson = validator.lesson(doc, body, end + 2)

@@ -15,6 +15,7 @@ import ast
 import builtins
 import keyword
 import math
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +59,22 @@ CONSTANTS = {"pi": math.pi, "e": math.e}
 _KEYWORDS = {"clamp": {"min", "max"}}
 # Names a learner may not use as variables: they read as code, not as numbers.
 _RESERVED = set(dir(builtins)) | {"torch", "math", "np", "numpy", "os", "sys", "self"}
+# Read as numbers by a learner, but Python has no such literal: they would become variables.
+_NOT_FINITE = {"nan", "inf", "infinity"}
+# What a line that parses as a statement (not an expression) is called in the message.
+_STATEMENTS: dict[type, str] = {
+    ast.Assign: "'=' (assignment)",
+    ast.AugAssign: "assignment",
+    ast.AnnAssign: "annotated assignment",
+    ast.Import: "'import'",
+    ast.ImportFrom: "'import'",
+    ast.Delete: "'del'",
+    ast.FunctionDef: "'def'",
+    ast.AsyncFunctionDef: "'async def'",
+    ast.ClassDef: "'class'",
+    ast.AsyncFor: "'async for'",
+    ast.AsyncWith: "'async with'",
+}
 
 
 class ExprError(ValueError):
@@ -109,10 +126,13 @@ def compile_expr(text: str, variables: Iterable[str] | None = None) -> Expressio
         raise ExprError("an expression must be text")
     _check_text(text)
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():  # e.g. '1or x': a warning on stderr would garble the TUI
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as err:
         stripped = text.strip()
         lead = len(text) - len(text.lstrip())
+        _refuse_statement(stripped, text, lead)
         if not err.offset or err.offset > len(stripped):  # Python points past the end
             message = "syntax error: the expression ends too early (something is missing)"
             raise ExprError(message, text, lead + len(stripped) + 1) from None
@@ -125,6 +145,27 @@ def compile_expr(text: str, variables: Iterable[str] | None = None) -> Expressio
     except RecursionError:  # a long chain such as -(-(-x)) when the caller's stack is deep
         raise ExprError("the expression is too deeply nested", text, 1) from None
     return Expression(text=text, variables=tuple(compiler.used), _fn=_lift(node))
+
+
+def _refuse_statement(stripped: str, text: str, lead: int) -> None:
+    """Name the statement when the text is one (``x = 1``, ``import os``, ``del x``)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)
+            body = ast.parse(stripped, mode="exec").body
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
+        return
+    if not body or isinstance(body[0], ast.Expr):
+        return
+    stmt = body[0]
+    what = _STATEMENTS.get(type(stmt), f"'{type(stmt).__name__.lower()}' statements")
+    column = stmt.col_offset + 1
+    if isinstance(stmt, ast.Assign | ast.AugAssign | ast.AnnAssign):
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
+        end = target.end_col_offset or 0
+        column = end + len(stripped[end:]) - len(stripped[end:].lstrip(" )")) + 1
+    message = f"{what} not allowed: type one expression, such as x**2"
+    raise ExprError(message, text, column + lead)
 
 
 def _check_text(text: str) -> None:
@@ -245,6 +286,8 @@ class _Compiler:
             return CONSTANTS[name]
         if name in FUNCTIONS:
             raise self.error(f"'{name}' is a function: call it, as in {name}(x)", node)
+        if name.lower() in _NOT_FINITE:
+            raise self.error(f"'{name}' is not allowed: expressions use finite numbers", node)
         if name.startswith("_") or name in _RESERVED or keyword.iskeyword(name):
             raise self.error(f"'{name}' is not allowed", node)
         if self.allowed is not None and name not in self.allowed:
@@ -306,6 +349,8 @@ class _Compiler:
         for kw in node.keywords:
             if kw.arg is None or kw.arg not in _KEYWORDS.get(name, ()):
                 raise self.error(f"keyword arguments not allowed here: write {name}(x, ...)", kw)
+            if kw.arg in kwargs:
+                raise self.error(f"'{kw.arg}=' is given twice", kw)
             kwargs[kw.arg] = _lift(self.visit(kw.value))
         args = [self.visit(receiver)] if receiver is not None else []
         args += [self.visit(a) for a in node.args]

@@ -129,14 +129,25 @@ class Stepper:
                     p -= p.grad * self.lr
                     if self.zero_grad:
                         p.grad.zero_()
-        except (RuntimeError, TypeError, ValueError, OverflowError) as err:
-            from gradtui.engine.probe import explain
-
-            message = f"{type(err).__name__}: {err}"
-            plain = explain(err)
-            return self._stop("error", f"{message}\n{plain}" if plain else message, math.nan)
+        except Exception as err:  # any failure ends the run with its reason, never a crash
+            return self.fail(err)
         self.step_index += 1
         return record
+
+    def fail(self, error: BaseException) -> Stop:
+        """End the run because of ``error``: a ``Stop`` with reason ``error`` and the message."""
+        from gradtui.engine.probe import explain
+
+        message = f"{type(error).__name__}: {error}"
+        plain = explain(error)
+        detail = f"{message}\n{plain}" if plain else message
+        try:
+            return self._stop("error", detail, math.nan)
+        except Exception:  # the parameters cannot even be read back
+            self.stopped = Stop(
+                "error", f"{STOP_WORDS['error']}: {detail}", self.step_index, {}, math.nan
+            )
+            return self.stopped
 
     def run(self) -> Iterator[StepRecord | Stop]:
         """Step until a rule fires; yields every record, then the ``Stop``."""

@@ -120,6 +120,20 @@ class Playground:
         return tuple(f.name for f in fields(cls))
 
 
+def scale_lr(lr: float, factor: float) -> float:
+    """``lr * factor`` to 6 significant digits, kept within the cap (``MAX_LR``)."""
+    return max(-MAX_LR, min(MAX_LR, float(f"{lr * factor:.6g}")))
+
+
+def lr_note(lr: float) -> str:
+    """A word on a learning rate that is allowed but will not descend ('' when there is none)."""
+    if lr == 0:
+        return "lr is 0: the weights will not move"
+    if lr < 0:
+        return "lr is negative: each step climbs, so the loss will rise"
+    return ""
+
+
 def parse_start(text: str) -> dict[str, Values]:
     """``3.`` / ``3,5,12`` (one variable) or ``x=3; w=1,2`` (several)."""
     if "=" not in text:

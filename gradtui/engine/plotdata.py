@@ -41,6 +41,15 @@ class FitView:
     model_y: list[float]
     input_name: str = "t"
 
+    def __post_init__(self) -> None:
+        # plotext cannot draw nan or inf (it raises inside the app's render): keep the
+        # model's finite points only, so a model that overflows draws nothing instead.
+        model = [
+            (t, y) for t, y in zip(self.model_x, self.model_y, strict=True) if math.isfinite(y)
+        ]
+        object.__setattr__(self, "model_x", [t for t, _ in model])
+        object.__setattr__(self, "model_y", [y for _, y in model])
+
 
 def plottable(problem: Problem, values: dict[str, Any]) -> bool:
     """True when the problem has one scalar variable, so f can be drawn as a curve."""
@@ -64,7 +73,9 @@ def curve_view(
         reach = 2 * abs(x) + 2
         span.append(x - max(-reach, min(reach, grad)))
     low, high = min(span), max(span)
-    pad = max((high - low) * 0.15, 0.5)
+    # Relative to the magnitude too: around 1e30, a pad of 0.5 vanishes in rounding and
+    # every x of the curve would be the same number.
+    pad = max((high - low) * 0.15, 0.5, 1e-3 * max(abs(low), abs(high)))
     low, high = low - pad, high + pad
     xs = torch.linspace(low, high, CURVE_POINTS, dtype=torch.float64)
     ys = _evaluate(problem, name, xs)
@@ -76,7 +87,22 @@ def curve_view(
     ylim = (ylo - margin, yhi + margin)
     tx, ty = _tangent(x, loss, grad, (low, high), ylim)
     trail_ys = _evaluate(problem, name, torch.tensor(finite_trail, dtype=torch.float64))
-    return CurveView(xs.tolist(), ys, (x, loss), tx, ty, finite_trail, trail_ys, ylim)
+    # plotext cannot draw nan or inf (it raises inside the app's render): leave those out,
+    # so acos(x) at x = 3 draws an empty curve instead of stopping the app.
+    curve = [(a, b) for a, b in zip(xs.tolist(), ys, strict=True) if math.isfinite(b)]
+    trail = [(a, b) for a, b in zip(finite_trail, trail_ys, strict=True) if math.isfinite(b)]
+    # A loss that is nan or inf is drawn at the edge: plotext cannot place it (and raises).
+    point_y = loss if math.isfinite(loss) else ylim[0] if loss == -math.inf else ylim[1]
+    return CurveView(
+        [a for a, _ in curve],
+        [b for _, b in curve],
+        (x, point_y),
+        tx,
+        ty,
+        [a for a, _ in trail],
+        [b for _, b in trail],
+        ylim,
+    )
 
 
 def fit_view(problem: Problem, params: dict[str, Any], points: int = 120) -> FitView:

@@ -14,6 +14,8 @@ from typing import Any
 from gradtui.engine.expr import ExprError, Expression, compile_expr
 from gradtui.engine.values import Values, format_number, parse_values
 
+# Longer vectors are written with '...' in the session lines, as torch prints them.
+SUMMARY_THRESHOLD = 1000
 # (piece of torch's message, plain explanation)
 _EXPLANATIONS = (
     (
@@ -126,8 +128,13 @@ def explain(error: BaseException) -> str:
 def tensor_literal(values: Values, dtype: str) -> str:
     """The ``torch.tensor(...)`` call that builds these values with this dtype."""
     as_int = dtype == "int64" or (dtype == "auto" and values.integer_literals)
-    items = [format_number(n, as_int) for n in values.numbers]
-    body = f"[{', '.join(items)}]" if values.is_vector else items[0]
+    numbers = values.numbers
+    if len(numbers) > SUMMARY_THRESHOLD:  # summarised as torch prints a long tensor
+        ends = [format_number(n, as_int) for n in (*numbers[:3], *numbers[-3:])]
+        body = f"[{', '.join(ends[:3])}, ..., {', '.join(ends[3:])}]"
+    else:
+        items = [format_number(n, as_int) for n in numbers]
+        body = f"[{', '.join(items)}]" if values.is_vector else items[0]
     suffix = ", dtype=torch.float64" if dtype == "float64" else ""
     return f"torch.tensor({body}{suffix})"
 
@@ -142,10 +149,10 @@ def probe(
     ``inputs`` maps variable names to values; a single unnamed value (key ``""``) goes to the
     expression's only variable.
     """
+    if isinstance(expr, str):  # before importing torch: a refused text is answered at once
+        expr = compile_expr(expr)
     import torch
 
-    if isinstance(expr, str):
-        expr = compile_expr(expr)
     named = _name_inputs(expr, inputs)
     args = ", ".join(named)
     lines: list[tuple[str, str]] = [(f"def f({args}): return {expr.text.strip()}", "")]

@@ -81,6 +81,8 @@ def parse_values(text: str) -> Values:
             raise ValueParseError("'[' is never closed", len(text))
         offset = text.index("[") + 1
         body = text[offset : text.rindex("]")]
+    if bracketed and not body.strip():
+        raise ValueParseError("an empty vector: give at least one number, as in [3.]", offset + 1)
     parts = body.split(",")
     if bracketed and parts and not parts[-1].strip() and len(parts) > 1:
         parts = parts[:-1]  # a trailing comma, as Python allows
@@ -104,7 +106,10 @@ def parse_values(text: str) -> Values:
             raise ValueParseError(f"'{token[:20]}' is not a number", where)
         value = float(token)
         if not math.isfinite(value) or abs(value) > 3.4e38:
-            raise ValueParseError(f"'{token[:20]}' is too large for float32", where)
+            raise ValueParseError(
+                f"'{token[:20]}' is too large for float32 (the cap for every dtype is 3.4e38)",
+                where,
+            )
         integers = integers and re.fullmatch(r"[+-]?\d+", token) is not None
         numbers.append(value)
     return Values(tuple(numbers), bracketed or len(numbers) > 1, integers, text)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from textual.reactive import reactive
-from textual_plotext import PlotextPlot
 
 from gradtui.engine.plotdata import CurveView, FitView
+from gradtui.ui.widgets.safe_plot import SafePlot
 
 
-class FunctionPlot(PlotextPlot):
+class FunctionPlot(SafePlot):
     """Draws a ``CurveView`` or a ``FitView`` (series told apart by marker and label)."""
 
     view: reactive[CurveView | FitView | None] = reactive(None, always_update=True)
@@ -37,7 +37,8 @@ class FunctionPlot(PlotextPlot):
 
     def _curve(self, v: CurveView) -> None:
         plt = self.plt
-        plt.plot(v.xs, v.ys, marker="braille", label=self.fn_label)
+        if v.xs:  # empty when f is nan or inf all around x (plotext fails on an empty series)
+            plt.plot(v.xs, v.ys, marker="braille", label=self.fn_label)
         if v.tangent_xs:
             plt.plot(v.tangent_xs, v.tangent_ys, marker="·", label="tangent (slope = .grad)")
         if v.trail_xs:
@@ -50,6 +51,7 @@ class FunctionPlot(PlotextPlot):
     def _fit(self, v: FitView) -> None:
         plt = self.plt
         plt.scatter(v.data_x, v.data_y, marker="x", label="data")
-        plt.plot(v.model_x, v.model_y, marker="braille", label="model")
+        if v.model_x:
+            plt.plot(v.model_x, v.model_y, marker="braille", label="model")
         plt.xlabel(v.input_name)
         plt.title(self.note or "predictions bending towards the data")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 
 from textual.reactive import reactive
-from textual_plotext import PlotextPlot
+
+from gradtui.ui.widgets.safe_plot import SafePlot
 
 
-class LossPlot(PlotextPlot):
+class LossPlot(SafePlot):
     """Draws ``steps``/``losses``; ``log`` switches to log10(loss)."""
 
     log: reactive[bool] = reactive(False)

@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 from gradtui.engine.expr import ExprError
 from gradtui.engine.history import LossHistory
 from gradtui.engine.loop import Stepper, StepRecord, Stop
-from gradtui.engine.playground import Playground
+from gradtui.engine.playground import Playground, lr_note, scale_lr
 from gradtui.engine.plotdata import curve_view, fit_view, plottable
 from gradtui.engine.probe import ProbeResult, TorchError, probe, probe_at
 from gradtui.engine.report import describe_step
@@ -191,7 +191,7 @@ class PlaygroundView(ReplayMixin, Vertical):
 
     def action_lr_times(self, factor: float) -> None:
         """Multiply the learning rate (the form and a running stepper follow)."""
-        lr = float(f"{self.playground.lr * factor:.6g}")
+        lr = scale_lr(self.playground.lr, factor)
         self.set_playground(self.playground.with_(lr=lr))
         self.notify(f"learning rate {lr:g}", timeout=1.5)
 
@@ -230,10 +230,16 @@ class PlaygroundView(ReplayMixin, Vertical):
 
     @work(thread=True, exclusive=True, group="run")
     def _run_worker(self, single: bool) -> None:
-        worker = get_current_worker()
         stepper = self.stepper
         if stepper is None:
             return
+        try:
+            self._run_steps(stepper, single)
+        except Exception as err:  # never let the worker die silently: stop and say why
+            self.post_message(RunProgress([stepper.fail(err)], self.values, True, stepper))
+
+    def _run_steps(self, stepper: Stepper, single: bool) -> None:
+        worker = get_current_worker()
         self._wake.clear()
         batch: list[Any] = []
         posted = time.monotonic()
@@ -378,6 +384,8 @@ class PlaygroundView(ReplayMixin, Vertical):
         state = "running" if self.running else ("stopped" if self.stopped else "paused")
         step = self.stepper.step_index if self.stepper else 0
         lines = [f"{state} · step {step} · lr {self.playground.lr:g} · speed {rate}"]
+        if note := lr_note(self.playground.lr):
+            lines.append(note)
         if self.latest is not None:
             lines.append(describe_step(self.latest, self._after(self.latest)))
         if self.stopped is not None:
