@@ -454,6 +454,7 @@ def cmd_fit_csv(args: argparse.Namespace) -> int:
 
 
 def _run(problem: Any, args: argparse.Namespace) -> int:
+    from gradtui.engine.history import MAX_POINTS, Thinned
     from gradtui.engine.loop import Stepper, StepRecord, StopRules
     from gradtui.engine.report import render_run, run_json
 
@@ -467,10 +468,13 @@ def _run(problem: Any, args: argparse.Namespace) -> int:
         stepper = Stepper(problem, args.lr, rules)
     except _engine_errors() as err:
         raise CliError(_describe(err)) from None
-    records: list[StepRecord] = []
+    # --json prints every step; the table samples rows and the chart is 72 columns wide, so
+    # without it an evenly thinned sample keeps memory flat on long runs.
+    kept: Thinned[StepRecord] = Thinned(10**12 if args.json else MAX_POINTS)
     for item in stepper.run():
         if isinstance(item, StepRecord):
-            records.append(item)
+            kept.add(item)
+    records = kept.items
     stop = stepper.stopped
     if stop.reason == "error":
         raise CliError(stop.message.removeprefix("error: "))

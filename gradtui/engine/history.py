@@ -1,45 +1,68 @@
-"""A bounded record of a run for plotting: memory stays flat however long the run goes."""
+"""Bounded records of a run for plotting: memory stays flat however long the run goes."""
 
 from __future__ import annotations
 
 from collections import deque
+from typing import Generic, TypeVar
 
 MAX_POINTS = 2000
 TRAIL = 30
 
+T = TypeVar("T")
 
-class LossHistory:
-    """(step, loss) pairs, halved by dropping every other point whenever full.
 
-    The first and latest points are always kept; older regions end up sampled more
-    sparsely, which is what a loss plot shows anyway.
+class Thinned(Generic[T]):
+    """Items of a run, halved by dropping every other one whenever full.
+
+    The first item is always kept, and from then on one of every ``stride`` items, where the
+    stride doubles at each halving: the kept items stay evenly spaced over the whole run.
     """
 
-    def __init__(self, max_points: int = MAX_POINTS):
-        self.max_points = max_points
-        self.steps: list[int] = []
-        self.losses: list[float] = []
-        self.trail: deque[float] = deque(maxlen=TRAIL)
+    def __init__(self, max_items: int = MAX_POINTS):
+        self.max_items = max_items
+        self.items: list[T] = []
         self._stride = 1
         self._count = 0
 
-    def add(self, step: int, loss: float, position: float | None = None) -> None:
-        """Add a step (keeps 1 of every ``stride`` steps once decimation started)."""
-        if position is not None:
-            self.trail.append(position)
+    def add(self, item: T) -> None:
+        """Offer an item; it is kept when it falls on the current stride."""
         self._count += 1
         if (self._count - 1) % self._stride:
             return
-        self.steps.append(step)
-        self.losses.append(loss)
-        if len(self.steps) >= self.max_points:
-            self.steps = self.steps[::2]
-            self.losses = self.losses[::2]
+        self.items.append(item)
+        if len(self.items) >= self.max_items:
+            self.items = self.items[::2]
             self._stride *= 2
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class LossHistory:
+    """(step, loss) pairs for the loss plot, thinned, plus the trail of recent positions."""
+
+    def __init__(self, max_points: int = MAX_POINTS):
+        self.max_points = max_points
+        self._points: Thinned[tuple[int, float]] = Thinned(max_points)
+        self.trail: deque[float] = deque(maxlen=TRAIL)
+
+    def add(self, step: int, loss: float, position: float | None = None) -> None:
+        """Add a step (the plot keeps an evenly thinned sample of all steps)."""
+        if position is not None:
+            self.trail.append(position)
+        self._points.add((step, loss))
+
+    @property
+    def steps(self) -> list[int]:
+        return [step for step, _ in self._points.items]
+
+    @property
+    def losses(self) -> list[float]:
+        return [loss for _, loss in self._points.items]
 
     def clear(self) -> None:
         """Forget everything (a reset)."""
         self.__init__(self.max_points)
 
     def __len__(self) -> int:
-        return len(self.steps)
+        return len(self._points)
