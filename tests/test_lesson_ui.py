@@ -62,3 +62,21 @@ async def test_every_lesson_opens(tmp_path):
             await wait_for(pilot, lambda t=title: app.screen.lesson.title != t)
             await ready(pilot)
         assert app.screen.lesson is not None and app.screen.index == len(app.lessons) - 1
+
+
+async def test_a_check_that_crashes_is_reported_and_the_app_keeps_running(tmp_path, monkeypatch):
+    import gradtui.ui.screens.lesson as lesson_module
+
+    def broken(*args, **kwargs):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(lesson_module, "evaluate", broken)
+    app = GradApp(lesson="2", store=ProgressStore(tmp_path / "progress.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        status = app.screen.query_one(TaskStatus)
+        await wait_for(pilot, lambda: "could not run" in status.detail)
+        assert "KeyError" in screen_text(app)
+        await pilot.press("s")  # still alive: the playground steps
+        await pilot.pause(0.2)
+        assert app.is_running and isinstance(app.screen, LessonScreen)

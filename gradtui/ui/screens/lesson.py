@@ -150,7 +150,12 @@ class LessonScreen(PlaygroundKeys, Screen):
 
     @work(thread=True, exclusive=True, group="check")
     def _run_check(self, task_index: int, playground, answer: str) -> None:
-        result = evaluate(self.lesson.tasks[task_index].check, playground, answer)
+        try:
+            result = evaluate(self.lesson.tasks[task_index].check, playground, answer)
+        except Exception as err:  # a bug in a check must not end the app: say it instead
+            detail = f"the check could not run ({type(err).__name__}: {err})"
+            self.app.call_from_thread(self.notify, detail, severity="error", timeout=8)
+            result = CheckResult(False, detail)
         if not get_current_worker().is_cancelled:  # a newer check replaced this one
             self.app.call_from_thread(self._checked, task_index, result)
 
