@@ -27,6 +27,10 @@ from gradtui.ui.widgets.task_panel import TaskPanel, TaskStatus
 CHECK_DELAY = 0.3
 
 
+TASK = Binding.Group("Task", compact=True)
+LESSON = Binding.Group("Lesson", compact=True)
+
+
 class LessonScreen(PlaygroundKeys, Screen):
     """One lesson; ``n``/``p`` move between lessons, ``t``/``T`` between its tasks."""
 
@@ -38,10 +42,10 @@ class LessonScreen(PlaygroundKeys, Screen):
     BINDINGS = [
         Binding("h", "hint", "Hint"),
         Binding("v", "solution", "Solution"),
-        Binding("t", "task(1)", "Next task"),
-        Binding("T", "task(-1)", "Prev task", show=False),
-        Binding("n", "lesson(1)", "Next lesson"),
-        Binding("p", "lesson(-1)", "Prev lesson"),
+        Binding("t", "task(1)", "Next task", group=TASK),
+        Binding("T", "task(-1)", "Prev task", group=TASK),
+        Binding("n", "lesson(1)", "Next lesson", group=LESSON),
+        Binding("p", "lesson(-1)", "Prev lesson", group=LESSON),
         Binding("x", "reset_task", "Reset task"),
         Binding("escape", "app.pop_screen", "List"),
         *[

@@ -12,6 +12,11 @@ if TYPE_CHECKING:
     from gradtui.ui.widgets.playground_view import PlaygroundView
 
 
+# Pairs share one Footer entry ("+- Speed"): the Footer is one line for many keys.
+SPEED = Binding.Group("Speed", compact=True)
+LR = Binding.Group("lr×÷10", compact=True)
+
+
 class PlaygroundKeys:
     """Screen bindings that drive the screen's ``PlaygroundView`` or ``ImagesView``
     (whatever has focus)."""
@@ -20,10 +25,10 @@ class PlaygroundKeys:
         Binding("s,f6", "playground('step')", "Step"),
         Binding("space,f5", "playground('run')", "Run/Pause"),
         Binding("r,f7", "playground('reset')", "Reset"),
-        Binding("plus,equals_sign", "playground('faster')", "Faster"),
-        Binding("minus", "playground('slower')", "Slower"),
-        Binding("right_square_bracket", "playground('lr_times', 10)", "lr×10"),
-        Binding("left_square_bracket", "playground('lr_times', 0.1)", "lr÷10"),
+        Binding("plus,equals_sign", "playground('faster')", "Faster", group=SPEED),
+        Binding("minus", "playground('slower')", "Slower", group=SPEED),
+        Binding("right_square_bracket", "playground('lr_times', 10)", "lr×10", group=LR),
+        Binding("left_square_bracket", "playground('lr_times', 0.1)", "lr÷10", group=LR),
         Binding("right_curly_bracket", "playground('lr_times', 1.25)", "lr×1.25", show=False),
         Binding("left_curly_bracket", "playground('lr_times', 0.8)", "lr÷1.25", show=False),
         Binding("l", "playground('toggle_log')", "Log"),
