@@ -18,9 +18,8 @@ from gradtui.ui.screens.confirm import ConfirmScreen
 from gradtui.ui.screens.help import HelpScreen
 from gradtui.ui.screens.home import HomeScreen
 from gradtui.ui.screens.lesson import LessonScreen
+from gradtui.ui.screens.playground_keys import PlaygroundKeys
 from gradtui.ui.screens.sandbox import SandboxScreen
-from gradtui.ui.screens.see_inside import commands as see_inside_commands
-from gradtui.ui.widgets.playground_view import PlaygroundView
 
 
 class GradApp(App):
@@ -128,36 +127,8 @@ class GradApp(App):
                 lambda key=lesson.id: self.open_lesson(key),
             )
         yield from getattr(screen, "commands", lambda: ())()
-        views = screen.query(PlaygroundView)
-        if views:
-            yield SystemCommand(
-                "Replay", "Scrub the run step by step: ←/→, Home, End", views.first().action_replay
-            )
-        yield from _playground_view_commands(screen)
-        yield from see_inside_commands(screen)
-
-
-def _playground_view_commands(screen: Screen) -> Iterable[SystemCommand]:
-    """The views pushed over a playground (sandbox or lesson), as palette entries."""
-    from gradtui.ui.screens.playground_keys import PlaygroundKeys
-
-    if not isinstance(screen, PlaygroundKeys) or not screen.query(PlaygroundView):
-        return  # the images playground (lesson 10) has no Playground settings to use
-    yield SystemCommand(
-        "Compare learning rates",
-        "The same run with several lrs, curves overlaid and labelled (c)",
-        screen.action_compare_lrs,
-    )
-    yield SystemCommand(
-        "Find a learning rate (lr_find)",
-        "fastai's sweep from 1e-7 to 10, with a suggested lr (f)",
-        screen.action_lr_find,
-    )
-    yield SystemCommand(
-        "Optimizers on a surface",
-        "Plain SGD, momentum and Adam on a bowl, a valley, Rosenbrock (o)",
-        screen.action_optimizers,
-    )
+        if isinstance(screen, PlaygroundKeys):
+            yield from screen.playground_commands()
 
 
 def run_app(args: argparse.Namespace) -> int:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from textual.app import SystemCommand
 from textual.binding import Binding
 
 from gradtui.ui.screens import see_inside
@@ -11,6 +13,33 @@ from gradtui.ui.screens import see_inside
 if TYPE_CHECKING:
     from gradtui.ui.widgets.playground_view import PlaygroundView
 
+
+# The palette's entries for the keys below that open something: (title, help, action).
+PALETTE = [
+    ("Replay", "Scrub the run step by step: ←/→, Home, End (b)", "replay"),
+    (
+        "Compare learning rates",
+        "The same run with several lrs, overlaid and labelled (c)",
+        "compare_lrs",
+    ),
+    (
+        "Find a learning rate (lr_find)",
+        "fastai's sweep from 1e-7 to 10, and a suggestion (f)",
+        "lr_find",
+    ),
+    (
+        "Optimizers on a surface",
+        "Plain SGD, momentum and Adam on a bowl, a valley, Rosenbrock (o)",
+        "optimizers",
+    ),
+    ("Computation graph", "The grad_fn tree with values and grads (g)", "see_graph"),
+    (
+        "Autograd vs finite differences",
+        "The h table beside .grad, and the timing plot (d)",
+        "see_finite_diff",
+    ),
+    ("Export as a PyTorch script", "Save and copy a script that reproduces this run (e)", "export"),
+]
 
 # Pairs share one Footer entry ("+- Speed"): the Footer is one line for many keys.
 SPEED = Binding.Group("Speed", compact=True)
@@ -73,6 +102,16 @@ class PlaygroundKeys:
             getattr(view, f"action_{action}")(*args)
 
     # -- views pushed over the playground, working on its current state ---------------------
+
+    def playground_commands(self) -> Iterable[SystemCommand]:
+        """Command palette entries for replay and the views (the images playground has none)."""
+        if not self.query("PlaygroundView"):  # type: ignore[attr-defined]
+            return
+        for title, help_text, action in PALETTE:
+            yield SystemCommand(title, help_text, getattr(self, f"action_{action}"))
+
+    def action_replay(self) -> None:
+        self.action_playground("replay")
 
     def _playground_view(self) -> PlaygroundView | None:
         """The screen's ``PlaygroundView``: these views need its ``Playground`` settings."""

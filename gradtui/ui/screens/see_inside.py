@@ -6,11 +6,9 @@ parameter values, the export from the playground's settings (the run from step 1
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from textual.app import SystemCommand
 from textual.screen import Screen
 
 from gradtui.engine.export import export_script, save_script
@@ -76,24 +74,3 @@ def export_playground(screen: Screen, folder: Path | None = None) -> None:
         where = f"saved to {shown} and copied to the clipboard; run it with: python {shown}"
         app.notify(f"saved to {shown}", title="export", timeout=6)
     app.push_screen(ExportScreen(script, where))
-
-
-def commands(screen: Screen) -> Iterable[SystemCommand]:
-    """Command palette entries, on screens with a playground."""
-    if _view(screen) is None:
-        return
-    yield SystemCommand(
-        "Computation graph",
-        "The grad_fn tree with values and grads (g)",
-        lambda: open_graph(screen),
-    )
-    yield SystemCommand(
-        "Autograd vs finite differences",
-        "The h table beside .grad, and the timing plot (d)",
-        lambda: open_finite_diff(screen),
-    )
-    yield SystemCommand(
-        "Export as a PyTorch script",
-        "Save and copy a script that reproduces this run (e)",
-        lambda: export_playground(screen),
-    )
