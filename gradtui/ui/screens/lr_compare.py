@@ -6,10 +6,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
-from textual_plotext import PlotextPlot
 
 from gradtui.engine.loop import STOP_WORDS
 from gradtui.engine.lrcompare import (
@@ -17,44 +15,12 @@ from gradtui.engine.lrcompare import (
     LrRun,
     compare_lrs,
     compare_steps,
-    curves,
     default_lrs,
     parse_lrs,
 )
 from gradtui.engine.playground import Playground
 from gradtui.engine.report import format_value
-
-# plotext colour per label, so a glance at the plot matches the table
-LABEL_COLORS = {"too small": "blue", "good": "green", "bouncy": "orange", "diverging": "red"}
-MARKERS = ("•", "+", "x", "o", "*", "#")  # tell the curves apart without colour
-
-
-class ComparePlot(PlotextPlot):
-    """Every run's loss per step on one plot, with a legend."""
-
-    runs: reactive[list[LrRun]] = reactive(list, always_update=True)
-
-    def watch_runs(self) -> None:
-        plt = self.plt
-        plt.clear_data()
-        plt.clear_figure()
-        if not self.runs:
-            plt.title("running…")
-            self.refresh()
-            return
-        log, lines = curves(self.runs)
-        # No plotext legend: it hides the curves' start. The table below is the legend.
-        for i, (run, curve) in enumerate(zip(self.runs, lines, strict=True)):
-            if curve.steps:
-                plt.plot(
-                    curve.steps,
-                    curve.values,
-                    marker=MARKERS[i % len(MARKERS)],
-                    color=LABEL_COLORS[run.label],
-                )
-        plt.title(("log10(loss)" if log else "loss") + " per step, one curve per learning rate")
-        plt.xlabel("step")
-        self.refresh()
+from gradtui.ui.widgets.compare_plot import MARKERS, ComparePlot
 
 
 class LrCompareScreen(Screen):

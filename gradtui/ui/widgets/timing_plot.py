@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 
 from textual.reactive import reactive
-from textual_plotext import PlotextPlot
 
 from gradtui.engine.finite_diff import TimingPoint
+from gradtui.ui.widgets.safe_plot import SafePlot
 
 
-class TimingPlot(PlotextPlot):
+class TimingPlot(SafePlot):
     """log10(seconds) against log10(parameters), on linear axes (plotext's log axis breaks)."""
 
     points: reactive[tuple[TimingPoint, ...]] = reactive((), always_update=True)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import math
 
 from textual.reactive import reactive
-from textual_plotext import PlotextPlot
+
+from gradtui.ui.widgets.safe_plot import SafePlot
 
 MAX_POINTS = 120  # plotext's build time grows with the points; the chart is ~50 cells wide
 
@@ -21,7 +22,7 @@ def thin(xs: list[float], ys: list[float], limit: int) -> tuple[list[float], lis
     return out_x, out_y
 
 
-class TrainingPlot(PlotextPlot):
+class TrainingPlot(SafePlot):
     """``losses`` as (epoch position, loss) pairs, ``accuracies`` as (epoch, accuracy);
     ``log`` shows log10(loss) alone."""
 
