@@ -45,7 +45,9 @@ def test_refused(case):
     with pytest.raises(ExprError) as info:
         compile_expr(text)
     elapsed = time.perf_counter() - start
-    assert elapsed < 1.0, f"refusing took {elapsed:.2f} s"  # a safety bound, not a benchmark
+    # A hang guard, not a speed test (benchmarks/refusals.py measures that): a power bomb or
+    # a runaway parse would take minutes, a refusal takes milliseconds.
+    assert elapsed < 10.0, f"refusing took {elapsed:.2f} s"
     err = info.value
     assert case["fragment"] in err.message
     assert (err.column or 0) == case["column"]

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lesson_support import TINY_LESSON
 
 from gradtui.curriculum.checks import evaluate
 from gradtui.curriculum.loader import load_file, load_lessons, parse_lesson, shipped_lessons_dir
@@ -23,30 +24,8 @@ from gradtui.curriculum.schema import MAX_FILE_BYTES
 from gradtui.engine.playground import Playground
 
 SHIPPED = sorted(Path(str(shipped_lessons_dir())).glob("[0-9]*.md"))
-GOOD = """+++
-id = "tiny"
-title = "Tiny"
-order = 1
-
-[[tasks]]
-goal = "Find the x where the gradient of x**2 is 2."
-editable = ["start"]
-hints = ["Twice x."]
-
-[tasks.setup]
-fn = "x**2"
-start = "3."
-
-[tasks.solution]
-start = "1."
-
-[tasks.check]
-kind = "grad_equals"
-value = 2.0
-+++
-
-# Tiny × →
-"""
+# Non-ASCII prose, so cutting at every byte also cuts inside a character.
+GOOD = TINY_LESSON.replace("# Tiny", "# Tiny × →")
 
 
 def _answered(lesson, problems, path: str) -> None:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from lesson_support import TINY_LESSON
 
 from gradtui.curriculum.checks import evaluate, verify_lesson
 from gradtui.curriculum.commands import check_dir, list_lessons
@@ -21,30 +22,7 @@ BROKEN = Path(__file__).parent / "data" / "lessons_broken"
 SHIPPED, SHIPPED_PROBLEMS = load_lessons([shipped_lessons_dir()])
 TASKS = [(lesson, i) for lesson in SHIPPED for i in range(len(lesson.tasks))]
 
-GOOD = """+++
-id = "tiny"
-title = "Tiny"
-order = 1
-
-[[tasks]]
-goal = "Find the x where the gradient of x**2 is 2."
-editable = ["start"]
-hints = ["Twice x."]
-
-[tasks.setup]
-fn = "x**2"
-start = "3."
-
-[tasks.solution]
-start = "1."
-
-[tasks.check]
-kind = "grad_equals"
-value = 2.0
-+++
-
-# Tiny
-"""
+GOOD = TINY_LESSON
 
 
 def problems_of(text: str) -> list[str]:
