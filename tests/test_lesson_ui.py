@@ -80,3 +80,27 @@ async def test_a_check_that_crashes_is_reported_and_the_app_keeps_running(tmp_pa
         await pilot.press("s")  # still alive: the playground steps
         await pilot.pause(0.2)
         assert app.is_running and isinstance(app.screen, LessonScreen)
+
+
+async def test_lr_keys_count_as_typing_the_lr_where_the_task_lets_you(tmp_path):
+    path = tmp_path / "progress.json"
+    app = GradApp(lesson="6", store=ProgressStore(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        status = app.screen.query_one(TaskStatus)
+        await wait_for(pilot, lambda: status.detail != "checking…")
+        assert not status.solved  # lr 0.0001 crawls
+        await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
+        await wait_for(pilot, lambda: app.screen.query_one(TaskStatus).solved)  # lr 0.1
+        saved = json.loads(path.read_text("utf-8"))
+        assert "0.1" in json.dumps(saved)
+
+
+async def test_lr_keys_leave_a_fixed_learning_rate_alone(tmp_path):
+    app = GradApp(lesson="8", store=ProgressStore(tmp_path / "progress.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)  # task 1: only max_steps is editable, lr stays 1e-5
+        view = app.screen.query_one("PlaygroundView")
+        await pilot.press("right_square_bracket")
+        await pilot.pause(0.2)
+        assert view.playground.lr == 1e-5

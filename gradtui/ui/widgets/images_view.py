@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 from gradtui.engine.playground import Playground
 from gradtui.ui.messages import SettingsChanged, TrainProgress
 from gradtui.ui.widgets.pixel_image import PixelImage
+from gradtui.ui.widgets.playground_controls import PlaygroundControls
 from gradtui.ui.widgets.settings_form import SettingsForm
 from gradtui.ui.widgets.seven_steps import SevenSteps
 from gradtui.ui.widgets.training_plot import TrainingPlot
@@ -33,10 +34,11 @@ PHASES = ("predict", "loss", "gradient", "step", "repeat")
 NARROW = 66  # columns below which the panels stack
 
 
-class ImagesView(Vertical):
+class ImagesView(PlaygroundControls, Vertical):
     """Train the linear pullover-vs-dress classifier of ``playground`` (mode ``images``)."""
 
     running: reactive[bool] = reactive(False)
+    SPEEDS = SPEEDS
     speed_index: reactive[int] = reactive(DEFAULT_SPEED)
 
     def __init__(
@@ -173,11 +175,6 @@ class ImagesView(Vertical):
         self._dirty = True
         self._show_status()
 
-    def set_playground(self, playground: Playground) -> None:
-        """Show and use ``playground`` (the form follows)."""
-        self.query_one(SettingsForm).set_playground(playground)
-        self._apply(playground)
-
     @on(SettingsChanged)
     def _settings_changed(self, event: SettingsChanged) -> None:
         if not event.errors:
@@ -208,24 +205,6 @@ class ImagesView(Vertical):
             self._cancel_run()
         if self._can_step():
             self._run_worker(single=True)
-
-    def action_reset(self) -> None:
-        self.reset()
-
-    def action_faster(self) -> None:
-        self.speed_index = min(self.speed_index + 1, len(SPEEDS) - 1)
-        self._show_status()
-
-    def action_slower(self) -> None:
-        self.speed_index = max(self.speed_index - 1, 0)
-        self._show_status()
-
-    def action_lr_times(self, factor: float) -> None:
-        """Multiply the learning rate (the form and a running trainer follow)."""
-        lr = float(f"{self.playground.lr * factor:.6g}")
-        self.set_playground(self.playground.with_(lr=lr))
-        self.post_message(SettingsChanged(self.playground, {}))  # a lesson re-checks it
-        self.notify(f"learning rate {lr:g}", timeout=1.5)
 
     def action_toggle_log(self) -> None:
         plot = self.query_one(TrainingPlot)

@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 from gradtui.engine.expr import ExprError
 from gradtui.engine.history import LossHistory
 from gradtui.engine.loop import Stepper, StepRecord, Stop
-from gradtui.engine.playground import Playground, lr_note, scale_lr
+from gradtui.engine.playground import Playground, lr_note
 from gradtui.engine.plotdata import curve_view, fit_view, plottable
 from gradtui.engine.probe import ProbeResult, TorchError, probe, probe_at
 from gradtui.engine.report import describe_step
@@ -31,6 +31,7 @@ from gradtui.ui.widgets.autograd_panel import AutogradPanel
 from gradtui.ui.widgets.function_plot import FunctionPlot
 from gradtui.ui.widgets.loss_plot import LossPlot
 from gradtui.ui.widgets.params_table import ParamsTable
+from gradtui.ui.widgets.playground_controls import PlaygroundControls
 from gradtui.ui.widgets.playground_replay import ReplayMixin
 from gradtui.ui.widgets.settings_form import SettingsForm
 from gradtui.ui.widgets.seven_steps import SevenSteps
@@ -43,10 +44,11 @@ NARROW = 100  # columns below which the panels stack
 LIVE_FIELDS = ("lr", "max_steps", "target", "patience", "time_budget")
 
 
-class PlaygroundView(ReplayMixin, Vertical):
+class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
     """Everything needed to touch a gradient, for one ``Playground``."""
 
     running: reactive[bool] = reactive(False)
+    SPEEDS = SPEEDS
     speed_index: reactive[int] = reactive(DEFAULT_SPEED)
 
     def __init__(
@@ -134,11 +136,6 @@ class PlaygroundView(ReplayMixin, Vertical):
         self._dirty = True
         self._show_status()
 
-    def set_playground(self, playground: Playground) -> None:
-        """Show and use ``playground`` (the form follows)."""
-        self.query_one(SettingsForm).set_playground(playground)
-        self._apply(playground)
-
     @on(SettingsChanged)
     def _settings_changed(self, event: SettingsChanged) -> None:
         if not event.errors:  # with errors the form shows them; the last good state stays
@@ -177,23 +174,6 @@ class PlaygroundView(ReplayMixin, Vertical):
             self._cancel_run()
         if self._can_step():
             self._run_worker(single=True)
-
-    def action_reset(self) -> None:
-        self.reset()
-
-    def action_faster(self) -> None:
-        self.speed_index = min(self.speed_index + 1, len(SPEEDS) - 1)
-        self._show_status()
-
-    def action_slower(self) -> None:
-        self.speed_index = max(self.speed_index - 1, 0)
-        self._show_status()
-
-    def action_lr_times(self, factor: float) -> None:
-        """Multiply the learning rate (the form and a running stepper follow)."""
-        lr = scale_lr(self.playground.lr, factor)
-        self.set_playground(self.playground.with_(lr=lr))
-        self.notify(f"learning rate {lr:g}", timeout=1.5)
 
     def action_toggle_log(self) -> None:
         plot = self.query_one(LossPlot)
