@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+import threading
 from collections.abc import Iterable
 
 from textual import work
@@ -14,11 +16,16 @@ from textual.screen import Screen
 from gradtui.curriculum.loader import load_lessons, shipped_lessons_dir
 from gradtui.curriculum.progress import ProgressStore
 from gradtui.engine.playground import Playground
-from gradtui.ui.screens.confirm import ConfirmScreen
-from gradtui.ui.screens.help import HelpScreen
 from gradtui.ui.screens.home import HomeScreen
-from gradtui.ui.screens.lesson import LessonScreen
-from gradtui.ui.screens.sandbox import SandboxScreen
+
+# Imported when first needed, and warmed in the loading thread after the first paint: they
+# pull in plotext, markdown and the playground, which the home screen does not need.
+LATER_MODULES = (
+    "gradtui.ui.screens.sandbox",
+    "gradtui.ui.screens.lesson",
+    "gradtui.ui.screens.help",
+    "gradtui.ui.screens.confirm",
+)
 
 
 class GradApp(App):
@@ -49,10 +56,14 @@ class GradApp(App):
         self._load = load_torch
         self.lessons, self.lesson_problems = load_lessons([shipped_lessons_dir(), *lesson_dirs])
         self.store = store if store is not None else ProgressStore()
+        self._painted = threading.Event()
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
+        self.call_after_refresh(self._painted.set)
         if self._sandbox is not None:
+            from gradtui.ui.screens.sandbox import SandboxScreen
+
             self.push_screen(SandboxScreen(self._sandbox))
         elif self._lesson is not None:
             self.open_lesson(self._lesson)
@@ -77,10 +88,13 @@ class GradApp(App):
         if index is None:
             self.notify(f"no lesson '{key}'", severity="error")
             return
+        from gradtui.ui.screens.lesson import LessonScreen
+
         self.push_screen(LessonScreen(self.lessons, index, self.store))
 
     def reset_progress(self) -> None:
         """Forget all progress, after asking."""
+        from gradtui.ui.screens.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -93,12 +107,23 @@ class GradApp(App):
 
     @work(thread=True, exclusive=True, group="torch")
     def load_torch(self) -> None:
-        """Import torch off the event loop, then flip ``torch_ready``."""
-        import torch  # noqa: F401
+        """Import torch off the event loop, then flip ``torch_ready``.
 
+        The shared libraries load first (without holding the GIL); the Python part of the
+        import, and the screens' modules, wait for the first paint so they never delay it.
+        """
+        from gradtui.engine.torch_loading import import_torch, preload_libraries
+
+        preload_libraries()
+        self._painted.wait(timeout=5)
+        for name in LATER_MODULES:
+            importlib.import_module(name)
+        import_torch()
         self.call_from_thread(setattr, self, "torch_ready", True)
 
     def action_help(self) -> None:
+        from gradtui.ui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -110,6 +135,8 @@ class GradApp(App):
 
     def open_sandbox(self, playground: Playground | None = None) -> None:
         """Open the sandbox (prefilled with ``playground``)."""
+        from gradtui.ui.screens.sandbox import SandboxScreen
+
         self.push_screen(SandboxScreen(playground or Playground()))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
