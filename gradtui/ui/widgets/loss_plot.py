@@ -7,6 +7,8 @@ import math
 from textual.reactive import reactive
 from textual_plotext import PlotextPlot
 
+from gradtui.engine.plotdata import thin_series
+
 
 class LossPlot(PlotextPlot):
     """Draws ``steps``/``losses``; ``log`` switches to log10(loss)."""
@@ -32,7 +34,8 @@ class LossPlot(PlotextPlot):
         title = "log10(loss)" if self.log else "loss"
         if pairs:
             xs, ys = zip(*pairs, strict=True)
-            plt.plot(list(xs), list(ys), marker="braille", label=title)
+            xs, ys = thin_series(xs, ys, max(self.size.width, 20))
+            plt.plot(xs, ys, marker="braille", label=title)
             plt.title(f"{title} per step   (l: {'linear' if self.log else 'log10'})")
         else:
             plt.title(f"{title}: no steps yet")
