@@ -316,6 +316,9 @@ def _run(problem: Any, args: argparse.Namespace) -> int:
         stepper = Stepper(problem, args.lr, rules)
     except _engine_errors() as err:
         raise CliError(_describe(err)) from None
+    from gradtui.engine.torch_loading import freeze_heap
+
+    freeze_heap()  # the run keeps a record per step: spare the collector torch's heap
     records: list[StepRecord] = []
     for item in stepper.run():
         if isinstance(item, StepRecord):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 import threading
 from collections.abc import Iterable
 
@@ -18,6 +19,10 @@ from gradtui.curriculum.progress import ProgressStore
 from gradtui.engine.playground import Playground
 from gradtui.ui.screens.home import HomeScreen
 
+# How often Python hands the GIL from one busy thread to another (its default is 5 ms). Torch
+# ops release and retake the GIL, and so does every turn of the event loop: with a run worker
+# busy, each retake could wait a full interval, so both drawing and stepping crawled.
+SWITCH_INTERVAL = 0.001
 # Imported when first needed, and warmed in the loading thread after the first paint: they
 # pull in plotext, markdown and the playground, which the home screen does not need.
 LATER_MODULES = (
@@ -59,6 +64,8 @@ class GradApp(App):
         self._painted = threading.Event()
 
     def on_mount(self) -> None:
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
         self.push_screen(HomeScreen())
         self.call_after_refresh(self._painted.set)
         if self._sandbox is not None:
@@ -74,6 +81,9 @@ class GradApp(App):
             self.store.notice = None
         if self._load:
             self.load_torch()
+
+    def on_unmount(self) -> None:
+        sys.setswitchinterval(self._switch_interval)
 
     def find_lesson(self, key: str) -> int | None:
         """The index of the lesson with this order number or id."""
