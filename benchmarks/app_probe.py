@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -56,7 +57,7 @@ class Ticks:
 class ProbeApp(GradApp):
     CSS_PATH = str(Path(gradtui.ui.app.__file__).with_name("app.tcss"))
 
-    def __init__(self, mode: str, out: str, seconds: float, steps: int):
+    def __init__(self, mode: str, out: str, seconds: float, steps: int, switch: float | None):
         sandbox = None
         if mode.startswith("run"):
             sandbox = Playground(max_steps=None)
@@ -67,9 +68,12 @@ class ProbeApp(GradApp):
         self.ticks = Ticks()
         self.result: dict = {"mode": mode}
         self.renders = 0
+        self.switch = switch
 
     def on_mount(self) -> None:
         super().on_mount()
+        if self.switch:  # to compare GIL switch intervals (the app sets its own)
+            sys.setswitchinterval(self.switch)
         self.set_interval(TICK, self.ticks.tick)
         self.call_after_refresh(self.ticks.start)  # from the first paint on
         self.watch(self, "torch_ready", self._torch_ready, init=False)
@@ -117,12 +121,18 @@ class ProbeApp(GradApp):
 
     def _open_window(self) -> None:
         self._window = (time.perf_counter(), self._view().stepper.step_index, self.renders)
+        self._cpu = (time.thread_time(), time.process_time())
         self.ticks.start()
         self.set_timer(self.seconds, self._close_window)
 
     def _close_window(self) -> None:
         start, steps, renders = self._window
         elapsed = time.perf_counter() - start
+        main_cpu = time.thread_time() - self._cpu[0]
+        self.result["run_cpu"] = {
+            "main_thread_share": main_cpu / elapsed,
+            "process_share": (time.process_time() - self._cpu[1]) / elapsed,
+        }
         self.result["run"] = {
             "steps_per_s": (self._view().stepper.step_index - steps) / elapsed,
             "redraws_per_s": (self.renders - renders) / elapsed,
@@ -150,8 +160,9 @@ def main() -> None:
     parser.add_argument("out")
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--steps", type=int, default=100_000)
+    parser.add_argument("--switch", type=float, help="GIL switch interval to try (seconds)")
     args = parser.parse_args()
-    ProbeApp(args.mode, args.out, args.seconds, args.steps).run()
+    ProbeApp(args.mode, args.out, args.seconds, args.steps, args.switch).run()
 
 
 if __name__ == "__main__":

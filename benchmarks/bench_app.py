@@ -45,12 +45,14 @@ def bare_rate(loop, seconds: float = 2.0) -> float:
     return steps / (time.perf_counter() - start)
 
 
-def probe(mode: str, steps: int = 0, presses: int = 0) -> tuple[dict, list[float]]:
+def probe(
+    mode: str, steps: int = 0, presses: int = 0, extra: tuple[str, ...] = ()
+) -> tuple[dict, list[float]]:
     """Run app_probe.py in a pty; its JSON result and the key latencies (seconds)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "result.json"
         argv = python(str(ROOT / "benchmarks" / "app_probe.py"), mode, str(out))
-        terminal = Terminal([*argv, "--steps", str(steps)])
+        terminal = Terminal([*argv, "--steps", str(steps), *extra])
         latencies = []
         try:
             if presses:
