@@ -119,13 +119,14 @@ class GradApp(App):
     def load_torch(self) -> None:
         """Import torch off the event loop, then flip ``torch_ready``.
 
-        The shared libraries load first (without holding the GIL); the Python part of the
-        import, and the screens' modules, wait for the first paint so they never delay it.
+        Everything waits for the first paint: on two cores, even the GIL-free loading of
+        torch's libraries slowed it down by a third. Then the libraries load (without
+        holding the GIL), the other screens' modules, and the Python part of torch.
         """
         from gradtui.engine.torch_loading import import_torch, preload_libraries
 
-        preload_libraries()
         self._painted.wait(timeout=5)
+        preload_libraries()
         for name in LATER_MODULES:
             importlib.import_module(name)
         import_torch()
