@@ -52,13 +52,6 @@ def preload_libraries() -> bool:
         return _preloaded
 
 
-def start_preload() -> threading.Thread:
-    """Start ``preload_libraries`` in a daemon thread (call before the interface starts)."""
-    thread = threading.Thread(target=preload_libraries, name="torch-preload", daemon=True)
-    thread.start()
-    return thread
-
-
 def import_torch() -> ModuleType:
     """``import torch``, after loading its libraries with the GIL released when possible.
 
