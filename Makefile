@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test screenshots format clean fuzz
+.PHONY: run test screenshots format clean fuzz bench
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,13 @@ test: $(STAMP)
 # The long fuzzing run: 10,000 hypothesis examples per kind (the default suite runs 500).
 fuzz: $(STAMP)
 	$(BIN)/python -m pytest -q -m slow $(PYTEST_ARGS)
+
+# Timings, run by hand (never in the test suite): a few minutes; see benchmarks/README.md.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_start.py
+	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_app.py
+	$(BIN)/python benchmarks/refusals.py
 
 screenshots: $(STAMP)
 	$(BIN)/python -m gradtui.screenshots docs

@@ -468,6 +468,9 @@ def _run(problem: Any, args: argparse.Namespace) -> int:
         stepper = Stepper(problem, args.lr, rules)
     except _engine_errors() as err:
         raise CliError(_describe(err)) from None
+    from gradtui.engine.torch_loading import freeze_heap
+
+    freeze_heap()  # the run keeps records: spare the collector torch's heap
     # --json prints every step; the table samples rows and the chart is 72 columns wide, so
     # without it an evenly thinned sample keeps memory flat on long runs.
     kept: Thinned[StepRecord] = Thinned(10**12 if args.json else MAX_POINTS)

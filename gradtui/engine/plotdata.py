@@ -153,3 +153,33 @@ def _tangent(
     pairs = [(t, fx + grad * (t - x)) for t in xs]
     pairs = [(t, y) for t, y in pairs if ylim[0] <= y <= ylim[1]]
     return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def thin_series(
+    xs: Sequence[float], ys: Sequence[float], buckets: int
+) -> tuple[list[float], list[float]]:
+    """At most about ``2 * buckets`` points that draw like all of them.
+
+    Each bucket of consecutive points keeps its lowest and highest y (in order), so spikes and
+    the overall fall survive; a plot ``buckets`` cells wide cannot show more. Drawing costs
+    grow with the number of points, so long runs stay cheap to redraw.
+    """
+    count = len(xs)
+    if buckets < 1 or count <= 2 * buckets:
+        return list(xs), list(ys)
+    out_x: list[float] = []
+    out_y: list[float] = []
+    for b in range(buckets):
+        lo, hi = b * count // buckets, (b + 1) * count // buckets
+        if lo >= hi:
+            continue
+        chunk = range(lo, hi)
+        low = min(chunk, key=ys.__getitem__)
+        high = max(chunk, key=ys.__getitem__)
+        for i in sorted({low, high}):
+            out_x.append(xs[i])
+            out_y.append(ys[i])
+    if out_x[-1] != xs[-1]:
+        out_x.append(xs[-1])
+        out_y.append(ys[-1])
+    return out_x, out_y

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+import sys
+import threading
 from collections.abc import Iterable
 
 from textual import work
@@ -14,12 +17,20 @@ from textual.screen import Screen
 from gradtui.curriculum.loader import load_lessons, shipped_lessons_dir
 from gradtui.curriculum.progress import ProgressStore
 from gradtui.engine.playground import Playground
-from gradtui.ui.screens.confirm import ConfirmScreen
-from gradtui.ui.screens.help import HelpScreen
 from gradtui.ui.screens.home import HomeScreen
-from gradtui.ui.screens.lesson import LessonScreen
-from gradtui.ui.screens.playground_keys import PlaygroundKeys
-from gradtui.ui.screens.sandbox import SandboxScreen
+
+# How often Python hands the GIL from one busy thread to another (its default is 5 ms). Torch
+# ops release and retake the GIL, and so does every turn of the event loop: with a run worker
+# busy, each retake could wait a full interval, so both drawing and stepping crawled.
+SWITCH_INTERVAL = 0.001
+# Imported when first needed, and warmed in the loading thread after the first paint: they
+# pull in plotext, markdown and the playground, which the home screen does not need.
+LATER_MODULES = (
+    "gradtui.ui.screens.sandbox",
+    "gradtui.ui.screens.lesson",
+    "gradtui.ui.screens.help",
+    "gradtui.ui.screens.confirm",
+)
 
 
 class GradApp(App):
@@ -50,10 +61,16 @@ class GradApp(App):
         self._load = load_torch
         self.lessons, self.lesson_problems = load_lessons([shipped_lessons_dir(), *lesson_dirs])
         self.store = store if store is not None else ProgressStore()
+        self._painted = threading.Event()
 
     def on_mount(self) -> None:
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
         self.push_screen(HomeScreen())
+        self.call_after_refresh(self._painted.set)
         if self._sandbox is not None:
+            from gradtui.ui.screens.sandbox import SandboxScreen
+
             self.push_screen(SandboxScreen(self._sandbox))
         elif self._lesson is not None:
             self.open_lesson(self._lesson)
@@ -64,6 +81,9 @@ class GradApp(App):
             self.store.notice = None
         if self._load:
             self.load_torch()
+
+    def on_unmount(self) -> None:
+        sys.setswitchinterval(self._switch_interval)
 
     def find_lesson(self, key: str) -> int | None:
         """The index of the lesson with this order number or id."""
@@ -78,10 +98,13 @@ class GradApp(App):
         if index is None:
             self.notify(f"no lesson '{key}'", severity="error")
             return
+        from gradtui.ui.screens.lesson import LessonScreen
+
         self.push_screen(LessonScreen(self.lessons, index, self.store))
 
     def reset_progress(self) -> None:
         """Forget all progress, after asking."""
+        from gradtui.ui.screens.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -94,12 +117,24 @@ class GradApp(App):
 
     @work(thread=True, exclusive=True, group="torch")
     def load_torch(self) -> None:
-        """Import torch off the event loop, then flip ``torch_ready``."""
-        import torch  # noqa: F401
+        """Import torch off the event loop, then flip ``torch_ready``.
 
+        Everything waits for the first paint: on two cores, even the GIL-free loading of
+        torch's libraries slowed it down by a third. Then the libraries load (without
+        holding the GIL), the other screens' modules, and the Python part of torch.
+        """
+        from gradtui.engine.torch_loading import import_torch, preload_libraries
+
+        self._painted.wait(timeout=5)
+        preload_libraries()
+        for name in LATER_MODULES:
+            importlib.import_module(name)
+        import_torch()
         self.call_from_thread(setattr, self, "torch_ready", True)
 
     def action_help(self) -> None:
+        from gradtui.ui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -111,6 +146,8 @@ class GradApp(App):
 
     def open_sandbox(self, playground: Playground | None = None) -> None:
         """Open the sandbox (prefilled with ``playground``)."""
+        from gradtui.ui.screens.sandbox import SandboxScreen
+
         self.push_screen(SandboxScreen(playground or Playground()))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -127,8 +164,7 @@ class GradApp(App):
                 lambda key=lesson.id: self.open_lesson(key),
             )
         yield from getattr(screen, "commands", lambda: ())()
-        if isinstance(screen, PlaygroundKeys):
-            yield from screen.playground_commands()
+        yield from getattr(screen, "playground_commands", lambda: ())()
 
 
 def run_app(args: argparse.Namespace) -> int:

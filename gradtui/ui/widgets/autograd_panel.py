@@ -10,9 +10,17 @@ from textual.widgets import Static
 class AutogradPanel(Static):
     """Shows ``lines`` [(code, output)] like a Python session; ``error`` after a failure."""
 
-    lines: reactive[tuple[tuple[str, str], ...]] = reactive(tuple, layout=True)
+    # A layout pass re-renders the whole screen, so it is asked for only when the text's shape
+    # (and so maybe the panel's height) changes, not for new digits while a run is going.
+    lines: reactive[tuple[tuple[str, str], ...]] = reactive(tuple)
     error: reactive[str] = reactive("", layout=True)
     loading: reactive[bool] = reactive(True, layout=True)
+
+    def watch_lines(
+        self, old: tuple[tuple[str, str], ...], new: tuple[tuple[str, str], ...]
+    ) -> None:
+        if _shape(old) != _shape(new):
+            self.refresh(layout=True)
 
     def render(self) -> Text:
         if self.loading:
@@ -26,3 +34,8 @@ class AutogradPanel(Static):
         if self.error:
             text.append(self.error, style="bold red")
         return text
+
+
+def _shape(lines: tuple[tuple[str, str], ...]) -> list[tuple[int, list[int]]]:
+    """The lengths of every line: the same shape wraps to the same height."""
+    return [(len(code), [len(line) for line in output.split("\n")]) for code, output in lines]

@@ -6,6 +6,7 @@ import math
 
 from textual.reactive import reactive
 
+from gradtui.engine.plotdata import thin_series
 from gradtui.ui.widgets.safe_plot import SafePlot
 
 
@@ -33,7 +34,8 @@ class LossPlot(SafePlot):
         title = "log10(loss)" if self.log else "loss"
         if pairs:
             xs, ys = zip(*pairs, strict=True)
-            plt.plot(list(xs), list(ys), marker="braille", label=title)
+            xs, ys = thin_series(xs, ys, max(self.size.width, 20))
+            plt.plot(xs, ys, marker="braille", label=title)
             plt.title(f"{title} per step   (l: {'linear' if self.log else 'log10'})")
         else:
             plt.title(f"{title}: no steps yet")

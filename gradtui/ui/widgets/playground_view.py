@@ -370,7 +370,8 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
             lines.append(describe_step(self.latest, self._after(self.latest)))
         if self.stopped is not None:
             lines.append(self.stopped.message.splitlines()[0])
-        self.query_one("#status", Static).update("\n".join(lines))
+        # The panel's size is fixed: no layout pass (it would re-render the whole screen).
+        self.query_one("#status", Static).update("\n".join(lines), layout=False)
 
     def _seven_steps(self) -> SevenSteps:
         return self.query_one(SevenSteps)

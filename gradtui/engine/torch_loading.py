@@ -1,0 +1,101 @@
+"""Importing torch without freezing the interface.
+
+Most of ``import torch`` is the dynamic loader running libtorch's static initialisers, and
+Python's import does that while holding the GIL: every other Python thread (the event loop)
+stops for 0.2-2 s at a time. Calling the C library's ``dlopen`` through ctypes releases the
+GIL, so loading torch's big shared libraries that way first leaves only the Python part of
+the import, which hands the GIL over every few milliseconds. If anything about the preload
+is unavailable (another platform, another layout), the plain import still works, only with
+the pause.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib.util
+import sys
+import threading
+from pathlib import Path
+from types import ModuleType
+
+# Loading libtorch_python pulls in libtorch, libtorch_cpu and libc10 as its dependencies.
+_LIBRARIES = ("libtorch_cpu", "libtorch_python")
+_lock = threading.Lock()
+_preloaded: bool | None = None
+
+
+def torch_libraries() -> list[Path]:
+    """torch's big shared libraries, found without importing torch (empty if unknown)."""
+    if sys.platform == "win32":
+        return []
+    try:
+        spec = importlib.util.find_spec("torch")
+    except (ImportError, ValueError):
+        return []
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    lib = Path(next(iter(spec.submodule_search_locations))) / "lib"
+    suffix = ".dylib" if sys.platform == "darwin" else ".so"
+    paths = [lib / f"{name}{suffix}" for name in _LIBRARIES]
+    return paths if all(p.is_file() for p in paths) else []
+
+
+def preload_libraries() -> bool:
+    """Load torch's shared libraries with the GIL released (once); True if that was done.
+
+    Safe to call from several threads: the later callers wait for the first one.
+    """
+    global _preloaded
+    with _lock:
+        if _preloaded is None:
+            _preloaded = _dlopen_all(torch_libraries())
+        return _preloaded
+
+
+def import_torch() -> ModuleType:
+    """``import torch``, after loading its libraries with the GIL released when possible.
+
+    The collector is off during the import and everything then alive is frozen (see
+    ``freeze_heap``): otherwise full collections walk the growing heap while holding the GIL.
+    """
+    if "torch" in sys.modules:
+        import torch
+
+        return torch
+    preload_libraries()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        import torch
+    finally:
+        freeze_heap()
+        if enabled:
+            gc.enable()
+    return torch
+
+
+def freeze_heap() -> None:
+    """Leave every object alive now out of future garbage collections (``gc.freeze``).
+
+    With torch imported the heap holds about 200,000 objects, and a full collection walks
+    them all while holding the GIL: 0.1-0.4 s during which no other thread runs. A long run
+    allocates a record per step, which triggers such collections again and again. Call once
+    per program, after the imports: what is frozen is never collected.
+    """
+    gc.freeze()
+
+
+def _dlopen_all(paths: list[Path]) -> bool:
+    if not paths:
+        return False
+    try:
+        import ctypes
+
+        dlopen = ctypes.CDLL(None).dlopen  # a foreign call: ctypes releases the GIL around it
+        dlopen.restype = ctypes.c_void_p
+        dlopen.argtypes = [ctypes.c_char_p, ctypes.c_int]
+        # The flags Python's own import would use, so symbol scope stays the same.
+        flags = sys.getdlopenflags()
+        return all(dlopen(str(path).encode(), flags) for path in paths)
+    except (OSError, AttributeError, ValueError):
+        return False
