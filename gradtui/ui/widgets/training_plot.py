@@ -7,19 +7,10 @@ import math
 
 from textual.reactive import reactive
 
+from gradtui.engine.plotdata import thin_series
 from gradtui.ui.widgets.safe_plot import SafePlot
 
 MAX_POINTS = 120  # plotext's build time grows with the points; the chart is ~50 cells wide
-
-
-def thin(xs: list[float], ys: list[float], limit: int) -> tuple[list[float], list[float]]:
-    """At most ``limit`` points: consecutive runs averaged (the curve keeps its shape)."""
-    if len(xs) <= limit:
-        return list(xs), list(ys)
-    size = -(-len(xs) // limit)
-    out_x = [sum(xs[i : i + size]) / len(xs[i : i + size]) for i in range(0, len(xs), size)]
-    out_y = [sum(ys[i : i + size]) / len(ys[i : i + size]) for i in range(0, len(ys), size)]
-    return out_x, out_y
 
 
 class TrainingPlot(SafePlot):
@@ -45,7 +36,7 @@ class TrainingPlot(SafePlot):
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
-        xs, losses = thin(*self.losses, MAX_POINTS)
+        xs, losses = thin_series(*self.losses, MAX_POINTS // 2)
         epochs, accuracies = self.accuracies
         end = max([1.0, *xs[-1:], *epochs[-1:]])
         if self.log:
