@@ -76,16 +76,6 @@ async def test_without_data_the_lesson_says_how_to_get_it(tmp_path, monkeypatch)
         assert not view.running and view.trainer is None
 
 
-def test_thin_averages_runs_of_points():
-    from gradtui.ui.widgets.training_plot import thin
-
-    xs, ys = list(range(1000)), [float(i % 2) for i in range(1000)]
-    tx, ty = thin(xs, ys, 120)
-    assert len(tx) == len(ty) <= 120 and tx[0] == sum(range(9)) / 9
-    assert all(0.4 <= y <= 0.6 for y in ty[:-1])  # the last run may be a single point
-    assert thin([1, 2], [3, 4], 120) == ([1, 2], [3, 4])
-
-
 def test_shrink_averages_blocks_of_pixels():
     import numpy as np
 
