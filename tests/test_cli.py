@@ -17,6 +17,7 @@ import pytest
 import torch
 
 from gradtui import cli
+from gradtui.cli.parser import EXAMPLES
 from gradtui.engine.examples import roller_coaster
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -275,7 +276,7 @@ def test_help(ran, name):
 
 
 def test_help_examples_are_commands():
-    for text in cli._EXAMPLES.values():
+    for text in EXAMPLES.values():
         assert text.startswith("examples:")
         for line in text.splitlines()[1:]:
             assert line.strip().startswith("gradtui ")

@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from gradtui.cli import CliError, _count, _describe, _dumps, _engine_errors, _number
+from gradtui.cli.common import CliError, count, describe, dumps, engine_errors, number
 
 EXAMPLES = {
     "graph": """examples:
@@ -50,22 +50,22 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     export.add_argument("expr", nargs="?", help="f to minimise, or with --fit the model")
     export.add_argument("--from", dest="start", metavar="VALUES", help="3 | 3,5 | x=3; y=1")
-    export.add_argument("--lr", type=_number("--lr"), help="learning rate")
-    export.add_argument("--steps", type=_count("--steps"), help="stop after this many updates")
+    export.add_argument("--lr", type=number("--lr"), help="learning rate")
+    export.add_argument("--steps", type=count("--steps"), help="stop after this many updates")
     export.add_argument(
-        "--until-loss", type=_number("--until-loss"), metavar="T", help="stop once loss <= T"
+        "--until-loss", type=number("--until-loss"), metavar="T", help="stop once loss <= T"
     )
     export.add_argument(
-        "--patience", type=_count("--patience"), metavar="K", help="stop after K rises in a row"
+        "--patience", type=count("--patience"), metavar="K", help="stop after K rises in a row"
     )
     export.add_argument(
-        "--time-budget", type=_number("--time-budget"), metavar="S", help="stop after S seconds"
+        "--time-budget", type=number("--time-budget"), metavar="S", help="stop after S seconds"
     )
     export.add_argument("--dtype", default=None, choices=("float32", "float64"))
     export.add_argument("--fit", action="store_true", help="fit the roller-coaster data")
     export.add_argument("--seed", type=int, help="random seed of the data (with --fit)")
     export.add_argument("--lesson", metavar="N", help="export lesson N's task instead")
-    export.add_argument("--task", type=_count("--task"), default=1, help="task number (from 1)")
+    export.add_argument("--task", type=count("--task"), default=1, help="task number (from 1)")
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
 
 
@@ -78,8 +78,8 @@ def cmd_graph(args: argparse.Namespace) -> int:
     try:
         problem = descend_problem(args.expr, parse_assignments(args.at), args.dtype)
         trace = trace_graph(problem)
-    except _engine_errors() as err:
-        raise CliError(_describe(err)) from None
+    except engine_errors() as err:
+        raise CliError(describe(err)) from None
     if args.json:
         data = {
             "expr": args.expr,
@@ -87,7 +87,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
             "value_repr": trace.value_repr,
             "graph": trace.root.to_dict(),
         }
-        print(_dumps(data))
+        print(dumps(data))
         return 0
     print("\n".join(render_tree(trace)))
     return 0
@@ -100,8 +100,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         playground = _lesson_playground(args) if args.lesson else _playground(args)
         script = export_script(playground)
-    except _engine_errors() as err:
-        raise CliError(_describe(err)) from None
+    except engine_errors() as err:
+        raise CliError(describe(err)) from None
     if not args.output:
         sys.stdout.write(script)
         return 0

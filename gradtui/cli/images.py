@@ -109,10 +109,10 @@ def cmd_fit_pullover_dress(args: argparse.Namespace, error: type[Exception]) -> 
     if text:
         print(f"stop: {end.message}")
         return 0
-    from gradtui.cli import _dumps
+    from gradtui.cli.common import dumps
 
     print(
-        _dumps(
+        dumps(
             {
                 "example": PULLOVER_DRESS,
                 "data": str(data.folder),

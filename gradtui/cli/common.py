@@ -1,0 +1,119 @@
+"""What every command of the command line shares: its error, argument types and JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from typing import Any
+
+EXIT_BAD_INPUT = 2
+
+
+class CliError(Exception):
+    """Bad input from the command line: printed as one message, exit status 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own errors: same status and style
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"gradtui: error: {message}\n")
+
+
+def add_run_options(p: argparse.ArgumentParser, lr: float | None, steps: int) -> None:
+    p.add_argument(
+        "--lr",
+        type=number("--lr"),
+        required=lr is None,
+        default=lr,
+        help="learning rate" + (f" (default {lr:g})" if lr else ""),
+    )
+    p.add_argument(
+        "--steps",
+        type=count("--steps"),
+        default=steps,
+        help=f"stop after this many updates (default {steps})",
+    )
+    p.add_argument(
+        "--until-loss",
+        type=number("--until-loss"),
+        metavar="T",
+        help="stop once loss <= T (good enough)",
+    )
+    p.add_argument(
+        "--patience",
+        type=count("--patience"),
+        metavar="K",
+        help="stop once the loss rose K steps in a row (getting worse)",
+    )
+    p.add_argument(
+        "--time-budget",
+        type=number("--time-budget"),
+        metavar="S",
+        help="stop after S seconds (out of time)",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def number(flag: str):
+    def parse(text: str) -> float:
+        import math
+
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{flag} must be a finite number, not '{text}'")
+        return value
+
+    return parse
+
+
+def count(flag: str):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if value < 0 or value > 10_000_000:
+            raise argparse.ArgumentTypeError(f"{flag} must be between 0 and 10,000,000")
+        return value
+
+    return parse
+
+
+def engine_errors() -> tuple[type[Exception], ...]:
+    from gradtui.engine.expr import ExprError
+    from gradtui.engine.probe import TorchError
+    from gradtui.engine.values import ValueParseError
+
+    return ExprError, TorchError, ValueParseError, ValueError
+
+
+def describe(err: Exception) -> str:
+    from gradtui.engine.expr import ExprError
+    from gradtui.engine.probe import TorchError
+
+    if isinstance(err, ExprError) and err.column:
+        return f"{err}\n{err.caret()}"
+    if isinstance(err, TorchError) and err.lines:
+        return f"at: {err.lines[-1][0]}\n{err}"
+    return str(err)
+
+
+def finite(value: Any) -> Any:
+    """nan/inf spelled as strings ('nan', 'inf', '-inf'), as run_json does for the loss."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, list):
+        return [finite(v) for v in value]
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    return value
+
+
+def dumps(obj: Any) -> str:
+    """One JSON object; strict JSON has no NaN/Infinity, so they become strings."""
+    return json.dumps(finite(obj), allow_nan=False)
