@@ -104,3 +104,33 @@ async def test_lr_keys_leave_a_fixed_learning_rate_alone(tmp_path):
         await pilot.press("right_square_bracket")
         await pilot.pause(0.2)
         assert view.playground.lr == 1e-5
+
+
+async def test_a_typed_answer_starts_in_its_field_and_enter_leaves_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # were e to export, the script lands here
+    app = GradApp(lesson="1", store=ProgressStore(tmp_path / "progress.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("t", "e")  # letters of an answer, not "next task" and "export"
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, LessonScreen) and app.screen.task_index == 0
+        assert app.screen.query_one("#answer").value == "te"
+        await pilot.press("enter", "h")  # enter leaves the field: h is a hint again
+        await pilot.pause(0.1)
+        assert app.screen.query_one("#answer").value == "te"
+        assert "hint 1:" in screen_text(app)
+
+
+async def test_escape_from_a_lesson_opened_over_the_sandbox_goes_to_the_list(tmp_path):
+    from gradtui.ui.screens.home import HomeScreen
+
+    app = GradApp(store=ProgressStore(tmp_path / "progress.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")  # the sandbox
+        await ready(pilot)
+        app.open_lesson("12")  # as the command palette does
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, LessonScreen)
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, HomeScreen)

@@ -100,6 +100,8 @@ class GradApp(App):
             return
         from gradtui.ui.screens.lesson import LessonScreen
 
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()  # from the sandbox or another lesson: escape goes to the list
         self.push_screen(LessonScreen(self.lessons, index, self.store))
 
     def reset_progress(self) -> None:

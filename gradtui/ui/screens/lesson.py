@@ -116,7 +116,9 @@ class LessonScreen(PlaygroundKeys, Screen):
     def on_mount(self) -> None:
         self.sub_title = f"lesson {self.lesson.order}: {self.lesson.title}"
         self.store.set_current(self.lesson.id)
-        self.set_focus(None)
+        # A typed-answer task starts in its field, so letters are the answer, not shortcuts.
+        answers = self.query("#answer")
+        self.set_focus(answers.first() if answers else None)
         self.watch(self.app, "torch_ready", lambda ready: ready and self._check(), init=True)
 
     # -- checking ----------------------------------------------------------------------------
@@ -136,6 +138,10 @@ class LessonScreen(PlaygroundKeys, Screen):
             self.lesson.id, self.task_index, {**self._saved(), ANSWER: event.value}
         )
         self._schedule()
+
+    @on(Input.Submitted, "#answer")
+    def _answer_submitted(self) -> None:
+        self.set_focus(None)  # enter leaves the field: the keys work again
 
     def _answer(self) -> dict[str, str]:
         fields = list(self.query("#answer").results(Input))
