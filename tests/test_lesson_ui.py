@@ -58,6 +58,7 @@ async def test_every_lesson_opens(tmp_path):
         await ready(pilot)
         for _ in range(len(app.lessons) - 1):
             title = app.screen.lesson.title
+            app.screen.set_focus(None)  # a typed-answer task starts in its field
             await pilot.press("n")
             await wait_for(pilot, lambda t=title: app.screen.lesson.title != t)
             await ready(pilot)
