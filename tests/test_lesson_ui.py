@@ -135,3 +135,16 @@ async def test_escape_from_a_lesson_opened_over_the_sandbox_goes_to_the_list(tmp
         await pilot.press("escape")
         await pilot.pause(0.2)
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_escape_leaves_a_field_before_it_leaves_the_lesson(tmp_path):
+    app = GradApp(lesson="1", store=ProgressStore(tmp_path / "progress.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.focused is app.screen.query_one("#answer")
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, LessonScreen) and app.focused is None
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        assert not isinstance(app.screen, LessonScreen)

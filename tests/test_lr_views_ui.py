@@ -21,6 +21,8 @@ SIZE = (120, 40)
 
 async def open_view(pilot, key: str, kind: type, done) -> None:
     await ready(pilot)
+    if pilot.app.focused is not None and pilot.app.focused.id == "answer":
+        await pilot.press("escape")  # a typed-answer task starts in its field
     await pilot.press(key)
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind))
     await wait_for(pilot, lambda: done(pilot.app.screen))

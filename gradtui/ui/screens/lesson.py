@@ -47,7 +47,7 @@ class LessonScreen(PlaygroundKeys, Screen):
         Binding("n", "lesson(1)", "Next lesson", group=LESSON),
         Binding("p", "lesson(-1)", "Prev lesson", group=LESSON),
         Binding("x", "reset_task", "Reset task"),
-        Binding("escape", "app.pop_screen", "List"),
+        Binding("escape", "back", "List"),
         *[
             b if b.description in ("Step", "Run/Pause") else replace(b, show=False)
             for b in PlaygroundKeys.BINDINGS

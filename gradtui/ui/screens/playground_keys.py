@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.widgets import Input
 
 from gradtui.ui.screens import see_inside
 
@@ -94,6 +95,13 @@ class PlaygroundKeys:
             if parameters[0] == "leave_replay":
                 return bool(view.replaying)  # type: ignore[union-attr]
         return super().check_action(action, parameters)  # type: ignore[misc]
+
+    def action_back(self) -> None:
+        """escape: out of a text field first (the keys work again), then off this screen."""
+        if isinstance(self.focused, Input):  # type: ignore[attr-defined]
+            self.set_focus(None)  # type: ignore[attr-defined]
+        else:
+            self.app.pop_screen()  # type: ignore[attr-defined]
 
     def action_playground(self, action: str, *args: float) -> None:
         """Run ``action_<action>`` on the playground of this screen."""

@@ -21,7 +21,7 @@ class SandboxScreen(PlaygroundKeys, Screen):
     CSS_PATH = "../widgets/playground_view.tcss"
     BINDINGS = [
         *PlaygroundKeys.BINDINGS,
-        Binding("escape", "app.pop_screen", "Home"),
+        Binding("escape", "back", "Home"),
         Binding("m", "switch_mode", "Mode"),
         Binding("i", "import_data", "Import data", show=False),
     ]

@@ -44,7 +44,12 @@ class TaskPanel(Vertical):
         yield Static(f"[b]Task {self.number}/{self.count}[/b]  {self.lesson_task.goal}", id="goal")
         yield TaskStatus(id="task-status")
         if ANSWER in self.lesson_task.editable:
-            yield Input(self.answer, placeholder="type your answer", id="answer", compact=True)
+            yield Input(
+                self.answer,
+                placeholder="type your answer (enter or escape: back to the keys)",
+                id="answer",
+                compact=True,
+            )
         yield Static(self._hints_text(), id="hints")
         yield Static(self._solution_text(), id="solution")
 
