@@ -174,3 +174,17 @@ async def test_small_terminal_stacks_panels_without_crashing():
         await pilot.resize_terminal(160, 48)
         await pilot.pause(0.3)
         assert not view(app).has_class("narrow")
+
+
+async def test_page_keys_scroll_the_stacked_panels_of_a_narrow_terminal():
+    app = GradApp(sandbox=Playground())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        view = app.screen.query_one("PlaygroundView")
+        assert view.scroll_y == 0 and view.max_scroll_y > 0
+        await pilot.press("pagedown")
+        await pilot.pause(0.2)
+        assert view.scroll_y > 0
+        await pilot.press("pageup")
+        await pilot.pause(0.2)
+        assert view.scroll_y == 0

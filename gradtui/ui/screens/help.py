@@ -48,6 +48,7 @@ HELP = """\
 | `d` | autograd vs finite differences: the h table (float32, float64) and a timing plot |
 | `e` | export the run as a plain PyTorch script: saved in the current folder, copied |
 | `tab` | next field; `enter` applies and leaves the field |
+| `PgDn` / `PgUp` | scroll the panels (a narrow terminal stacks them) |
 | `escape` | out of a text field; then back (in replay: back to the live run) |
 | `ctrl+p` | command palette (actions, themes) |
 | `?` / `F1` | this help |

@@ -62,6 +62,9 @@ class PlaygroundKeys:
         Binding("right_curly_bracket", "playground('lr_times', 1.25)", "lr×1.25", show=False),
         Binding("left_curly_bracket", "playground('lr_times', 0.8)", "lr÷1.25", show=False),
         Binding("l", "playground('toggle_log')", "Log"),
+        # A narrow terminal stacks the panels: the page keys scroll them from the keyboard.
+        Binding("pagedown", "scroll_playground(1)", "Scroll down", show=False),
+        Binding("pageup", "scroll_playground(-1)", "Scroll up", show=False),
         # Replay: arrows reach the screen only when no text field has the focus (enter leaves
         # a field); b enters replay from anywhere else and clears the focus.
         Binding("b", "playground('replay')", "Replay"),
@@ -95,6 +98,11 @@ class PlaygroundKeys:
             if parameters[0] == "leave_replay":
                 return bool(view.replaying)  # type: ignore[union-attr]
         return super().check_action(action, parameters)  # type: ignore[misc]
+
+    def action_scroll_playground(self, pages: int) -> None:
+        view = self._view()
+        if view is not None:
+            view.scroll_page_down() if pages > 0 else view.scroll_page_up()  # type: ignore[attr-defined]
 
     def action_back(self) -> None:
         """escape: out of a text field first (the keys work again), then off this screen."""
