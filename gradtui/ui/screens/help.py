@@ -31,7 +31,7 @@ HELP = """\
 |---|---|
 | `s` / `F6` | step once (predict, loss, gradient, step) |
 | `space` / `F5` | run / pause |
-| `r` / `F7` | reset to step 1 |
+| `r` / `F7` | reset: back to the starting weights (step 0), as the seven steps begin |
 | `+` / `-` | faster / slower |
 | `]` / `[` | learning rate ×10 / ÷10 |
 | `}` / `{` | learning rate ×1.25 / ÷1.25 |

@@ -76,7 +76,7 @@ class SandboxScreen(PlaygroundKeys, Screen):
         v = self.view
         yield SystemCommand("Step", "One pass of predict, loss, gradient, step", v.action_step)
         yield SystemCommand("Run / pause", "Keep stepping until a stop rule fires", v.action_run)
-        yield SystemCommand("Reset", "Back to step 1 with fresh weights", v.action_reset)
+        yield SystemCommand("Reset", "Back to the starting weights (step 0)", v.action_reset)
         yield SystemCommand("Learning rate ×10", "Multiply lr by 10", lambda: v.action_lr_times(10))
         yield SystemCommand("Learning rate ÷10", "Divide lr by 10", lambda: v.action_lr_times(0.1))
         yield SystemCommand("Toggle log loss", "Plot log10(loss)", v.action_toggle_log)
