@@ -440,3 +440,33 @@ def test_a_long_vector_is_summarised_in_the_session_lines():
         ".requires_grad_()"
     )
     assert "..." in result.grad_reprs["x"]  # torch's own summary of the grad
+
+
+def _replay(lines: list[tuple[str, str]], namespace: dict | None = None) -> None:
+    """Run the session lines as plain Python with torch; each printed output must come back."""
+    scope = {"torch": torch, **(namespace or {})}
+    for code, output in lines:
+        if output:
+            assert repr(eval(code, scope)) == output, code
+        else:
+            exec(code, scope)
+
+
+@pytest.mark.parametrize(
+    ("text", "inputs", "result"),
+    [
+        ("x + y", {"x": "1.", "y": "2."}, "out"),
+        ("y**2", {"": "3."}, "out"),
+        ("y * out", {"y": "2.", "out": "3."}, "out2"),
+        ("f * x", {"f": "2.", "x": "3."}, "y"),
+    ],
+)
+def test_the_result_and_function_names_never_clash_with_a_variable(text, inputs, result):
+    run = probe(text, inputs)
+    codes = [code for code, _ in run.lines]
+    assert f"{result}.backward()" in codes
+    _replay(run.lines)  # y.grad of a non-leaf would print None, not the probe's gradient
+    hand = {k or "y": torch.tensor(float(v)).requires_grad_() for k, v in inputs.items()}
+    compile_expr(text)(**hand).backward()
+    for name, leaf in hand.items():
+        assert run.grad_reprs[name] == repr(leaf.grad)

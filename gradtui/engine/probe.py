@@ -7,7 +7,7 @@ and explained in plain language.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,6 +125,20 @@ def explain(error: BaseException) -> str:
     return ""
 
 
+def free_name(preferred: str, taken: Iterable[str], fallback: str = "out") -> str:
+    """``preferred`` unless a variable already has it, else ``out``, ``out2``, ``out3``...
+
+    The session lines name the result (``y``) and the function (``f``); a learner's variable
+    with the same name would be overwritten when the lines are run.
+    """
+    used = set(taken)
+    name, n = preferred, 1
+    while name in used:
+        name = fallback if n == 1 else f"{fallback}{n}"
+        n += 1
+    return name
+
+
 def tensor_literal(values: Values, dtype: str) -> str:
     """The ``torch.tensor(...)`` call that builds these values with this dtype."""
     as_int = dtype == "int64" or (dtype == "auto" and values.integer_literals)
@@ -155,7 +169,8 @@ def probe(
 
     named = _name_inputs(expr, inputs)
     args = ", ".join(named)
-    lines: list[tuple[str, str]] = [(f"def f({args}): return {expr.text.strip()}", "")]
+    out, fn = free_name("y", named), free_name("f", named, "fn")
+    lines: list[tuple[str, str]] = [(f"def {fn}({args}): return {expr.text.strip()}", "")]
     tensors: dict[str, Any] = {}
     for name, values in named.items():
         line = f"{name} = {tensor_literal(values, dtype)}.requires_grad_()"
@@ -164,15 +179,15 @@ def probe(
             tensors[name] = values.to_tensor(dtype).requires_grad_()
         except (RuntimeError, TypeError, ValueError, OverflowError) as err:
             raise _failure(err, lines) from None
-    lines.append((f"y = f({args})", ""))
+    lines.append((f"{out} = {fn}({args})", ""))
     try:
         y = expr(**tensors)
         if not isinstance(y, torch.Tensor):
             y = torch.tensor(float(y))
     except (RuntimeError, TypeError, OverflowError, ValueError) as err:
         raise _failure(err, lines) from None
-    lines.append(("y", repr(y)))
-    lines.append(("y.backward()", ""))
+    lines.append((out, repr(y)))
+    lines.append((f"{out}.backward()", ""))
     try:
         y.backward()
     except RuntimeError as err:
