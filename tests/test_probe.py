@@ -307,7 +307,7 @@ def test_vectors_of_different_lengths():
         probe("(x + y).sum()", {"x": "1,2", "y": "1,2,3"})
     assert info.value.message == expected
     assert "different lengths" in info.value.explanation
-    assert info.value.lines[-1] == ("y = f(x, y)", "")
+    assert info.value.lines[-1] == ("out = f(x, y)", "")
 
 
 def test_nan_is_a_value_not_an_error():
