@@ -21,8 +21,9 @@ EXPORTABLE_DTYPES = ("float32", "float64")
 RANDOM_START_ORDER = ("a", "b", "c")
 # Names the script gives its own objects; a variable with one of them would be overwritten.
 SCRIPT_NAMES = frozenset(
-    "f mse grad gen t speed start params lr step first_loss previous_loss rises elapsed tick "
-    "now loss value reason shown p n math time torch".split()
+    ("f", "mse", "grad", "gen", "t", "speed", "start", "params", "lr", "step", "first_loss")
+    + ("previous_loss", "rises", "elapsed", "tick", "now", "loss", "value", "reason", "shown")
+    + ("p", "n", "math", "time", "torch")
 )
 
 

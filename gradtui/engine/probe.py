@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gradtui.engine.expr import ExprError, Expression, compile_expr
-from gradtui.engine.values import Values, format_number, parse_values
+from gradtui.engine.values import Values, format_number, parse_values, round_trip
 
 # Longer vectors are written with '...' in the session lines, as torch prints them.
 SUMMARY_THRESHOLD = 1000
@@ -274,10 +274,11 @@ def _failure(error: BaseException, lines: list[tuple[str, str]]) -> TorchError:
     return TorchError(message, explain(error), lines)
 
 
-def values_of(value: Any) -> Values:
-    """Engine numbers (a float or a list) as ``Values``, rounded to 6 digits for display."""
+def values_of(value: Any, dtype: str = "float32") -> Values:
+    """Engine numbers (a float or a list) as ``Values`` that print and rebuild them exactly."""
     numbers = value if isinstance(value, list) else [value]
-    return Values(tuple(float(f"{n:.6g}") for n in numbers), isinstance(value, list), False)
+    exact = tuple(round_trip(float(n), dtype) for n in numbers)
+    return Values(exact, isinstance(value, list), False)
 
 
 def probe_at(problem: Any, params: Mapping[str, Any]) -> ProbeResult:
@@ -288,7 +289,7 @@ def probe_at(problem: Any, params: Mapping[str, Any]) -> ProbeResult:
     """
     from dataclasses import replace
 
-    start = {name: values_of(params[name]) for name in problem.param_names}
+    start = {name: values_of(params[name], problem.dtype) for name in problem.param_names}
     if not problem.is_fit:
         return probe(problem.expr, start, problem.dtype)
     built = replace(problem, start=start).build()
@@ -297,12 +298,13 @@ def probe_at(problem: Any, params: Mapping[str, Any]) -> ProbeResult:
         (f"{n} = {tensor_literal(start[n], problem.dtype)}.requires_grad_()", "") for n in names
     ]
     data_name = next(iter(problem.data))
-    lines.append((f"preds = f({data_name})", ""))
-    lines.append((f"loss = {problem.loss}(preds, targets)", ""))
+    preds, out = free_name("preds", names), free_name("loss", names)
+    lines.append((f"{preds} = f({data_name})", ""))
+    lines.append((f"{out} = {problem.loss}({preds}, targets)", ""))
     try:
         loss = built.loss(built.predict(built.params))
-        lines.append(("loss", repr(loss)))
-        lines.append(("loss.backward()", ""))
+        lines.append((out, repr(loss)))
+        lines.append((f"{out}.backward()", ""))
         loss.backward()
     except (RuntimeError, TypeError, ValueError, OverflowError) as err:
         raise _failure(err, lines) from None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 from dataclasses import dataclass
 
 MAX_LENGTH = 10_000
@@ -65,6 +66,29 @@ def format_number(value: float, as_int: bool = False) -> str:
     if value == int(value) and abs(value) < 1e16:
         return f"{int(value)}."
     return repr(float(value))
+
+
+def round_trip(value: float, dtype: str = "float32") -> float:
+    """``value`` with the fewest significant digits that still give the same ``dtype`` number.
+
+    Printed with ``format_number``, the result reads back as exactly ``value`` in that dtype:
+    ``0.336690009`` rather than ``0.33669`` for a float32 weight, ``3.`` when it is exact.
+    """
+    if dtype not in ("float32", "auto") or not math.isfinite(value):
+        return float(value)
+    target = _float32(value)
+    for digits in range(1, 10):  # 9 significant digits always round-trip a float32
+        shorter = float(f"{value:.{digits}g}")
+        if _float32(shorter) == target:
+            return shorter
+    return float(value)
+
+
+def _float32(value: float) -> float:
+    try:
+        return struct.unpack("f", struct.pack("f", value))[0]
+    except OverflowError:  # beyond float32's range: compare as float64
+        return value
 
 
 def parse_values(text: str) -> Values:
