@@ -395,3 +395,24 @@ def test_float64_in_process(capsys):
     assert status == 0
     x = torch.tensor(0.1, dtype=torch.float64)
     assert json.loads(out)["steps"][1]["x"] == (x - 0.3 * 2 * x).item()
+
+
+@pytest.mark.parametrize("key", ["99", "abc", "0"])
+def test_an_unknown_lesson_is_refused_before_the_app_starts(capsys, monkeypatch, key):
+    opened = []
+    monkeypatch.setattr(cli, "open_app", opened.append)
+    status, out, err = _main(capsys, "lesson", key)
+    assert (status, out, opened) == (2, "", [])
+    assert err.startswith(f"gradtui: error: no lesson '{key}' (there are 1-15: ")
+    assert err.count("\n") == 1 and "gradtui lessons" in err
+
+
+def test_a_known_lesson_by_number_or_id_opens_the_app(capsys, monkeypatch):
+    from gradtui.curriculum.loader import load_lessons, shipped_lessons_dir
+
+    opened = []
+    monkeypatch.setattr(cli, "open_app", lambda args: opened.append(args.number) or 0)
+    first = load_lessons([shipped_lessons_dir()])[0][0]
+    for key in ("1", first.id):
+        assert _main(capsys, "lesson", key)[0] == 0
+    assert opened == ["1", first.id]

@@ -103,6 +103,19 @@ def describe(err: Exception) -> str:
     return str(err)
 
 
+def find_lesson(key: str, dirs: list[str]) -> Any:
+    """The lesson with this order number or id, among the shipped lessons and ``dirs``."""
+    from gradtui.curriculum.loader import load_lessons, shipped_lessons_dir
+
+    lessons, _ = load_lessons([shipped_lessons_dir(), *dirs])
+    for lesson in lessons:
+        if key in (lesson.id, str(lesson.order)):
+            return lesson
+    orders = [lesson.order for lesson in lessons]
+    there = f"there are {min(orders)}-{max(orders)}" if orders else "there are none"
+    raise CliError(f"no lesson '{key}' ({there}: see gradtui lessons for numbers and ids)")
+
+
 def finite(value: Any) -> Any:
     """nan/inf spelled as strings ('nan', 'inf', '-inf'), as run_json does for the loss."""
     if isinstance(value, float) and not math.isfinite(value):

@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from gradtui.cli.common import CliError, count, describe, dumps, engine_errors, number
+from gradtui.cli.common import CliError, count, describe, dumps, engine_errors, find_lesson, number
 
 EXAMPLES = {
     "graph": """examples:
@@ -147,7 +147,6 @@ def _flag(field: str) -> str:
 
 
 def _lesson_playground(args: argparse.Namespace):
-    from gradtui.curriculum.loader import load_lessons, shipped_lessons_dir
     from gradtui.curriculum.progress import ProgressStore
 
     given = [
@@ -163,11 +162,7 @@ def _lesson_playground(args: argparse.Namespace):
     ]
     if given:
         raise CliError(f"--lesson exports the task as you left it: drop {', '.join(given)}")
-    lessons, _ = load_lessons([shipped_lessons_dir(), *args.lessons])
-    found = [x for x in lessons if args.lesson in (x.id, str(x.order))]
-    if not found:
-        raise CliError(f"no lesson '{args.lesson}' (see: gradtui lessons)")
-    lesson = found[0]
+    lesson = find_lesson(args.lesson, args.lessons)
     if not 1 <= args.task <= len(lesson.tasks):
         raise CliError(f"lesson {lesson.order} has tasks 1 to {len(lesson.tasks)}, not {args.task}")
     task = lesson.tasks[args.task - 1]
