@@ -43,13 +43,13 @@ def add_run_options(p: argparse.ArgumentParser, lr: float | None, steps: int) ->
     )
     p.add_argument(
         "--patience",
-        type=count("--patience"),
+        type=stop_rule("--patience"),
         metavar="K",
         help="stop once the loss rose K steps in a row (getting worse)",
     )
     p.add_argument(
         "--time-budget",
-        type=number("--time-budget"),
+        type=stop_rule("--time-budget"),
         metavar="S",
         help="stop after S seconds (out of time)",
     )
@@ -82,6 +82,23 @@ def count(flag: str):
         return value
 
     return parse
+
+
+def stop_rule(flag: str):
+    """``--patience`` (a count) or ``--time-budget`` (seconds), refused as the app refuses them."""
+    name = flag.removeprefix("--").replace("-", "_")
+    parse = count(flag) if name == "patience" else number(flag)
+
+    def checked(text: str) -> float:
+        from gradtui.engine.loop import stop_rule_error
+
+        value = parse(text)
+        problem = stop_rule_error(name, value)
+        if problem:
+            raise argparse.ArgumentTypeError(f"{flag} {problem}, not {text}")
+        return value
+
+    return checked
 
 
 def engine_errors() -> tuple[type[Exception], ...]:

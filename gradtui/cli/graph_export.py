@@ -9,7 +9,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from gradtui.cli.common import CliError, count, describe, dumps, engine_errors, find_lesson, number
+from gradtui.cli.common import (
+    CliError,
+    count,
+    describe,
+    dumps,
+    engine_errors,
+    find_lesson,
+    number,
+    stop_rule,
+)
 
 EXAMPLES = {
     "graph": """examples:
@@ -56,10 +65,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "--until-loss", type=number("--until-loss"), metavar="T", help="stop once loss <= T"
     )
     export.add_argument(
-        "--patience", type=count("--patience"), metavar="K", help="stop after K rises in a row"
+        "--patience", type=stop_rule("--patience"), metavar="K", help="stop after K rises in a row"
     )
     export.add_argument(
-        "--time-budget", type=number("--time-budget"), metavar="S", help="stop after S seconds"
+        "--time-budget", type=stop_rule("--time-budget"), metavar="S", help="stop after S seconds"
     )
     export.add_argument("--dtype", default=None, choices=("float32", "float64"))
     export.add_argument("--fit", action="store_true", help="fit the roller-coaster data")

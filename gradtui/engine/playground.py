@@ -13,7 +13,7 @@ from typing import Any
 
 from gradtui.engine.examples import EXAMPLES, example_problem
 from gradtui.engine.expr import compile_expr
-from gradtui.engine.loop import Stepper, StopRules
+from gradtui.engine.loop import Stepper, StopRules, stop_rule_error
 from gradtui.engine.problem import Problem, descend_problem, fit_problem
 from gradtui.engine.values import ValueParseError, Values, parse_assignments
 
@@ -221,6 +221,7 @@ def _parse_field(kind: str, name: str, text: str, base: Playground) -> Any:
             raise ValueError(f"{label} must be between 0 and 10,000,000")
         if name == "epochs" and not 1 <= value <= MAX_EPOCHS:
             raise ValueError(f"epochs must be between 1 and {MAX_EPOCHS}")
+        _check_stop_rule(name, label, value)
         return value
     try:
         value = float(text)
@@ -230,8 +231,13 @@ def _parse_field(kind: str, name: str, text: str, base: Playground) -> Any:
         raise ValueError(f"{label} must be a finite number")
     if name == "lr" and abs(value) > MAX_LR:
         raise ValueError(f"learning rate: |lr| over {MAX_LR:g} is not usable; try 0.001 to 1")
-    if name == "time_budget" and value <= 0:
-        raise ValueError("time budget must be more than 0 seconds")
+    _check_stop_rule(name, label, value)
     if name == "h" and not 0 < abs(value) <= 1e3:
         raise ValueError("h must be a small non-zero number, such as 0.001")
     return value
+
+
+def _check_stop_rule(name: str, label: str, value: float) -> None:
+    problem = stop_rule_error(name, value)
+    if problem:
+        raise ValueError(f"{label} {problem}")
