@@ -377,7 +377,7 @@ def test_descend_text_in_process(capsys):
     [
         (["--lr", "1.1", "--patience", "2"], "worse", 2),
         (["--lr", "0.1", "--until-loss", "9"], "target", 0),
-        (["--lr", "0.1", "--time-budget", "0"], "time", 0),
+        (["--lr", "0.1", "--time-budget", "1e-300"], "time", 0),  # any forward pass takes longer
         (["--lr", "0.1", "--steps", "0"], "max_steps", 0),
     ],
 )
