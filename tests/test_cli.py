@@ -416,3 +416,35 @@ def test_a_known_lesson_by_number_or_id_opens_the_app(capsys, monkeypatch):
     for key in ("1", first.id):
         assert _main(capsys, "lesson", key)[0] == 0
     assert opened == ["1", first.id]
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            ["--from", "nan"],
+            "--from: 'nan' is not a finite number: start from a real number (column 1)\nnan\n^",
+        ),
+        (["--from", "3,abc"], "--from: 'abc' is not a number (column 3)\n3,abc\n  ^"),
+        (
+            ["--fn", "x**"],
+            "--fn: syntax error: the expression ends too early (something is missing) "
+            "(column 4)\nx**\n   ^",
+        ),
+        (["--fn", "x*y", "--from", "3"], "--from: the expression uses x, y: give each a value"),
+        (["--fit", "--from", "a=1"], "--from: no starting value for b, c"),
+    ],
+)
+def test_sandbox_names_the_option_typed_with_a_caret_under_it(capsys, monkeypatch, argv, expected):
+    opened = []
+    monkeypatch.setattr(cli, "open_app", opened.append)
+    status, out, err = _main(capsys, "sandbox", *argv)
+    assert (status, out, opened) == (2, "", [])
+    assert err.startswith(f"gradtui: error: {expected}")
+
+
+def test_sandbox_with_good_options_opens_the_app(capsys, monkeypatch):
+    opened = []
+    monkeypatch.setattr(cli, "open_app", lambda args: opened.append(args.start) or 0)
+    assert _main(capsys, "sandbox", "--fn", "x*y", "--from", "x=3; y=1", "--lr", "0.1")[0] == 0
+    assert opened == ["x=3; y=1"]

@@ -25,6 +25,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in (None, "sandbox", "lesson"):
             if args.command == "sandbox" and args.data is not None:
                 args.data_csv = read_data(args.data).to_text()
+            if args.command == "sandbox":
+                from gradtui.cli.sandbox import check_sandbox
+
+                check_sandbox(args)
             if args.command == "lesson":
                 find_lesson(args.number, args.lessons)  # refused here, before the app starts
             return open_app(args)

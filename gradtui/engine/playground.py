@@ -166,29 +166,46 @@ def parse_fields(base: Playground, texts: dict[str, str]) -> tuple[Playground, d
     """
     from gradtui.engine.expr import ExprError
 
-    changes: dict[str, Any] = {}
+    result, refused = field_errors(base, texts)
     errors: dict[str, str] = {}
+    for name, (err, typed) in refused.items():
+        if isinstance(err, ExprError):
+            errors[name] = err.describe() if err.column or typed is not None else err.message
+        elif isinstance(err, ValueParseError) and typed is not None:
+            errors[name] = _caret(typed, err.column) + str(err)
+        else:
+            errors[name] = str(err)
+    return result, errors
+
+
+def field_errors(
+    base: Playground, texts: dict[str, str]
+) -> tuple[Playground, dict[str, tuple[ValueError, str | None]]]:
+    """``parse_fields`` before wording: each refused field's error and the text it points into.
+
+    The text is ``None`` when the error is about the fields together (e.g. a variable with no
+    starting value), not about one typed text.
+    """
+    from gradtui.engine.expr import ExprError
+
+    changes: dict[str, Any] = {}
+    errors: dict[str, tuple[ValueError, str | None]] = {}
     for name, text in texts.items():
         kind = FIELDS.get(name)
         if kind is None:
             continue
         try:
             changes[name] = _parse_field(kind, name, text, base)
-        except ExprError as err:
-            errors[name] = err.describe()
-        except ValueParseError as err:
-            errors[name] = _caret(text, err.column) + str(err)
-        except ValueError as err:
-            errors[name] = str(err)
+        except ValueError as err:  # ExprError and ValueParseError among them
+            errors[name] = (err, text)
     result = base.with_(**changes)
     if not errors and result.mode != "images":
         try:
             result.problem()
         except ExprError as err:
-            field = "start" if "value" in err.message else "fn"
-            errors[field] = err.describe() if err.column else err.message
-        except (ValueParseError, ValueError) as err:
-            errors["start"] = str(err)
+            errors["start" if "value" in err.message else "fn"] = (err, None)
+        except ValueError as err:
+            errors["start"] = (err, None)
     return result, errors
 
 
