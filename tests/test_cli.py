@@ -448,3 +448,33 @@ def test_sandbox_with_good_options_opens_the_app(capsys, monkeypatch):
     monkeypatch.setattr(cli, "open_app", lambda args: opened.append(args.start) or 0)
     assert _main(capsys, "sandbox", "--fn", "x*y", "--from", "x=3; y=1", "--lr", "0.1")[0] == 0
     assert opened == ["x=3; y=1"]
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "rest"),
+    [
+        ("grad", "--at", ["--json"]),
+        ("graph", "--at", ["--json"]),
+        ("descend", "--from", ["--lr", "0.1", "--steps", "3", "--json"]),
+        ("lr-find", "--from", ["--json"]),
+        ("export", "--from", ["--lr", "0.1", "--steps", "3"]),
+    ],
+)
+def test_several_variables_by_semicolons_or_by_repeating(capsys, command, option, rest):
+    expr = "(x - 2)**2 * y"
+    joined = _main(capsys, command, expr, option, "x=0.5; y=3", *rest)
+    repeated = _main(capsys, command, expr, option, "x=0.5", option, "y=3", *rest)
+    assert joined == repeated
+    assert joined[0] == 0 and joined[2] == ""
+    if command == "grad":
+        x, y = torch.tensor(0.5).requires_grad_(), torch.tensor(3.0).requires_grad_()
+        ((x - 2) ** 2 * y).backward()
+        assert json.loads(joined[1])["grad"] == {"x": x.grad.item(), "y": y.grad.item()}
+
+
+def test_sandbox_from_by_semicolons_or_by_repeating(capsys, monkeypatch):
+    opened = []
+    monkeypatch.setattr(cli, "open_app", lambda args: opened.append(args.start) or 0)
+    for given in (["x=3; y=1"], ["x=3", "--from", "y=1"]):
+        assert _main(capsys, "sandbox", "--fn", "x*y", "--from", *given)[0] == 0
+    assert opened == ["x=3; y=1", "x=3; y=1"]  # the app's start field reads one text

@@ -28,6 +28,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command == "sandbox":
                 from gradtui.cli.sandbox import check_sandbox
 
+                if args.start is not None:  # the app's start field is one text
+                    args.start = "; ".join(args.start)
                 check_sandbox(args)
             if args.command == "lesson":
                 find_lesson(args.number, args.lessons)  # refused here, before the app starts

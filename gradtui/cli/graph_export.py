@@ -46,7 +46,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         action="append",
         required=True,
         metavar="VALUES",
-        help="3 | 3,5,12 | x=3 (repeat --at for several variables)",
+        help="3 | 3,5,12 | x=3; w=1 (or repeat: --at x=3 --at w=1)",
     )
     graph.add_argument("--dtype", default="float32", choices=("float32", "float64"))
     graph.add_argument("--json", action="store_true", help="print one JSON object")
@@ -58,7 +58,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     export.add_argument("expr", nargs="?", help="f to minimise, or with --fit the model")
-    export.add_argument("--from", dest="start", metavar="VALUES", help="3 | 3,5 | x=3; y=1")
+    export.add_argument(
+        "--from",
+        dest="start",
+        action="append",
+        metavar="VALUES",
+        help="3 | 3,5 | x=3; y=1 (or repeat: --from x=3 --from y=1)",
+    )
     export.add_argument("--lr", type=number("--lr"), help="learning rate")
     export.add_argument("--steps", type=count("--steps"), help="stop after this many updates")
     export.add_argument(
@@ -130,7 +136,7 @@ def _playground(args: argparse.Namespace):
     base = Playground().switch_mode("fit") if args.fit else Playground()
     texts = {
         "fn": args.expr,
-        "start": args.start,
+        "start": None if args.start is None else "; ".join(args.start),
         "lr": args.lr,
         "max_steps": args.steps,
         "target": args.until_loss,

@@ -136,12 +136,7 @@ def lr_note(lr: float) -> str:
 
 def parse_start(text: str) -> dict[str, Values]:
     """``3.`` / ``3,5,12`` (one variable) or ``x=3; w=1,2`` (several)."""
-    if "=" not in text:
-        return parse_assignments([text])
-    items = [part for part in text.split(";") if part.strip()]
-    if not items:
-        raise ValueParseError("no starting value given")
-    return parse_assignments(items)
+    return parse_assignments([text])
 
 
 # Field -> (label used in messages, kind). Kinds: expr, start, float, count, optional float...

@@ -140,7 +140,15 @@ def parse_values(text: str) -> Values:
 
 
 def parse_assignments(items: list[str]) -> dict[str, Values]:
-    """Parse ``["x=3", "w=1,2"]`` (or a single unnamed ``["3"]``, keyed by ``""``)."""
+    """Parse ``["x=3", "w=1,2"]``, ``["x=3; w=1,2"]`` or a single unnamed ``["3"]`` (key ``""``).
+
+    Several variables are named either one per item (a repeated ``--at``/``--from``) or
+    separated by ``;`` within one text (the app's start field); both ways mix freely.
+    """
+    parts: list[str] = []
+    for item in items:
+        parts += [p for p in item.split(";") if p.strip()] if "=" in item else [item]
+    items = parts
     result: dict[str, Values] = {}
     for item in items:
         name, sep, rest = item.partition("=")
