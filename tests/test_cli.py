@@ -377,7 +377,7 @@ def test_descend_text_in_process(capsys):
     [
         (["--lr", "1.1", "--patience", "2"], "worse", 2),
         (["--lr", "0.1", "--until-loss", "9"], "target", 0),
-        (["--lr", "0.1", "--time-budget", "0"], "time", 0),
+        (["--lr", "0.1", "--time-budget", "1e-300"], "time", 0),  # any forward pass takes longer
         (["--lr", "0.1", "--steps", "0"], "max_steps", 0),
     ],
 )
@@ -395,3 +395,86 @@ def test_float64_in_process(capsys):
     assert status == 0
     x = torch.tensor(0.1, dtype=torch.float64)
     assert json.loads(out)["steps"][1]["x"] == (x - 0.3 * 2 * x).item()
+
+
+@pytest.mark.parametrize("key", ["99", "abc", "0"])
+def test_an_unknown_lesson_is_refused_before_the_app_starts(capsys, monkeypatch, key):
+    opened = []
+    monkeypatch.setattr(cli, "open_app", opened.append)
+    status, out, err = _main(capsys, "lesson", key)
+    assert (status, out, opened) == (2, "", [])
+    assert err.startswith(f"gradtui: error: no lesson '{key}' (there are 1-15: ")
+    assert err.count("\n") == 1 and "gradtui lessons" in err
+
+
+def test_a_known_lesson_by_number_or_id_opens_the_app(capsys, monkeypatch):
+    from gradtui.curriculum.loader import load_lessons, shipped_lessons_dir
+
+    opened = []
+    monkeypatch.setattr(cli, "open_app", lambda args: opened.append(args.number) or 0)
+    first = load_lessons([shipped_lessons_dir()])[0][0]
+    for key in ("1", first.id):
+        assert _main(capsys, "lesson", key)[0] == 0
+    assert opened == ["1", first.id]
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            ["--from", "nan"],
+            "--from: 'nan' is not a finite number: start from a real number (column 1)\nnan\n^",
+        ),
+        (["--from", "3,abc"], "--from: 'abc' is not a number (column 3)\n3,abc\n  ^"),
+        (
+            ["--fn", "x**"],
+            "--fn: syntax error: the expression ends too early (something is missing) "
+            "(column 4)\nx**\n   ^",
+        ),
+        (["--fn", "x*y", "--from", "3"], "--from: the expression uses x, y: give each a value"),
+        (["--fit", "--from", "a=1"], "--from: no starting value for b, c"),
+    ],
+)
+def test_sandbox_names_the_option_typed_with_a_caret_under_it(capsys, monkeypatch, argv, expected):
+    opened = []
+    monkeypatch.setattr(cli, "open_app", opened.append)
+    status, out, err = _main(capsys, "sandbox", *argv)
+    assert (status, out, opened) == (2, "", [])
+    assert err.startswith(f"gradtui: error: {expected}")
+
+
+def test_sandbox_with_good_options_opens_the_app(capsys, monkeypatch):
+    opened = []
+    monkeypatch.setattr(cli, "open_app", lambda args: opened.append(args.start) or 0)
+    assert _main(capsys, "sandbox", "--fn", "x*y", "--from", "x=3; y=1", "--lr", "0.1")[0] == 0
+    assert opened == ["x=3; y=1"]
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "rest"),
+    [
+        ("grad", "--at", ["--json"]),
+        ("graph", "--at", ["--json"]),
+        ("descend", "--from", ["--lr", "0.1", "--steps", "3", "--json"]),
+        ("lr-find", "--from", ["--json"]),
+        ("export", "--from", ["--lr", "0.1", "--steps", "3"]),
+    ],
+)
+def test_several_variables_by_semicolons_or_by_repeating(capsys, command, option, rest):
+    expr = "(x - 2)**2 * y"
+    joined = _main(capsys, command, expr, option, "x=0.5; y=3", *rest)
+    repeated = _main(capsys, command, expr, option, "x=0.5", option, "y=3", *rest)
+    assert joined == repeated
+    assert joined[0] == 0 and joined[2] == ""
+    if command == "grad":
+        x, y = torch.tensor(0.5).requires_grad_(), torch.tensor(3.0).requires_grad_()
+        ((x - 2) ** 2 * y).backward()
+        assert json.loads(joined[1])["grad"] == {"x": x.grad.item(), "y": y.grad.item()}
+
+
+def test_sandbox_from_by_semicolons_or_by_repeating(capsys, monkeypatch):
+    opened = []
+    monkeypatch.setattr(cli, "open_app", lambda args: opened.append(args.start) or 0)
+    for given in (["x=3; y=1"], ["x=3", "--from", "y=1"]):
+        assert _main(capsys, "sandbox", "--fn", "x*y", "--from", *given)[0] == 0
+    assert opened == ["x=3; y=1", "x=3; y=1"]  # the app's start field reads one text

@@ -125,3 +125,6 @@ def test_what_cannot_be_exported_says_why():
         export_script(Playground(start="3", dtype="int64"))
     with pytest.raises(ValueError, match="syntax error"):
         export_script(Playground(fn="x**"))
+    for name in ("loss", "lr", "p"):  # the script's own names would overwrite the variable
+        with pytest.raises(ValueError, match=f"the name '{name}'"):
+            export_script(Playground(fn=f"{name}**2", start="3"))

@@ -82,3 +82,11 @@ def test_refusals_are_torch_errors():
         trace_graph(Playground(start="3", dtype="auto").problem())
     with pytest.raises(TorchError):
         trace_graph(Playground(fn="x**2", start="3,4").problem())  # not a single number
+
+
+def test_the_result_is_not_named_like_a_variable():
+    trace = trace_graph(Playground(fn="y**2", start="3").problem())
+    (leaf,) = trace.root.children
+    assert leaf.variable == "y"
+    assert trace.result_name == "out"
+    assert render_tree(trace)[0] == "out = tensor(9., grad_fn=<PowBackward0>)"

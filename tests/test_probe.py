@@ -13,8 +13,11 @@ from gradtui.engine.probe import (
     TorchError,
     explain,
     probe,
+    probe_at,
     tensor_literal,
+    values_of,
 )
+from gradtui.engine.problem import fit_problem
 from gradtui.engine.values import Values, parse_values
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
@@ -307,7 +310,7 @@ def test_vectors_of_different_lengths():
         probe("(x + y).sum()", {"x": "1,2", "y": "1,2,3"})
     assert info.value.message == expected
     assert "different lengths" in info.value.explanation
-    assert info.value.lines[-1] == ("y = f(x, y)", "")
+    assert info.value.lines[-1] == ("out = f(x, y)", "")
 
 
 def test_nan_is_a_value_not_an_error():
@@ -440,3 +443,78 @@ def test_a_long_vector_is_summarised_in_the_session_lines():
         ".requires_grad_()"
     )
     assert "..." in result.grad_reprs["x"]  # torch's own summary of the grad
+
+
+def _replay(lines: list[tuple[str, str]], namespace: dict | None = None) -> None:
+    """Run the session lines as plain Python with torch; each printed output must come back."""
+    scope = {"torch": torch, **(namespace or {})}
+    for code, output in lines:
+        if output:
+            assert repr(eval(code, scope)) == output, code
+        else:
+            exec(code, scope)
+
+
+@pytest.mark.parametrize(
+    ("text", "inputs", "result"),
+    [
+        ("x + y", {"x": "1.", "y": "2."}, "out"),
+        ("y**2", {"": "3."}, "out"),
+        ("y * out", {"y": "2.", "out": "3."}, "out2"),
+        ("f * x", {"f": "2.", "x": "3."}, "y"),
+    ],
+)
+def test_the_result_and_function_names_never_clash_with_a_variable(text, inputs, result):
+    run = probe(text, inputs)
+    codes = [code for code, _ in run.lines]
+    assert f"{result}.backward()" in codes
+    _replay(run.lines)  # y.grad of a non-leaf would print None, not the probe's gradient
+    hand = {k or "y": torch.tensor(float(v)).requires_grad_() for k, v in inputs.items()}
+    compile_expr(text)(**hand).backward()
+    for name, leaf in hand.items():
+        assert run.grad_reprs[name] == repr(leaf.grad)
+
+
+C2F = ((0.0, 10.0, 20.0, 30.0, 40.0), (32.0, 50.0, 68.0, 86.0, 104.0))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_the_fit_panel_shows_the_runs_own_numbers(dtype):
+    kind = DTYPES[dtype]
+    weights = torch.randn(3, generator=torch.Generator().manual_seed(42), dtype=kind).tolist()
+    start = {n: Values((w,), False, False) for n, w in zip("abc", weights, strict=True)}
+    t, targets = C2F
+    problem = fit_problem("a*t**2 + b*t + c", {"t": t}, targets, start, dtype=dtype)
+    shown = probe_at(problem, dict(zip("abc", weights, strict=True)))
+    # plain torch with the exact weights
+    a, b, c = (torch.tensor(w, dtype=kind).requires_grad_() for w in weights)
+    tt, yy = torch.tensor(t, dtype=kind), torch.tensor(targets, dtype=kind)
+    loss = ((a * tt**2 + b * tt + c - yy) ** 2).mean()
+    loss.backward()
+    assert shown.value_repr == repr(loss)
+    assert shown.grad_reprs == {"a": repr(a.grad), "b": repr(b.grad), "c": repr(c.grad)}
+    # the printed lines rebuild exactly those weights and reprint the same outputs
+
+    def f(t):
+        return scope["a"] * t**2 + scope["b"] * t + scope["c"]
+
+    def mse(preds, targets):
+        return ((preds - targets) ** 2).mean()
+
+    scope = {"torch": torch, "f": f, "mse": mse, "t": tt, "targets": yy}
+    for code, output in shown.lines:
+        if output:
+            assert repr(eval(code, scope)) == output, code
+        else:
+            exec(code, scope)
+    assert [scope[n].item() for n in "abc"] == weights
+
+
+def test_values_of_prints_short_forms_when_they_are_exact():
+    assert tensor_literal(values_of(3.0), "float32") == "torch.tensor(3.)"
+    assert tensor_literal(values_of(0.5), "float64") == "torch.tensor(0.5, dtype=torch.float64)"
+    weight = torch.tensor(0.1).item()  # 0.10000000149011612 as a double
+    assert tensor_literal(values_of(weight), "float32") == "torch.tensor(0.1)"
+    assert tensor_literal(values_of(weight, "float64"), "float64") == (
+        "torch.tensor(0.10000000149011612, dtype=torch.float64)"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from ui_support import ready, screen_text, wait_for
 
@@ -56,7 +57,8 @@ async def test_scrubbing_shows_each_steps_state_in_every_panel():
         assert view.replay_at == 7
         assert text.count("replay: step 7 of 10") == 2  # the plot's title and the run panel
         assert format_value(xs[7], 6) in params_row(text)  # parameters
-        assert f"x = torch.tensor({xs[7]:g})" in text  # autograd panel, torch's own digits
+        # autograd panel: the fewest digits that rebuild the float32 weight exactly
+        assert f"x = torch.tensor({np.float32(xs[7])!s})" in text
         assert f"step 6: x: {xs[6]:.4g} - " in text  # the update that led here
         assert f"near x = {xs[7]:.4g}" not in text  # the plot's live title is replaced
         assert view.query_one(SevenSteps).current == "step"

@@ -189,6 +189,19 @@ def test_assignments_by_name():
     assert not result["b"].integer_literals
 
 
+@pytest.mark.parametrize(
+    "items",
+    [["x=3; w=1,2; b=[0.5]"], ["x=3;w=1,2;", "b = [0.5]"], ["x=3", "w=1,2", "b=[0.5]"]],
+)
+def test_several_names_separated_by_semicolons_or_given_one_by_one(items):
+    parsed = parse_assignments(items)
+    assert {k: (v.numbers, v.is_vector, v.integer_literals) for k, v in parsed.items()} == {
+        "x": ((3.0,), False, True),
+        "w": ((1.0, 2.0), True, True),
+        "b": ((0.5,), True, False),
+    }
+
+
 def test_a_single_unnamed_value():
     result = parse_assignments(["3,5"])
     assert list(result) == [""]
@@ -216,6 +229,9 @@ def test_no_items():
         (["x="], "x: no number given", None),
         (["x=nan"], "x: 'nan' is not a finite number", 1),
         (["x=3=4"], "x: '3=4' is not a number", 1),
+        (["x=3; x=4"], "'x' is given twice", None),
+        (["x=3; 4"], "with several values, name each one", None),
+        (["3; 4"], "'3; 4' is not a number", 1),
     ],
 )
 def test_assignments_refused(items, fragment, column):

@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from gradtui.cli.common import EXIT_BAD_INPUT, CliError
+from gradtui.cli.common import EXIT_BAD_INPUT, CliError, find_lesson
 from gradtui.cli.parser import build_parser
 from gradtui.cli.runs import cmd_descend, cmd_fit, cmd_grad, cmd_lr_find, cmd_serve, read_data
 
@@ -25,6 +25,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in (None, "sandbox", "lesson"):
             if args.command == "sandbox" and args.data is not None:
                 args.data_csv = read_data(args.data).to_text()
+            if args.command == "sandbox":
+                from gradtui.cli.sandbox import check_sandbox
+
+                if args.start is not None:  # the app's start field is one text
+                    args.start = "; ".join(args.start)
+                check_sandbox(args)
+            if args.command == "lesson":
+                find_lesson(args.number, args.lessons)  # refused here, before the app starts
             return open_app(args)
         if args.command == "lessons":
             from gradtui.curriculum.commands import check_dir, list_lessons

@@ -43,13 +43,13 @@ def add_run_options(p: argparse.ArgumentParser, lr: float | None, steps: int) ->
     )
     p.add_argument(
         "--patience",
-        type=count("--patience"),
+        type=stop_rule("--patience"),
         metavar="K",
         help="stop once the loss rose K steps in a row (getting worse)",
     )
     p.add_argument(
         "--time-budget",
-        type=number("--time-budget"),
+        type=stop_rule("--time-budget"),
         metavar="S",
         help="stop after S seconds (out of time)",
     )
@@ -84,6 +84,23 @@ def count(flag: str):
     return parse
 
 
+def stop_rule(flag: str):
+    """``--patience`` (a count) or ``--time-budget`` (seconds), refused as the app refuses them."""
+    name = flag.removeprefix("--").replace("-", "_")
+    parse = count(flag) if name == "patience" else number(flag)
+
+    def checked(text: str) -> float:
+        from gradtui.engine.loop import stop_rule_error
+
+        value = parse(text)
+        problem = stop_rule_error(name, value)
+        if problem:
+            raise argparse.ArgumentTypeError(f"{flag} {problem}, not {text}")
+        return value
+
+    return checked
+
+
 def engine_errors() -> tuple[type[Exception], ...]:
     from gradtui.engine.expr import ExprError
     from gradtui.engine.probe import TorchError
@@ -101,6 +118,19 @@ def describe(err: Exception) -> str:
     if isinstance(err, TorchError) and err.lines:
         return f"at: {err.lines[-1][0]}\n{err}"
     return str(err)
+
+
+def find_lesson(key: str, dirs: list[str]) -> Any:
+    """The lesson with this order number or id, among the shipped lessons and ``dirs``."""
+    from gradtui.curriculum.loader import load_lessons, shipped_lessons_dir
+
+    lessons, _ = load_lessons([shipped_lessons_dir(), *dirs])
+    for lesson in lessons:
+        if key in (lesson.id, str(lesson.order)):
+            return lesson
+    orders = [lesson.order for lesson in lessons]
+    there = f"there are {min(orders)}-{max(orders)}" if orders else "there are none"
+    raise CliError(f"no lesson '{key}' ({there}: see gradtui lessons for numbers and ids)")
 
 
 def finite(value: Any) -> Any:

@@ -9,7 +9,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from gradtui.cli.common import CliError, count, describe, dumps, engine_errors, number
+from gradtui.cli.common import (
+    CliError,
+    count,
+    describe,
+    dumps,
+    engine_errors,
+    find_lesson,
+    number,
+    stop_rule,
+)
 
 EXAMPLES = {
     "graph": """examples:
@@ -37,7 +46,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         action="append",
         required=True,
         metavar="VALUES",
-        help="3 | 3,5,12 | x=3 (repeat --at for several variables)",
+        help="3 | 3,5,12 | x=3; w=1 (or repeat: --at x=3 --at w=1)",
     )
     graph.add_argument("--dtype", default="float32", choices=("float32", "float64"))
     graph.add_argument("--json", action="store_true", help="print one JSON object")
@@ -49,17 +58,23 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     export.add_argument("expr", nargs="?", help="f to minimise, or with --fit the model")
-    export.add_argument("--from", dest="start", metavar="VALUES", help="3 | 3,5 | x=3; y=1")
+    export.add_argument(
+        "--from",
+        dest="start",
+        action="append",
+        metavar="VALUES",
+        help="3 | 3,5 | x=3; y=1 (or repeat: --from x=3 --from y=1)",
+    )
     export.add_argument("--lr", type=number("--lr"), help="learning rate")
     export.add_argument("--steps", type=count("--steps"), help="stop after this many updates")
     export.add_argument(
         "--until-loss", type=number("--until-loss"), metavar="T", help="stop once loss <= T"
     )
     export.add_argument(
-        "--patience", type=count("--patience"), metavar="K", help="stop after K rises in a row"
+        "--patience", type=stop_rule("--patience"), metavar="K", help="stop after K rises in a row"
     )
     export.add_argument(
-        "--time-budget", type=number("--time-budget"), metavar="S", help="stop after S seconds"
+        "--time-budget", type=stop_rule("--time-budget"), metavar="S", help="stop after S seconds"
     )
     export.add_argument("--dtype", default=None, choices=("float32", "float64"))
     export.add_argument("--fit", action="store_true", help="fit the roller-coaster data")
@@ -121,7 +136,7 @@ def _playground(args: argparse.Namespace):
     base = Playground().switch_mode("fit") if args.fit else Playground()
     texts = {
         "fn": args.expr,
-        "start": args.start,
+        "start": None if args.start is None else "; ".join(args.start),
         "lr": args.lr,
         "max_steps": args.steps,
         "target": args.until_loss,
@@ -147,7 +162,6 @@ def _flag(field: str) -> str:
 
 
 def _lesson_playground(args: argparse.Namespace):
-    from gradtui.curriculum.loader import load_lessons, shipped_lessons_dir
     from gradtui.curriculum.progress import ProgressStore
 
     given = [
@@ -163,11 +177,7 @@ def _lesson_playground(args: argparse.Namespace):
     ]
     if given:
         raise CliError(f"--lesson exports the task as you left it: drop {', '.join(given)}")
-    lessons, _ = load_lessons([shipped_lessons_dir(), *args.lessons])
-    found = [x for x in lessons if args.lesson in (x.id, str(x.order))]
-    if not found:
-        raise CliError(f"no lesson '{args.lesson}' (see: gradtui lessons)")
-    lesson = found[0]
+    lesson = find_lesson(args.lesson, args.lessons)
     if not 1 <= args.task <= len(lesson.tasks):
         raise CliError(f"lesson {lesson.order} has tasks 1 to {len(lesson.tasks)}, not {args.task}")
     task = lesson.tasks[args.task - 1]

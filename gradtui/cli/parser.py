@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         required=True,
         metavar="VALUES",
-        help="3 | 3,5,12 | x=3 (repeat --at for several variables)",
+        help="3 | 3,5,12 | x=3; w=1 (or repeat: --at x=3 --at w=1)",
     )
     grad.add_argument(
         "--dtype",
@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         required=True,
         metavar="VALUES",
-        help="starting value(s): 3 | 3,5 | x=3 (repeatable)",
+        help="starting value(s): 3 | 3,5 | x=3; y=1 (or repeat: --from x=3 --from y=1)",
     )
     add_run_options(desc, lr=None, steps=100)
     desc.add_argument("--dtype", default="float32", choices=("float32", "float64"))
@@ -121,7 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sandbox.add_argument("--fn", help="the function f(x), e.g. 'x**2'")
-    sandbox.add_argument("--from", dest="start", help="starting value, e.g. 3")
+    sandbox.add_argument(
+        "--from",
+        dest="start",
+        action="append",
+        metavar="VALUES",
+        help="starting value(s): 3 | 3,5 | x=3; y=1 (or repeat --from)",
+    )
     sandbox.add_argument("--lr", type=number("--lr"), help="learning rate")
     sandbox.add_argument("--fit", action="store_true", help="open in fit mode (roller coaster)")
     sandbox.add_argument(
@@ -162,7 +168,7 @@ def _add_lr_find_parser(sub: Any) -> None:
         dest="start",
         action="append",
         metavar="VALUES",
-        help="starting value(s) for EXPR: 3 | 3,5 | x=3 (repeatable)",
+        help="starting value(s) for EXPR: 3 | 3,5 | x=3; y=1 (or repeat --from)",
     )
     finder.add_argument("--example", choices=("roller-coaster",), help="fit this example instead")
     finder.add_argument("--seed", type=int, default=42, help="random seed for --example")

@@ -30,7 +30,7 @@ FIELD_KINDS: dict[str, str] = {
     "dtype": "dtype",
     "max_steps": "steps",
     "target": "number",
-    "patience": "positive_int",
+    "patience": "patience",
     "time_budget": "seconds",
     "zero_grad": "bool",
     "example": "example",

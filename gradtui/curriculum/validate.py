@@ -24,7 +24,7 @@ from gradtui.curriculum.schema import (
 )
 from gradtui.engine.examples import EXAMPLES
 from gradtui.engine.expr import ExprError, compile_expr
-from gradtui.engine.loop import STOP_REASONS
+from gradtui.engine.loop import STOP_REASONS, stop_rule_error
 from gradtui.engine.playground import MAX_EPOCHS, MAX_LR, MODES, parse_start
 from gradtui.engine.values import DTYPES, ValueParseError
 
@@ -79,6 +79,24 @@ def _positive(value: Any, what: str, high: float) -> float:
     value = _number(value)
     if not 0 < abs(value) <= high:
         raise _Invalid(f"must be {what}")
+    return value
+
+
+def _patience(value: Any) -> int:
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    problem = whole and stop_rule_error("patience", value)
+    if problem:
+        raise _Invalid(problem)
+    return _integer(value, 1, MAX_CHECK_STEPS)
+
+
+def _seconds(value: Any, high: float) -> float:
+    value = _number(value)
+    problem = stop_rule_error("time_budget", value)
+    if problem:
+        raise _Invalid(problem)
+    if value > high:
+        raise _Invalid(f"must be at most {high:g} seconds")
     return value
 
 
@@ -161,7 +179,8 @@ VALIDATORS = {
     "steps": lambda v: _integer(v, 0, MAX_CHECK_STEPS),
     "positive_int": lambda v: _integer(v, 1, MAX_CHECK_STEPS),
     "number": _number,
-    "seconds": lambda v: _positive(v, "between 0 and 3600 seconds", 3600),
+    "seconds": lambda v: _seconds(v, 3600),
+    "patience": _patience,
     "bool": _bool,
     "example": lambda v: _choice(v, tuple(EXAMPLES)),
     "seed": lambda v: _integer(v, 0, 2**32 - 1),

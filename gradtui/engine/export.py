@@ -19,6 +19,12 @@ from gradtui.engine.torch_source import torch_source
 EXPORTABLE_DTYPES = ("float32", "float64")
 # The order in which examples.roller_coaster fills the weights from torch.randn(3).
 RANDOM_START_ORDER = ("a", "b", "c")
+# Names the script gives its own objects; a variable with one of them would be overwritten.
+SCRIPT_NAMES = frozenset(
+    ("f", "mse", "grad", "gen", "t", "speed", "start", "params", "lr", "step", "first_loss")
+    + ("previous_loss", "rises", "elapsed", "tick", "now", "loss", "value", "reason", "shown")
+    + ("p", "n", "math", "time", "torch")
+)
 
 
 def export_script(pg: Playground) -> str:
@@ -31,6 +37,12 @@ def export_script(pg: Playground) -> str:
     if pg.mode == "fit" and pg.example != "roller-coaster":
         raise ValueError(f"export knows how to build the roller-coaster data, not {pg.example}")
     names = problem.param_names
+    taken = [n for n in names if n in SCRIPT_NAMES]
+    if taken:
+        raise ValueError(
+            f"the script uses the name '{taken[0]}' for its own work: "
+            "rename that variable to export"
+        )
     args = ", ".join(names)
     head = [
         '"""' + _title(pg),

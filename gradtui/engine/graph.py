@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from gradtui.engine.probe import GraphNode, TorchError, _failure, grad_graph
+from gradtui.engine.probe import GraphNode, TorchError, _failure, free_name, grad_graph
 from gradtui.engine.problem import Problem
 from gradtui.engine.report import format_value
 from gradtui.engine.values import Values
@@ -65,7 +65,8 @@ def trace_graph(problem: Problem, params: Mapping[str, Any] | None = None) -> Gr
     details = {key: (out, grads.get(key)) for key, (_, out) in outputs.items()}
     root = grad_graph(loss.grad_fn, built.params, MAX_NODES, details)
     assert root is not None
-    return GraphTrace(root, "loss" if problem.is_fit else "y", repr(loss))
+    name = free_name("loss" if problem.is_fit else "y", problem.param_names)
+    return GraphTrace(root, name, repr(loss))
 
 
 def at_values(problem: Problem, params: Mapping[str, Any]) -> Problem:

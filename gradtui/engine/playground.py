@@ -13,7 +13,7 @@ from typing import Any
 
 from gradtui.engine.examples import EXAMPLES, example_problem
 from gradtui.engine.expr import compile_expr
-from gradtui.engine.loop import Stepper, StopRules
+from gradtui.engine.loop import Stepper, StopRules, stop_rule_error
 from gradtui.engine.problem import Problem, descend_problem, fit_problem
 from gradtui.engine.values import ValueParseError, Values, parse_assignments
 
@@ -136,12 +136,7 @@ def lr_note(lr: float) -> str:
 
 def parse_start(text: str) -> dict[str, Values]:
     """``3.`` / ``3,5,12`` (one variable) or ``x=3; w=1,2`` (several)."""
-    if "=" not in text:
-        return parse_assignments([text])
-    items = [part for part in text.split(";") if part.strip()]
-    if not items:
-        raise ValueParseError("no starting value given")
-    return parse_assignments(items)
+    return parse_assignments([text])
 
 
 # Field -> (label used in messages, kind). Kinds: expr, start, float, count, optional float...
@@ -166,29 +161,46 @@ def parse_fields(base: Playground, texts: dict[str, str]) -> tuple[Playground, d
     """
     from gradtui.engine.expr import ExprError
 
-    changes: dict[str, Any] = {}
+    result, refused = field_errors(base, texts)
     errors: dict[str, str] = {}
+    for name, (err, typed) in refused.items():
+        if isinstance(err, ExprError):
+            errors[name] = err.describe() if err.column or typed is not None else err.message
+        elif isinstance(err, ValueParseError) and typed is not None:
+            errors[name] = _caret(typed, err.column) + str(err)
+        else:
+            errors[name] = str(err)
+    return result, errors
+
+
+def field_errors(
+    base: Playground, texts: dict[str, str]
+) -> tuple[Playground, dict[str, tuple[ValueError, str | None]]]:
+    """``parse_fields`` before wording: each refused field's error and the text it points into.
+
+    The text is ``None`` when the error is about the fields together (e.g. a variable with no
+    starting value), not about one typed text.
+    """
+    from gradtui.engine.expr import ExprError
+
+    changes: dict[str, Any] = {}
+    errors: dict[str, tuple[ValueError, str | None]] = {}
     for name, text in texts.items():
         kind = FIELDS.get(name)
         if kind is None:
             continue
         try:
             changes[name] = _parse_field(kind, name, text, base)
-        except ExprError as err:
-            errors[name] = err.describe()
-        except ValueParseError as err:
-            errors[name] = _caret(text, err.column) + str(err)
-        except ValueError as err:
-            errors[name] = str(err)
+        except ValueError as err:  # ExprError and ValueParseError among them
+            errors[name] = (err, text)
     result = base.with_(**changes)
     if not errors and result.mode != "images":
         try:
             result.problem()
         except ExprError as err:
-            field = "start" if "value" in err.message else "fn"
-            errors[field] = err.describe() if err.column else err.message
-        except (ValueParseError, ValueError) as err:
-            errors["start"] = str(err)
+            errors["start" if "value" in err.message else "fn"] = (err, None)
+        except ValueError as err:
+            errors["start"] = (err, None)
     return result, errors
 
 
@@ -221,6 +233,7 @@ def _parse_field(kind: str, name: str, text: str, base: Playground) -> Any:
             raise ValueError(f"{label} must be between 0 and 10,000,000")
         if name == "epochs" and not 1 <= value <= MAX_EPOCHS:
             raise ValueError(f"epochs must be between 1 and {MAX_EPOCHS}")
+        _check_stop_rule(name, label, value)
         return value
     try:
         value = float(text)
@@ -230,8 +243,13 @@ def _parse_field(kind: str, name: str, text: str, base: Playground) -> Any:
         raise ValueError(f"{label} must be a finite number")
     if name == "lr" and abs(value) > MAX_LR:
         raise ValueError(f"learning rate: |lr| over {MAX_LR:g} is not usable; try 0.001 to 1")
-    if name == "time_budget" and value <= 0:
-        raise ValueError("time budget must be more than 0 seconds")
+    _check_stop_rule(name, label, value)
     if name == "h" and not 0 < abs(value) <= 1e3:
         raise ValueError("h must be a small non-zero number, such as 0.001")
     return value
+
+
+def _check_stop_rule(name: str, label: str, value: float) -> None:
+    problem = stop_rule_error(name, value)
+    if problem:
+        raise ValueError(f"{label} {problem}")

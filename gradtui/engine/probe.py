@@ -7,12 +7,12 @@ and explained in plain language.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from gradtui.engine.expr import ExprError, Expression, compile_expr
-from gradtui.engine.values import Values, format_number, parse_values
+from gradtui.engine.values import Values, format_number, parse_values, round_trip
 
 # Longer vectors are written with '...' in the session lines, as torch prints them.
 SUMMARY_THRESHOLD = 1000
@@ -125,6 +125,20 @@ def explain(error: BaseException) -> str:
     return ""
 
 
+def free_name(preferred: str, taken: Iterable[str], fallback: str = "out") -> str:
+    """``preferred`` unless a variable already has it, else ``out``, ``out2``, ``out3``...
+
+    The session lines name the result (``y``) and the function (``f``); a learner's variable
+    with the same name would be overwritten when the lines are run.
+    """
+    used = set(taken)
+    name, n = preferred, 1
+    while name in used:
+        name = fallback if n == 1 else f"{fallback}{n}"
+        n += 1
+    return name
+
+
 def tensor_literal(values: Values, dtype: str) -> str:
     """The ``torch.tensor(...)`` call that builds these values with this dtype."""
     as_int = dtype == "int64" or (dtype == "auto" and values.integer_literals)
@@ -155,7 +169,8 @@ def probe(
 
     named = _name_inputs(expr, inputs)
     args = ", ".join(named)
-    lines: list[tuple[str, str]] = [(f"def f({args}): return {expr.text.strip()}", "")]
+    out, fn = free_name("y", named), free_name("f", named, "fn")
+    lines: list[tuple[str, str]] = [(f"def {fn}({args}): return {expr.text.strip()}", "")]
     tensors: dict[str, Any] = {}
     for name, values in named.items():
         line = f"{name} = {tensor_literal(values, dtype)}.requires_grad_()"
@@ -164,15 +179,15 @@ def probe(
             tensors[name] = values.to_tensor(dtype).requires_grad_()
         except (RuntimeError, TypeError, ValueError, OverflowError) as err:
             raise _failure(err, lines) from None
-    lines.append((f"y = f({args})", ""))
+    lines.append((f"{out} = {fn}({args})", ""))
     try:
         y = expr(**tensors)
         if not isinstance(y, torch.Tensor):
             y = torch.tensor(float(y))
     except (RuntimeError, TypeError, OverflowError, ValueError) as err:
         raise _failure(err, lines) from None
-    lines.append(("y", repr(y)))
-    lines.append(("y.backward()", ""))
+    lines.append((out, repr(y)))
+    lines.append((f"{out}.backward()", ""))
     try:
         y.backward()
     except RuntimeError as err:
@@ -259,10 +274,11 @@ def _failure(error: BaseException, lines: list[tuple[str, str]]) -> TorchError:
     return TorchError(message, explain(error), lines)
 
 
-def values_of(value: Any) -> Values:
-    """Engine numbers (a float or a list) as ``Values``, rounded to 6 digits for display."""
+def values_of(value: Any, dtype: str = "float32") -> Values:
+    """Engine numbers (a float or a list) as ``Values`` that print and rebuild them exactly."""
     numbers = value if isinstance(value, list) else [value]
-    return Values(tuple(float(f"{n:.6g}") for n in numbers), isinstance(value, list), False)
+    exact = tuple(round_trip(float(n), dtype) for n in numbers)
+    return Values(exact, isinstance(value, list), False)
 
 
 def probe_at(problem: Any, params: Mapping[str, Any]) -> ProbeResult:
@@ -273,7 +289,7 @@ def probe_at(problem: Any, params: Mapping[str, Any]) -> ProbeResult:
     """
     from dataclasses import replace
 
-    start = {name: values_of(params[name]) for name in problem.param_names}
+    start = {name: values_of(params[name], problem.dtype) for name in problem.param_names}
     if not problem.is_fit:
         return probe(problem.expr, start, problem.dtype)
     built = replace(problem, start=start).build()
@@ -282,12 +298,13 @@ def probe_at(problem: Any, params: Mapping[str, Any]) -> ProbeResult:
         (f"{n} = {tensor_literal(start[n], problem.dtype)}.requires_grad_()", "") for n in names
     ]
     data_name = next(iter(problem.data))
-    lines.append((f"preds = f({data_name})", ""))
-    lines.append((f"loss = {problem.loss}(preds, targets)", ""))
+    preds, out = free_name("preds", names), free_name("loss", names)
+    lines.append((f"{preds} = f({data_name})", ""))
+    lines.append((f"{out} = {problem.loss}({preds}, targets)", ""))
     try:
         loss = built.loss(built.predict(built.params))
-        lines.append(("loss", repr(loss)))
-        lines.append(("loss.backward()", ""))
+        lines.append((out, repr(loss)))
+        lines.append((f"{out}.backward()", ""))
         loss.backward()
     except (RuntimeError, TypeError, ValueError, OverflowError) as err:
         raise _failure(err, lines) from None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 from dataclasses import dataclass
 
 MAX_LENGTH = 10_000
@@ -67,6 +68,29 @@ def format_number(value: float, as_int: bool = False) -> str:
     return repr(float(value))
 
 
+def round_trip(value: float, dtype: str = "float32") -> float:
+    """``value`` with the fewest significant digits that still give the same ``dtype`` number.
+
+    Printed with ``format_number``, the result reads back as exactly ``value`` in that dtype:
+    ``0.336690009`` rather than ``0.33669`` for a float32 weight, ``3.`` when it is exact.
+    """
+    if dtype not in ("float32", "auto") or not math.isfinite(value):
+        return float(value)
+    target = _float32(value)
+    for digits in range(1, 10):  # 9 significant digits always round-trip a float32
+        shorter = float(f"{value:.{digits}g}")
+        if _float32(shorter) == target:
+            return shorter
+    return float(value)
+
+
+def _float32(value: float) -> float:
+    try:
+        return struct.unpack("f", struct.pack("f", value))[0]
+    except OverflowError:  # beyond float32's range: compare as float64
+        return value
+
+
 def parse_values(text: str) -> Values:
     """Parse ``3``, ``3.``, ``-1.5e-3``, ``3,5,12`` or ``[3., 4., 10.]``."""
     if not isinstance(text, str) or not text.strip():
@@ -116,7 +140,15 @@ def parse_values(text: str) -> Values:
 
 
 def parse_assignments(items: list[str]) -> dict[str, Values]:
-    """Parse ``["x=3", "w=1,2"]`` (or a single unnamed ``["3"]``, keyed by ``""``)."""
+    """Parse ``["x=3", "w=1,2"]``, ``["x=3; w=1,2"]`` or a single unnamed ``["3"]`` (key ``""``).
+
+    Several variables are named either one per item (a repeated ``--at``/``--from``) or
+    separated by ``;`` within one text (the app's start field); both ways mix freely.
+    """
+    parts: list[str] = []
+    for item in items:
+        parts += [p for p in item.split(";") if p.strip()] if "=" in item else [item]
+    items = parts
     result: dict[str, Values] = {}
     for item in items:
         name, sep, rest = item.partition("=")
