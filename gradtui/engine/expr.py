@@ -15,6 +15,7 @@ import ast
 import builtins
 import keyword
 import math
+import operator
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -110,10 +111,17 @@ class Expression:
     _fn: Callable[[Mapping[str, Any]], Any] = field(repr=False, compare=False)
 
     def __call__(self, **values: Any) -> Any:
-        missing = [n for n in self.variables if n not in values]
-        if missing:
-            raise ExprError(f"no value given for {', '.join(missing)}", self.text)
-        return self._fn(values)
+        return self.evaluate(values)
+
+    def evaluate(self, env: Mapping[str, Any]) -> Any:
+        """The value for the variables in ``env`` (the loop's hot path: no keyword packing)."""
+        try:
+            return self._fn(env)
+        except KeyError:
+            missing = [n for n in self.variables if n not in env]
+            if missing:
+                raise ExprError(f"no value given for {', '.join(missing)}", self.text) from None
+            raise
 
 
 def compile_expr(text: str, variables: Iterable[str] | None = None) -> Expression:
@@ -205,11 +213,11 @@ def _check_text(text: str) -> None:
 _Node = float | Callable[[Mapping[str, Any]], Any]
 
 _BINOPS: dict[type, tuple[str, Callable[[Any, Any], Any]]] = {
-    ast.Add: ("+", lambda a, b: a + b),
-    ast.Sub: ("-", lambda a, b: a - b),
-    ast.Mult: ("*", lambda a, b: a * b),
-    ast.Div: ("/", lambda a, b: a / b),
-    ast.Pow: ("**", lambda a, b: a**b),
+    ast.Add: ("+", operator.add),
+    ast.Sub: ("-", operator.sub),
+    ast.Mult: ("*", operator.mul),
+    ast.Div: ("/", operator.truediv),
+    ast.Pow: ("**", operator.pow),
 }
 _REFUSED_NODES: dict[type, str] = {
     ast.Lambda: "lambdas",
@@ -296,7 +304,7 @@ class _Compiler:
         if len(name) > 32:
             raise self.error("variable names are at most 32 characters", node)
         self.used[name] = None
-        return lambda env: env[name]
+        return operator.itemgetter(name)
 
     def visit_BinOp(self, node: ast.BinOp) -> _Node:
         if type(node.op) not in _BINOPS:
@@ -305,8 +313,12 @@ class _Compiler:
         left, right = self.visit(node.left), self.visit(node.right)
         if isinstance(left, float) and isinstance(right, float):
             return self._fold(lambda: op(left, right), node, symbol)
-        lf, rf = _lift(left), _lift(right)
-        return lambda env: op(lf(env), rf(env))
+        # A constant operand is used as is: one call fewer per evaluation (x**2, 3*x).
+        if isinstance(right, float):
+            return lambda env: op(left(env), right)
+        if isinstance(left, float):
+            return lambda env: op(left, right(env))
+        return lambda env: op(left(env), right(env))
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> _Node:
         if not isinstance(node.op, ast.USub | ast.UAdd):

@@ -94,6 +94,7 @@ class Stepper:
         import torch
 
         self._torch = torch
+        self._no_grad = torch.no_grad
         self.problem = problem
         self.lr = lr
         self.rules = rules or StopRules()
@@ -112,7 +113,7 @@ class Stepper:
 
     def values(self) -> dict[str, Any]:
         """Current parameter values as Python numbers/lists."""
-        return {n: p.detach().tolist() for n, p in self.params.items()}
+        return {n: p.tolist() for n, p in self.params.items()}  # tolist needs no detach
 
     def resume_clock(self) -> None:
         """Start counting running time from now (call when a run starts or resumes)."""
@@ -133,15 +134,22 @@ class Stepper:
             if stop is not None:
                 return stop
             loss.backward()  # step 4
-            grads = {n: _listed(p.grad) for n, p in self.params.items()}
-            record = StepRecord(self.step_index, self.values(), value, grads, self.lr)
-            with self._torch.no_grad():  # step 5
-                for p in self.params.values():
-                    if p.grad is None:  # the loss does not depend on this parameter
+            values, grads = {}, {}
+            lr, zero = self.lr, self.zero_grad
+            # One pass records each parameter and its grad, then updates it (step 5): a
+            # parameter's update touches only itself, so every record is still "before".
+            with self._no_grad():
+                for n, p in self.params.items():
+                    values[n] = p.tolist()
+                    grad = p.grad
+                    if grad is None:  # the loss does not depend on this parameter
+                        grads[n] = None
                         continue
-                    p -= p.grad * self.lr
-                    if self.zero_grad:
-                        p.grad.zero_()
+                    grads[n] = grad.tolist()
+                    p -= grad * lr
+                    if zero:
+                        grad.zero_()
+            record = StepRecord(self.step_index, values, value, grads, lr)
         except Exception as err:  # any failure ends the run with its reason, never a crash
             return self.fail(err)
         self.step_index += 1
@@ -201,7 +209,3 @@ class Stepper:
         message = f"{STOP_WORDS[reason]}: {detail}"
         self.stopped = Stop(reason, message, self.step_index, self.values(), loss)
         return self.stopped
-
-
-def _listed(grad: Any) -> Any:
-    return None if grad is None else grad.tolist()

@@ -53,18 +53,14 @@ class Problem:
                 params[name] = tensor.requires_grad_()
             except (RuntimeError, TypeError, ValueError, OverflowError) as err:
                 raise TorchError(f"{type(err).__name__}: {err}", explain(err)) from None
-        expr = self.expr
+        evaluate = self.expr.evaluate
         if not self.is_fit:
-
-            def predict(p: Mapping[str, Any]) -> Any:
-                return expr(**p)
-
-            return Built(params, predict, _as_loss(torch))
+            return Built(params, evaluate, _as_loss(torch))
         data = {k: torch.tensor(v, dtype=dtype) for k, v in self.data.items()}
         targets = torch.tensor(self.targets, dtype=dtype)
 
         def predict_fit(p: Mapping[str, Any]) -> Any:
-            return expr(**p, **data)
+            return evaluate({**p, **data})
 
         if self.loss == "mae":
             return Built(params, predict_fit, lambda preds: (preds - targets).abs().mean())
@@ -94,7 +90,8 @@ class Built:
 
 def _as_loss(torch: Any) -> Callable[[Any], Any]:
     def identity(preds: Any) -> Any:
-        return preds if isinstance(preds, torch.Tensor) else torch.tensor(float(preds))
+        # Only a constant evaluates to a Python number; checking for that is the cheap test.
+        return torch.tensor(float(preds)) if isinstance(preds, float | int) else preds
 
     return identity
 

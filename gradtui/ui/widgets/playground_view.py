@@ -37,6 +37,11 @@ from gradtui.ui.widgets.settings_form import SettingsForm
 from gradtui.ui.widgets.seven_steps import SevenSteps
 
 REDRAWS_PER_SECOND = 20
+# While a fast run goes, the autograd panel and the parameters table (digits nobody can read at
+# 20/s, and each change of a number's width costs a layout pass of the whole screen) are
+# refreshed this often; the plots and the status line keep the full rate. Paused or stopped,
+# every panel shows the latest state.
+DIGITS_PER_SECOND = 4
 SPEEDS = (1, 2, 5, 10, 20, 50, 200, 1000, 0)  # steps per second; 0 = as fast as possible
 DEFAULT_SPEED = 3
 PHASES = ("predict", "loss", "gradient", "step", "repeat")
@@ -72,6 +77,7 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._dirty = False
+        self._digits_at = 0.0
         self._torch_ready = False
         self._init_replay()
 
@@ -195,6 +201,7 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
         self.workers.cancel_group(self, "run")
         self._wake.set()
         self.running = False
+        self._dirty = True  # the last frames of the run may have left the digits behind
 
     # -- the run worker --------------------------------------------------------------------
 
@@ -301,24 +308,40 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
             return
         if self.replaying:
             self._draw(*self.replay_draw_args())
-        else:
-            series = (list(self.history.steps), list(self.history.losses))
-            self._draw(self.values, list(self.history.trail), series)
+            return
+        series = (list(self.history.steps), list(self.history.losses))
+        digits = True
+        if self.running and self.delay < 1 / DIGITS_PER_SECOND:
+            now = time.monotonic()
+            digits = now - self._digits_at >= 1 / DIGITS_PER_SECOND
+            if digits:
+                self._digits_at = now
+        self._draw(self.values, list(self.history.trail), series, digits=digits)
 
     def _draw(
-        self, values: dict[str, Any], trail: list[float], series: tuple[list, list], note: str = ""
+        self,
+        values: dict[str, Any],
+        trail: list[float],
+        series: tuple[list, list],
+        note: str = "",
+        digits: bool = True,
     ) -> None:
-        """Show these parameter values (live or replayed) in every panel."""
+        """Show these parameter values (live or replayed) in every panel.
+
+        ``digits=False`` leaves the autograd panel and the parameters table as they are.
+        """
         problem = self.stepper.problem
         panel = self.query_one(AutogradPanel)
         try:
             self.probe = probe_at(problem, values)
-            panel.lines, panel.error = tuple(self.probe.lines), ""
+            if digits:
+                panel.lines, panel.error = tuple(self.probe.lines), ""
         except (TorchError, ExprError, ValueError, OverflowError) as err:
             self.probe = None
             self._show_failure(err)
         grads = self.probe.grads if self.probe else {}
-        self.query_one(ParamsTable).show(values, grads)
+        if digits:
+            self.query_one(ParamsTable).show(values, grads)
         plot = self.query_one(FunctionPlot)
         if problem.is_fit:
             plot.note = note
