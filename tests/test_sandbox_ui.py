@@ -188,3 +188,15 @@ async def test_page_keys_scroll_the_stacked_panels_of_a_narrow_terminal():
         await pilot.press("pageup")
         await pilot.pause(0.2)
         assert view.scroll_y == 0
+
+
+async def test_step_presses_faster_than_steps_all_count():
+    app = GradApp(sandbox=Playground())
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        view = app.screen.query_one(PlaygroundView)
+        for _ in range(5):  # a burst, as a held-down key sends it: no step finishes between
+            app.screen.action_playground("step")
+        await wait_for(pilot, lambda: view.latest is not None and view.latest.step == 4)
+        await ready(pilot)
+        assert len(view.history) == 5

@@ -75,6 +75,7 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
         # A cancelled worker finishes the step it is in while the next one starts:
         # the lock keeps two threads from stepping the same tensors at once.
         self._lock = threading.Lock()
+        self._steps_wanted = 0  # single steps asked for and not yet made
         self._wake = threading.Event()
         self._dirty = False
         self._digits_at = 0.0
@@ -174,12 +175,17 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
         self._show_status()
 
     def action_step(self) -> None:
-        """One pass of steps 2-5."""
+        """One pass of steps 2-5 (presses that come faster than steps queue up)."""
         self.leave_replay()
         if self.running:
             self._cancel_run()
         if self._can_step():
-            self._run_worker(single=True)
+            # A new exclusive worker would cancel the step in flight: count the press instead.
+            with self._lock:
+                self._steps_wanted += 1
+                start = self._steps_wanted == 1
+            if start:
+                self._run_worker(single=True)
 
     def action_toggle_log(self) -> None:
         plot = self.query_one(LossPlot)
@@ -198,6 +204,8 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
         return True
 
     def _cancel_run(self) -> None:
+        with self._lock:
+            self._steps_wanted = 0
         self.workers.cancel_group(self, "run")
         self._wake.set()
         self.running = False
@@ -223,6 +231,7 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
         try:
             self._run_steps(stepper, single)
         except Exception as err:  # never let the worker die silently: stop and say why
+            self._steps_wanted = 0
             self.post_message(RunProgress([stepper.fail(err)], self.values, True, stepper))
 
     def _run_steps(self, stepper: Stepper, single: bool) -> None:
@@ -235,7 +244,12 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
             with self._lock:
                 result = stepper.step()
             batch.append(result)
-            done = single or isinstance(result, Stop)
+            if single:  # one queued press done; more may have come meanwhile
+                with self._lock:
+                    self._steps_wanted = 0 if isinstance(result, Stop) else self._steps_wanted - 1
+                    done = self._steps_wanted <= 0
+            else:
+                done = isinstance(result, Stop)
             now = time.monotonic()
             delay = self.delay
             if done or delay >= 0.05 or now - posted >= 1 / REDRAWS_PER_SECOND:
