@@ -84,8 +84,13 @@ class PlaygroundKeys:
     ]
 
     def _view(self) -> object | None:
-        views = self.query("PlaygroundView, ImagesView")  # type: ignore[attr-defined]
-        return views.first() if views else None
+        # check_action asks for every binding whenever the Footer refreshes: look once.
+        view = getattr(self, "_playground_widget", None)
+        if view is None or not view.is_attached:
+            views = self.query("PlaygroundView, ImagesView")  # type: ignore[attr-defined]
+            view = views.first() if views else None
+            self._playground_widget = view
+        return view
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys the screen's view has no action for stay off (the images playground has no
