@@ -77,7 +77,8 @@ async def test_scrubbing_shows_each_steps_state_in_every_panel():
         text = screen_text(app)
         assert "replay: step 10 of 10" in text
         assert "out of steps: made 10 steps" in text
-        assert format_value(xs[10], 6) in params_row(text)
+        # the table widens its column on its next refresh: wait for it rather than race it
+        await wait_for(pilot, lambda: format_value(xs[10], 6) in params_row(screen_text(app)))
         assert view.query_one(SevenSteps).current == "stop"
 
         await pilot.press("right")  # past the end: stays at the latest step
