@@ -39,6 +39,7 @@ class ImagesView(PlaygroundControls, Vertical):
 
     running: reactive[bool] = reactive(False)
     SPEEDS = SPEEDS
+    NARROW = NARROW
     speed_index: reactive[int] = reactive(DEFAULT_SPEED)
 
     def __init__(
@@ -99,9 +100,6 @@ class ImagesView(PlaygroundControls, Vertical):
         self.set_interval(1 / REDRAWS_PER_SECOND, self._redraw)
         self.watch(self.app, "torch_ready", self._on_torch, init=True)
         self._show_status()
-
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW, "narrow")
 
     # -- data --------------------------------------------------------------------------------
 
@@ -190,15 +188,6 @@ class ImagesView(PlaygroundControls, Vertical):
 
     # -- actions (the playground keys) -------------------------------------------------------
 
-    def action_run(self) -> None:
-        """Run or pause."""
-        if self.running:
-            self._cancel_run()
-        elif self._can_step():
-            self.running = True
-            self._run_worker(single=False)
-        self._show_status()
-
     def action_step(self) -> None:
         """One mini-batch: predict, loss, gradients, step."""
         if self.running:
@@ -226,11 +215,6 @@ class ImagesView(PlaygroundControls, Vertical):
         self.running = False
 
     # -- the run worker ----------------------------------------------------------------------
-
-    @property
-    def delay(self) -> float:
-        speed = SPEEDS[self.speed_index]
-        return 1.0 / speed if speed else 0.0
 
     @work(thread=True, exclusive=True, group="images-run")
     def _run_worker(self, single: bool) -> None:

@@ -13,11 +13,14 @@ class PlaygroundControls:
     """Speed, learning-rate and settings actions for a playground widget.
 
     The widget provides ``playground``, ``editable`` (None: every field), ``speed_index``,
-    ``SPEEDS`` (steps or batches per second, 0 = as fast as possible) and its own ``_apply``,
-    ``reset`` and ``_show_status``.
+    ``SPEEDS`` (steps or batches per second, 0 = as fast as possible), ``NARROW``, ``running``
+    and its own ``_apply``, ``reset``, ``_show_status``, ``_can_step``, ``_cancel_run`` and
+    ``_run_worker``.
     """
 
     SPEEDS: tuple[int, ...]
+    NARROW: int  # columns below which the panels stack
+    running: bool
     playground: Playground
     editable: tuple[str, ...] | None
     speed_index: int
@@ -26,6 +29,24 @@ class PlaygroundControls:
         """Show and use ``playground`` (the form follows)."""
         self.query_one(SettingsForm).set_playground(playground)  # type: ignore[attr-defined]
         self._apply(playground)  # type: ignore[attr-defined]
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < self.NARROW, "narrow")  # type: ignore[attr-defined]
+
+    @property
+    def delay(self) -> float:
+        """Seconds between steps at the chosen speed (0: as fast as possible)."""
+        speed = self.SPEEDS[self.speed_index]
+        return 1.0 / speed if speed else 0.0
+
+    def action_run(self) -> None:
+        """Run or pause."""
+        if self.running:
+            self._cancel_run()  # type: ignore[attr-defined]
+        elif self._can_step():  # type: ignore[attr-defined]
+            self.running = True
+            self._run_worker(single=False)  # type: ignore[attr-defined]
+        self._show_status()  # type: ignore[attr-defined]
 
     def action_reset(self) -> None:
         self.reset()  # type: ignore[attr-defined]

@@ -54,6 +54,7 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
 
     running: reactive[bool] = reactive(False)
     SPEEDS = SPEEDS
+    NARROW = NARROW
     speed_index: reactive[int] = reactive(DEFAULT_SPEED)
 
     def __init__(
@@ -105,9 +106,6 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
         self.set_interval(1 / REDRAWS_PER_SECOND, self._redraw)
         self.watch(self.app, "torch_ready", self._on_torch, init=True)
         self._show_status()
-
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW, "narrow")
 
     # -- state -----------------------------------------------------------------------------
 
@@ -165,14 +163,9 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
     # -- actions ---------------------------------------------------------------------------
 
     def action_run(self) -> None:
-        """Run or pause."""
+        """Run or pause (a replay goes back to the live run first)."""
         self.leave_replay()
-        if self.running:
-            self._cancel_run()
-        elif self._can_step():
-            self.running = True
-            self._run_worker(single=False)
-        self._show_status()
+        super().action_run()
 
     def action_step(self) -> None:
         """One pass of steps 2-5 (presses that come faster than steps queue up)."""
@@ -217,11 +210,6 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
     def settled(self) -> bool:
         """True once torch is loaded and every panel shows the latest state."""
         return self._torch_ready and not self._dirty and not self.running
-
-    @property
-    def delay(self) -> float:
-        speed = SPEEDS[self.speed_index]
-        return 1.0 / speed if speed else 0.0
 
     @work(thread=True, exclusive=True, group="run")
     def _run_worker(self, single: bool) -> None:
