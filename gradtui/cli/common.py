@@ -21,6 +21,17 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"gradtui: error: {message}\n")
 
 
+def add_at_option(p: argparse.ArgumentParser) -> None:
+    """``--at``: the point where a command evaluates the expression (grad, graph)."""
+    p.add_argument(
+        "--at",
+        action="append",
+        required=True,
+        metavar="VALUES",
+        help="3 | 3,5,12 | x=3; w=1 (or repeat: --at x=3 --at w=1)",
+    )
+
+
 def add_run_options(p: argparse.ArgumentParser, lr: float | None, steps: int) -> None:
     p.add_argument(
         "--lr",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from gradtui.cli.common import (
     CliError,
+    add_at_option,
     count,
     describe,
     dumps,
@@ -41,13 +42,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     graph.add_argument("expr", help="expression giving one number, e.g. 'x**2'")
-    graph.add_argument(
-        "--at",
-        action="append",
-        required=True,
-        metavar="VALUES",
-        help="3 | 3,5,12 | x=3; w=1 (or repeat: --at x=3 --at w=1)",
-    )
+    add_at_option(graph)
     graph.add_argument("--dtype", default="float32", choices=("float32", "float64"))
     graph.add_argument("--json", action="store_true", help="print one JSON object")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from gradtui.cli.common import Parser, add_run_options, count, number
+from gradtui.cli.common import Parser, add_at_option, add_run_options, count, number
 
 EXAMPLES = {
     "grad": """examples:
@@ -60,13 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     grad.add_argument("expr", help="expression over named variables, e.g. 'x**2'")
-    grad.add_argument(
-        "--at",
-        action="append",
-        required=True,
-        metavar="VALUES",
-        help="3 | 3,5,12 | x=3; w=1 (or repeat: --at x=3 --at w=1)",
-    )
+    add_at_option(grad)
     grad.add_argument(
         "--dtype",
         default="float32",
