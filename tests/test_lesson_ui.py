@@ -148,3 +148,17 @@ async def test_escape_leaves_a_field_before_it_leaves_the_lesson(tmp_path):
         await pilot.press("escape")
         await pilot.pause(0.1)
         assert not isinstance(app.screen, LessonScreen)
+
+
+async def test_a_check_that_ends_after_the_learner_moved_on_is_quietly_dropped(tmp_path):
+    from gradtui.curriculum.checks import CheckResult
+
+    app = GradApp(lesson="2", store=ProgressStore(tmp_path / "progress.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        old = app.screen
+        await pilot.press("n")  # lesson 3 replaces lesson 2 while its check may still run
+        await wait_for(pilot, lambda: app.screen is not old)
+        old._checked(old.task_index, CheckResult(False, "late"))  # as its worker would
+        await pilot.pause(0.1)
+        assert app.is_running and app.screen.lesson.order == 3

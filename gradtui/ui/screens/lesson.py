@@ -172,10 +172,14 @@ class LessonScreen(PlaygroundKeys, Screen):
     def _checked(self, task_index: int, result: CheckResult) -> None:
         if task_index != self.task_index:
             return
+        newly_solved = result.passed and not self.store.is_solved(self.lesson.id, task_index)
+        if newly_solved:
+            self.store.mark_solved(self.lesson.id, task_index)
+        if not self.is_attached:  # the learner moved on (n, p, t) while the check ran
+            return
         status = self.query_one(TaskStatus)
         status.solved, status.detail = result.passed, result.detail
-        if result.passed and not self.store.is_solved(self.lesson.id, task_index):
-            self.store.mark_solved(self.lesson.id, task_index)
+        if newly_solved:
             self.query_one(TaskPanel).solution_shown = True
             self.notify("Task solved! Press t for the next task, n for the next lesson.")
         if self.store.notice:
