@@ -10,6 +10,7 @@ every 20,000 steps up to ``--steps``. Results go to the JSON file OUT.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import gc
 import json
 import sys
@@ -57,7 +58,15 @@ class Ticks:
 class ProbeApp(GradApp):
     CSS_PATH = str(Path(gradtui.ui.app.__file__).with_name("app.tcss"))
 
-    def __init__(self, mode: str, out: str, seconds: float, steps: int, switch: float | None):
+    def __init__(
+        self,
+        mode: str,
+        out: str,
+        seconds: float,
+        steps: int,
+        switch: float | None,
+        profile: str | None = None,
+    ):
         sandbox = None
         if mode.startswith("run"):
             sandbox = Playground(max_steps=None)
@@ -69,6 +78,8 @@ class ProbeApp(GradApp):
         self.result: dict = {"mode": mode}
         self.renders = 0
         self.switch = switch
+        self.profile = cProfile.Profile() if profile else None
+        self.profile_out = profile
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -108,13 +119,13 @@ class ProbeApp(GradApp):
         gc.collect()
         self.result["idle_rss_mib"] = rss_mib()
         plot = self.screen.query_one(LossPlot)
-        render = plot.render
+        build = plot._build  # called once per drawn frame of the plot
 
-        def counted():
+        def counted(size):
             self.renders += 1
-            return render()
+            return build(size)
 
-        plot.render = counted
+        plot._build = counted
         view.speed_index = len(SPEEDS) - 1
         view.action_run()
         self.set_timer(WARMUP, self._open_window)
@@ -123,9 +134,14 @@ class ProbeApp(GradApp):
         self._window = (time.perf_counter(), self._view().stepper.step_index, self.renders)
         self._cpu = (time.thread_time(), time.process_time())
         self.ticks.start()
+        if self.profile:  # the main thread only: where a frame's time goes
+            self.profile.enable()
         self.set_timer(self.seconds, self._close_window)
 
     def _close_window(self) -> None:
+        if self.profile:
+            self.profile.disable()
+            self.profile.dump_stats(self.profile_out)
         start, steps, renders = self._window
         elapsed = time.perf_counter() - start
         main_cpu = time.thread_time() - self._cpu[0]
@@ -161,8 +177,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--steps", type=int, default=100_000)
     parser.add_argument("--switch", type=float, help="GIL switch interval to try (seconds)")
+    parser.add_argument("--profile", help="write the main thread's profile of the Run window here")
     args = parser.parse_args()
-    ProbeApp(args.mode, args.out, args.seconds, args.steps, args.switch).run()
+    ProbeApp(args.mode, args.out, args.seconds, args.steps, args.switch, args.profile).run()
 
 
 if __name__ == "__main__":

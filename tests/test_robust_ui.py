@@ -303,7 +303,7 @@ async def test_a_plot_that_plotext_cannot_draw_shows_a_note(monkeypatch):
         def broken(self):
             raise IndexError("list index out of range")
 
-        monkeypatch.setattr(_figure_class, "build", broken)
+        monkeypatch.setattr(_figure_class, "_build_matrix", broken)
         await pilot.press("s")
         await ready(pilot)
         await pilot.resize_terminal(100, 30)  # force every plot to render again

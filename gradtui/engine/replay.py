@@ -45,31 +45,21 @@ class ReplayBuffer:
         self.max_steps = max_steps
         self.max_numbers = max_numbers
         self._records: deque[StepRecord] = deque()
-        self._sizes: deque[int] = deque()
-        self._numbers = 0
         self._next = 0  # the step the next record should have
 
     def add(self, record: StepRecord) -> None:
         """Keep ``record``; the oldest ones go when a limit is passed (the newest always stays)."""
-        if record.step != self._next:  # a new run (or a gap): start over
-            self.clear()
-            self._next = record.step
-        size = _count(record.params) + _count(record.grads)
+        if record.step != self._next or not self._records:  # a new run (or a gap): start over
+            # Every step of a run has the same shapes, so its first record sets how many fit.
+            size = _count(record.params) + _count(record.grads)
+            keep = max(1, min(self.max_steps, self.max_numbers // max(size, 1)))
+            self._records = deque(maxlen=keep)
         self._records.append(record)
-        self._sizes.append(size)
-        self._numbers += size
         self._next = record.step + 1
-        while len(self._records) > 1 and (
-            len(self._records) > self.max_steps or self._numbers > self.max_numbers
-        ):
-            self._records.popleft()
-            self._numbers -= self._sizes.popleft()
 
     def clear(self) -> None:
         """Forget the run (a reset)."""
         self._records.clear()
-        self._sizes.clear()
-        self._numbers = 0
         self._next = 0
 
     @property

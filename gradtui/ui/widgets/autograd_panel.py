@@ -10,8 +10,8 @@ from textual.widgets import Static
 class AutogradPanel(Static):
     """Shows ``lines`` [(code, output)] like a Python session; ``error`` after a failure."""
 
-    # A layout pass re-renders the whole screen, so it is asked for only when the text's shape
-    # (and so maybe the panel's height) changes, not for new digits while a run is going.
+    # A layout pass re-renders the whole screen, so it is asked for only when the panel's
+    # height changes, not for new digits while a run is going.
     lines: reactive[tuple[tuple[str, str], ...]] = reactive(tuple)
     error: reactive[str] = reactive("", layout=True)
     loading: reactive[bool] = reactive(True, layout=True)
@@ -19,23 +19,30 @@ class AutogradPanel(Static):
     def watch_lines(
         self, old: tuple[tuple[str, str], ...], new: tuple[tuple[str, str], ...]
     ) -> None:
-        if _shape(old) != _shape(new):
+        if self._height(old) != self._height(new):
             self.refresh(layout=True)
+
+    def _height(self, lines: tuple[tuple[str, str], ...]) -> int:
+        """Rows the text of ``lines`` wraps to at the panel's width now."""
+        width = self.content_region.width
+        if width <= 0:
+            return -1  # not laid out yet: the layout pass will measure it
+        text = _text(lines, self.error)
+        return len(text.wrap(self.app.console, width))
 
     def render(self) -> Text:
         if self.loading:
             return Text("loading torch…", style="italic")
-        text = Text(overflow="fold")
-        for code, output in self.lines:
-            text.append(">>> ", style="dim")
-            text.append(code + "\n", style="bold")
-            if output:
-                text.append(output + "\n")
-        if self.error:
-            text.append(self.error, style="bold red")
-        return text
+        return _text(self.lines, self.error)
 
 
-def _shape(lines: tuple[tuple[str, str], ...]) -> list[tuple[int, list[int]]]:
-    """The lengths of every line: the same shape wraps to the same height."""
-    return [(len(code), [len(line) for line in output.split("\n")]) for code, output in lines]
+def _text(lines: tuple[tuple[str, str], ...], error: str) -> Text:
+    text = Text(overflow="fold")
+    for code, output in lines:
+        text.append(">>> ", style="dim")
+        text.append(code + "\n", style="bold")
+        if output:
+            text.append(output + "\n")
+    if error:
+        text.append(error, style="bold red")
+    return text

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from gradtui.engine.report import format_value
 
@@ -21,8 +23,11 @@ class ParamsTable(DataTable):
         self.add_column("value", key="value")
         self.add_column(".grad", key="grad")
 
-    def show(self, params: dict[str, Any], grads: dict[str, Any]) -> None:
-        """Show these values and grads (cells change in place when the names stay the same)."""
+    def show(self, params: dict[str, Any], grads: dict[str, Any], shrink: bool = True) -> None:
+        """Show these values and grads (cells change in place when the names stay the same).
+
+        ``shrink=False`` (while a run goes) lets columns grow but never narrow.
+        """
         rows = [
             (name, format_value(value, 6), format_value(grads.get(name), 6))
             for name, value in params.items()
@@ -30,12 +35,18 @@ class ParamsTable(DataTable):
         if rows == self._shown:
             return
         keys = [str(key.value) for key in self.rows]
-        if keys == [name for name, *_ in rows]:  # during a run: no re-layout, just new digits
+        if keys == [name for name, *_ in rows]:  # during a run: new digits in place
             for name, value, grad in rows:
-                self.update_cell(name, "value", value, update_width=True)
-                self.update_cell(name, "grad", grad, update_width=True)
+                self._update(name, "value", value, shrink)
+                self._update(name, "grad", grad, shrink)
         else:
             self.clear()
             for row in rows:
                 self.add_row(*row, key=row[0])
         self._shown = rows
+
+    def _update(self, row: str, column: str, text: str, shrink: bool) -> None:
+        # A new width means a layout pass of the whole screen: during a run, digits that come
+        # and go (1.5, 1.25, 1.125) would ask for one each time.
+        wider = cell_len(text) > self.columns[ColumnKey(column)].content_width
+        self.update_cell(row, column, text, update_width=shrink or wider)

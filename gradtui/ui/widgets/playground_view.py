@@ -330,30 +330,39 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
     ) -> None:
         """Show these parameter values (live or replayed) in every panel.
 
-        ``digits=False`` leaves the autograd panel and the parameters table as they are.
+        ``digits=False`` (a frame of a fast run) leaves the autograd panel and the parameters
+        table as they are, and draws the point from the latest step's record instead of
+        running the autograd steps again at the new values.
         """
         problem = self.stepper.problem
-        panel = self.query_one(AutogradPanel)
-        try:
-            self.probe = probe_at(problem, values)
-            if digits:
-                panel.lines, panel.error = tuple(self.probe.lines), ""
-        except (TorchError, ExprError, ValueError, OverflowError) as err:
-            self.probe = None
-            self._show_failure(err)
-        grads = self.probe.grads if self.probe else {}
+        record = self.latest if not digits and not self.replaying else None
+        if record is None:
+            try:
+                self.probe = probe_at(problem, values)
+            except (TorchError, ExprError, ValueError, OverflowError) as err:
+                self.probe = None
+                self._show_failure(err)
         if digits:
-            self.query_one(ParamsTable).show(values, grads)
+            if self.probe is not None:
+                panel = self.query_one(AutogradPanel)
+                panel.lines, panel.error = tuple(self.probe.lines), ""
+            grads = self.probe.grads if self.probe else {}
+            self.query_one(ParamsTable).show(values, grads, shrink=not self.running)
         plot = self.query_one(FunctionPlot)
         if problem.is_fit:
             plot.note = note
             plot.view = fit_view(problem, values)
         elif plottable(problem, values) and self.probe is not None:
             name = problem.param_names[0]
-            loss = self.probe.value if isinstance(self.probe.value, float) else float("nan")
+            if record is not None:
+                x, loss, grad = record.params[name], record.loss, record.grads.get(name)
+            else:
+                value = self.probe.value
+                x, loss = values[name], value if isinstance(value, float) else float("nan")
+                grad = self.probe.grads.get(name)
             plot.fn_label = f"f(x) = {problem.expr.text}"
             plot.note = note
-            plot.view = curve_view(problem, values[name], loss, grads.get(name), trail)
+            plot.view = curve_view(problem, x, loss, grad, trail)
         else:
             plot.view = None
             plot.note = "f is drawn for one scalar variable; see the loss plot"
