@@ -58,9 +58,10 @@ def import_torch() -> ModuleType:
     The collector is off during the import and everything then alive is frozen (see
     ``freeze_heap``): otherwise full collections walk the growing heap while holding the GIL.
     """
-    if "torch" in sys.modules:
+    if "torch" in sys.modules:  # imported meanwhile by another thread: freeze all the same
         import torch
 
+        freeze_heap()
         return torch
     preload_libraries()
     enabled = gc.isenabled()

@@ -227,24 +227,26 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
         self._wake.clear()
         batch: list[Any] = []
         posted = time.monotonic()
+        delay = self.delay  # read again at each post: speed keys take effect within a frame
+        lock, step, frame = self._lock, stepper.step, 1 / REDRAWS_PER_SECOND
         stepper.resume_clock()
         while not worker.is_cancelled:
-            with self._lock:
-                result = stepper.step()
+            with lock:
+                result = step()
             batch.append(result)
             if single:  # one queued press done; more may have come meanwhile
-                with self._lock:
+                with lock:
                     self._steps_wanted = 0 if isinstance(result, Stop) else self._steps_wanted - 1
                     done = self._steps_wanted <= 0
             else:
                 done = isinstance(result, Stop)
             now = time.monotonic()
-            delay = self.delay
-            if done or delay >= 0.05 or now - posted >= 1 / REDRAWS_PER_SECOND:
-                with self._lock:
+            if done or delay >= 0.05 or now - posted >= frame:
+                with lock:
                     values = stepper.values()
                 self.post_message(RunProgress(batch, values, single, stepper))
                 batch, posted = [], now
+                delay = self.delay
             if done:
                 return
             if delay and self._wake.wait(delay):
