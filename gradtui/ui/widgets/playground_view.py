@@ -274,7 +274,9 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
                 self._animate_phases(list(PHASES), 0.6 if message.single else self.delay)
             else:
                 steps.current = "repeat"
-        self._show_status()
+        if not self.running or message.single:
+            self._show_status()
+        # else the next frame shows it: one screen update for the plots and the status
 
     def _stopped(self, stop: Stop) -> None:
         self.stopped = stop
@@ -313,7 +315,7 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
         if self.replaying:
             self._draw(*self.replay_draw_args())
             return
-        series = (list(self.history.steps), list(self.history.losses))
+        series = (self.history.steps, self.history.losses)  # fresh lists
         digits = True
         if self.running and self.delay < 1 / DIGITS_PER_SECOND:
             now = time.monotonic()
@@ -321,6 +323,8 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
             if digits:
                 self._digits_at = now
         self._draw(self.values, list(self.history.trail), series, digits=digits)
+        if self.running:
+            self._show_status()
 
     def _draw(
         self,
