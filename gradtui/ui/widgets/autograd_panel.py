@@ -16,10 +16,16 @@ class AutogradPanel(Static):
     error: reactive[str] = reactive("", layout=True)
     loading: reactive[bool] = reactive(True, layout=True)
 
+    # While a run goes the panel may keep a blank last line rather than shrink and grow back.
+    grow_only = False
+
     def watch_lines(
         self, old: tuple[tuple[str, str], ...], new: tuple[tuple[str, str], ...]
     ) -> None:
-        if self._height(old) != self._height(new):
+        height = self._height(new)
+        if height > self.content_region.height or (
+            not self.grow_only and height != self._height(old)
+        ):
             self.refresh(layout=True)
 
     def _height(self, lines: tuple[tuple[str, str], ...]) -> int:

@@ -10,6 +10,8 @@ from textual.widgets.data_table import ColumnKey
 
 from gradtui.engine.report import format_value
 
+NUMBER_WIDTH = 12  # the widest number format_value writes (6 significant digits, float32)
+
 
 class ParamsTable(DataTable):
     """A row per parameter: its value now and the .grad at that value."""
@@ -49,4 +51,6 @@ class ParamsTable(DataTable):
         # A new width means a layout pass of the whole screen: during a run, digits that come
         # and go (1.5, 1.25, 1.125) would ask for one each time.
         wider = cell_len(text) > self.columns[ColumnKey(column)].content_width
+        if wider and not shrink:  # grow once to what any number takes: -1.23457e-05
+            text = text.ljust(NUMBER_WIDTH)
         self.update_cell(row, column, text, update_width=shrink or wider)

@@ -351,6 +351,7 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
         if digits:
             if self.probe is not None:
                 panel = self.query_one(AutogradPanel)
+                panel.grow_only = self.running
                 panel.lines, panel.error = tuple(self.probe.lines), ""
             grads = self.probe.grads if self.probe else {}
             self.query_one(ParamsTable).show(values, grads, shrink=not self.running)
