@@ -2,6 +2,8 @@
 
 1 init the weights, 2 predict, 3 loss, 4 gradients (``loss.backward()``), 5 step
 (``p -= p.grad * lr`` under ``torch.no_grad()``, then zero the grad), 6 repeat, 7 stop.
+The numbers are exactly those of that plain loop; how it gets them is leaner (see
+``engine.backward`` and the comments in ``Stepper``).
 
 Record ``i`` holds the parameters, the loss and the grads *before* update ``i``; a run ends
 with one ``Stop`` holding the reason and the final parameters and loss.
@@ -15,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from gradtui.engine.backward import scalar_backward
 from gradtui.engine.problem import Problem
 
 SEVEN_STEPS = ("init", "predict", "loss", "gradient", "step", "repeat", "stop")
@@ -98,6 +101,7 @@ class Stepper:
         built = problem.build()  # step 1: init the weights
         self.params = built.params
         self._current_loss = built.current_loss
+        self._backward = scalar_backward()
         # Step 5 writes through a detached alias of each parameter: the same storage and
         # version counter, but nothing for autograd to record, so the update needs no
         # ``torch.no_grad()`` (whose Python context manager costs a tenth of an x**2 step).
@@ -132,7 +136,7 @@ class Stepper:
             stop = self._check(value)
             if stop is not None:
                 return stop
-            loss.backward()  # step 4
+            self._backward(loss)  # step 4: loss.backward()
             values, grads = {}, {}
             lr, zero = self.lr, self.zero_grad
             # One pass records each parameter and its grad, then updates it (step 5): a
