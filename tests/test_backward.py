@@ -88,3 +88,8 @@ def test_falls_back_to_loss_backward(monkeypatch, engine):
     x = torch.tensor(3.0).requires_grad_()
     backward(x**2)
     assert x.grad.item() == 6.0
+
+
+def test_the_check_works_inside_no_grad():
+    with torch.no_grad():
+        assert backward_module._checked_engine() is not None

@@ -32,7 +32,7 @@ def scalar_backward() -> Callable[[Any], None]:
     ones: dict[tuple[Any, Any], Any] = {}
 
     def backward(loss: Any) -> None:
-        key = (loss.dtype, loss.shape)  # the engine does not check the shape of a root's grad
+        key = (loss.dtype, loss.shape)  # the starting grad must match both
         one = ones.get(key)
         if one is None:
             import torch
@@ -50,13 +50,19 @@ def _plain_backward(loss: Any) -> None:
 def _engine() -> Callable[..., Any] | None:
     """The autograd engine's ``run_backward`` if it computes a known grad right; else None."""
     global _engine_run, _checked
-    if not _checked:
+    if not _checked:  # two threads may both check: they reach the same answer
+        _engine_run = _checked_engine()
         _checked = True
-        import torch
+    return _engine_run
 
-        try:
-            run = torch.autograd.Variable._execution_engine.run_backward
-            leaf = torch.tensor(2.0, requires_grad=True)
+
+def _checked_engine() -> Callable[..., Any] | None:
+    import torch
+
+    try:
+        run = torch.autograd.Variable._execution_engine.run_backward
+        leaf = torch.tensor(2.0, requires_grad=True)
+        with torch.enable_grad():  # the first stepper may be made inside no_grad
             for _ in range(2):  # the second pass accumulates into the existing grad
                 loss = leaf * 3.0 + leaf**2
                 run(
@@ -68,8 +74,6 @@ def _engine() -> Callable[..., Any] | None:
                     allow_unreachable=True,
                     accumulate_grad=True,
                 )
-            if leaf.grad is not None and leaf.grad.item() == 14.0:
-                _engine_run = run
-        except Exception:  # any surprise means: use the public call
-            _engine_run = None
-    return _engine_run
+    except Exception:  # any surprise means: use the public call
+        return None
+    return run if leaf.grad is not None and leaf.grad.item() == 14.0 else None
