@@ -26,6 +26,7 @@ CASES = [
     (lambda x: x**2, [3.0]),
     (lambda x: x, [3.0]),  # the loss is the leaf itself
     (lambda x: x + 0.0, [3.0]),  # the starting grad reaches the leaf unchanged
+    (lambda x: x + x, [3.0]),  # ... twice, summed in the leaf's input buffer
     (lambda x, y: x + y, [1.5, -2.0]),  # one grad tensor flows to both
     (lambda w: ((w - 1) ** 2).sum(), [[1.0, -2.0, 0.5]]),
     (lambda w: w * 2.0, [[4.0]]),  # a loss of shape (1,), not ()
@@ -55,6 +56,9 @@ def test_the_starting_grad_is_not_taken_over():
     stepper = Stepper(problem, 0.5, StopRules(4), zero_grad=False)
     records = [r for r in stepper.run() if isinstance(r, StepRecord)]
     assert [r.grads["x"] for r in records] == [1.0, 2.0, 3.0, 4.0]
+    problem = descend_problem("x + x", {"x": parse_values("3.")})
+    records = [r for r in Stepper(problem, 0.5, StopRules(3)).run() if isinstance(r, StepRecord)]
+    assert [r.grads["x"] for r in records] == [2.0] * 3
 
 
 def test_a_loss_without_grad_fails_with_torchs_words():
