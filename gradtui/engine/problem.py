@@ -56,8 +56,10 @@ class Problem:
                 raise TorchError(f"{type(err).__name__}: {err}", explain(err)) from None
         evaluate, function = self.expr.evaluate, self.expr.function
         if not self.is_fit:
-            # Every variable is a parameter, so the result is a tensor and env is complete.
-            return Built(params, evaluate, _as_loss(torch), partial(function, params))
+            as_loss = _as_loss(torch)
+            # With a variable (all are parameters here) the result is always a tensor.
+            current = partial(function, params) if params else lambda: as_loss(evaluate(params))
+            return Built(params, evaluate, as_loss, current)
         data = {k: torch.tensor(v, dtype=dtype) for k, v in self.data.items()}
         targets = torch.tensor(self.targets, dtype=dtype)
         env = {**params, **data}  # the parameters change in place: one dict serves every step
