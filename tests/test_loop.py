@@ -191,6 +191,69 @@ def test_roller_coaster_fit_matches_fastbook():
     assert records[-1].loss < records[0].loss / 10
 
 
+def _plain_torch_run(loss_fn, params: dict, lr: float, steps: int, zero_grad: bool):
+    """The update as the exported script writes it: ``p -= p.grad * lr`` under no_grad."""
+    records = []
+    for _ in range(steps):
+        loss = loss_fn(**params)
+        loss.backward()
+        records.append(
+            (
+                {n: p.tolist() for n, p in params.items()},
+                loss.item(),
+                {n: p.grad.tolist() for n, p in params.items()},
+            )
+        )
+        with torch.no_grad():
+            for p in params.values():
+                p -= p.grad * lr
+                if zero_grad:
+                    p.grad.zero_()
+    return records, {n: p.tolist() for n, p in params.items()}
+
+
+def _exact(records: list[StepRecord], plain: list) -> None:
+    for record, (params, loss, grads) in zip(records, plain, strict=True):
+        assert (record.params, record.loss, record.grads) == (params, loss, grads), record.step
+
+
+@pytest.mark.parametrize("zero_grad", [True, False])
+def test_fit_is_bit_identical_to_plain_torch(zero_grad):
+    """Not merely close: the stepper's in-place update is the same arithmetic, every step."""
+    problem = example_problem("roller-coaster")
+    stepper = Stepper(problem, ROLLER_COASTER_LR, StopRules(max_steps=200), zero_grad=zero_grad)
+    records, stop = run_all(stepper)
+    t, speed = torch.tensor(problem.data["t"]), torch.tensor(problem.targets)
+    params = {n: problem.start[n].to_tensor("float32").requires_grad_() for n in "abc"}
+
+    def loss_fn(a, b, c):
+        return ((a * t**2 + b * t + c - speed) ** 2).mean()
+
+    plain, final = _plain_torch_run(loss_fn, params, ROLLER_COASTER_LR, 200, zero_grad)
+    _exact(records, plain)
+    assert stop.params == final
+
+
+@pytest.mark.parametrize("zero_grad", [True, False])
+@pytest.mark.parametrize(
+    ("text", "start", "fn"),
+    [
+        ("x**2", {"x": 3.0}, lambda x: x**2),
+        ("((w - 1)**2).sum()", {"w": [1.0, -2.0, 0.5]}, lambda w: ((w - 1) ** 2).sum()),
+        # one grad tensor flows back to both: each must still get a grad of its own
+        ("(w + v).sum()", {"w": [1.0, 2.0], "v": [3.0, -4.0]}, lambda w, v: (w + v).sum()),
+    ],
+)
+def test_descend_is_bit_identical_to_plain_torch(text, start, fn, zero_grad):
+    lr, steps = 0.1234567, 60
+    values = {n: ",".join(map(str, v)) if isinstance(v, list) else v for n, v in start.items()}
+    records, stop = run_all(descend(text, values, lr, StopRules(steps), zero_grad=zero_grad))
+    params = {n: torch.tensor(v).requires_grad_() for n, v in start.items()}
+    plain, final = _plain_torch_run(fn, params, lr, steps, zero_grad)
+    _exact(records, plain)
+    assert stop.params == final
+
+
 def test_roller_coaster_data_is_fastbooks():
     data = roller_coaster(42)
     with torch.random.fork_rng():

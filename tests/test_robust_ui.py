@@ -239,10 +239,10 @@ async def test_an_error_inside_a_step_is_a_stop_reason_and_a_notification(monkey
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
 
-        def broken(params):
+        def broken():
             raise ZeroDivisionError("a broken loss")
 
-        monkeypatch.setattr(view(app).stepper, "_loss", broken)
+        monkeypatch.setattr(view(app).stepper, "_current_loss", broken)
         await pilot.press("s")
         await wait_for(pilot, lambda: view(app).stopped is not None)
         await ready(pilot)

@@ -113,6 +113,12 @@ class Expression:
     def __call__(self, **values: Any) -> Any:
         return self.evaluate(values)
 
+    @property
+    def function(self) -> Callable[[Mapping[str, Any]], Any]:
+        """The compiled function itself: ``evaluate`` without the missing-name message, for a
+        hot loop whose ``env`` always holds every variable."""
+        return self._fn
+
     def evaluate(self, env: Mapping[str, Any]) -> Any:
         """The value for the variables in ``env`` (the loop's hot path: no keyword packing)."""
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from gradtui.engine.expr import ExprError, Expression, compile_expr
@@ -53,18 +54,32 @@ class Problem:
                 params[name] = tensor.requires_grad_()
             except (RuntimeError, TypeError, ValueError, OverflowError) as err:
                 raise TorchError(f"{type(err).__name__}: {err}", explain(err)) from None
-        evaluate = self.expr.evaluate
+        evaluate, function = self.expr.evaluate, self.expr.function
         if not self.is_fit:
-            return Built(params, evaluate, _as_loss(torch))
+            as_loss = _as_loss(torch)
+            # With a variable (all are parameters here) the result is always a tensor.
+            current = partial(function, params) if params else lambda: as_loss(evaluate(params))
+            return Built(params, evaluate, as_loss, current)
         data = {k: torch.tensor(v, dtype=dtype) for k, v in self.data.items()}
         targets = torch.tensor(self.targets, dtype=dtype)
+        env = {**params, **data}  # the parameters change in place: one dict serves every step
 
         def predict_fit(p: Mapping[str, Any]) -> Any:
             return evaluate({**p, **data})
 
         if self.loss == "mae":
-            return Built(params, predict_fit, lambda preds: (preds - targets).abs().mean())
-        return Built(params, predict_fit, lambda preds: ((preds - targets) ** 2).mean())
+            return Built(
+                params,
+                predict_fit,
+                lambda preds: (preds - targets).abs().mean(),
+                lambda: (function(env) - targets).abs().mean(),
+            )
+        return Built(
+            params,
+            predict_fit,
+            lambda preds: ((preds - targets) ** 2).mean(),
+            lambda: ((function(env) - targets) ** 2).mean(),
+        )
 
     def predictions(self, params: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[float]:
         """The model's output for these parameter values at these inputs (for plotting)."""
@@ -81,11 +96,16 @@ class Problem:
 
 @dataclass(frozen=True)
 class Built:
-    """A problem as tensors: parameters, ``predict(params)`` and ``loss(preds)``."""
+    """A problem as tensors: parameters, ``predict(params)`` and ``loss(preds)``.
+
+    ``current_loss()`` is ``loss(predict(params))`` at ``params`` as they are now, in one call
+    (the stepper's hot path; the parameters are updated in place between calls).
+    """
 
     params: dict[str, Any]
     predict: Callable[[Mapping[str, Any]], Any]
     loss: Callable[[Any], Any]
+    current_loss: Callable[[], Any]
 
 
 def _as_loss(torch: Any) -> Callable[[Any], Any]:
