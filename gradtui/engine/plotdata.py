@@ -59,6 +59,24 @@ def plottable(problem: Problem, values: dict[str, Any]) -> bool:
     return len(names) == 1 and not isinstance(values.get(names[0]), list)
 
 
+def function_view(
+    problem: Problem,
+    values: dict[str, Any],
+    point: tuple[float, float, float | None] | None,
+    trail: Sequence[float] = (),
+) -> CurveView | FitView | None:
+    """What the function plot shows at these parameter values; None when f is not a curve.
+
+    A fit shows its data and the model's predictions; one scalar variable shows f around
+    ``point`` (x, f(x), f'(x)), which is needed then (None: nothing to draw).
+    """
+    if problem.is_fit:
+        return fit_view(problem, values)
+    if point is None or not plottable(problem, values):
+        return None
+    return curve_view(problem, *point, trail)
+
+
 def curve_view(
     problem: Problem, x: float, loss: float, grad: float | None, trail: Sequence[float] = ()
 ) -> CurveView:

@@ -35,9 +35,14 @@ class TrainProgress(Message):
 
 @dataclass
 class RunProgress(Message):
-    """Records (``StepRecord`` then maybe a ``Stop``) from the run worker, batched."""
+    """Records (``StepRecord`` then maybe a ``Stop``) from the run worker, batched.
+
+    During a run the worker also works out what the panels show (``frame``, a
+    ``LiveFrame``), so that the event loop runs no torch code of its own.
+    """
 
     results: list[Any]
     values: dict[str, Any]
     single: bool = False
     stepper: Any = None
+    frame: Any = None

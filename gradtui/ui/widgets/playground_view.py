@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from textual import on, work
@@ -20,10 +22,10 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from gradtui.engine.expr import ExprError
-from gradtui.engine.history import LossHistory
+from gradtui.engine.history import TRAIL, LossHistory
 from gradtui.engine.loop import Stepper, StepRecord, Stop
 from gradtui.engine.playground import Playground, lr_note
-from gradtui.engine.plotdata import curve_view, fit_view, plottable
+from gradtui.engine.plotdata import CurveView, FitView, function_view
 from gradtui.engine.probe import ProbeResult, TorchError, probe, probe_at
 from gradtui.engine.report import describe_step
 from gradtui.ui.messages import RunProgress, SettingsChanged
@@ -47,6 +49,19 @@ DEFAULT_SPEED = 3
 PHASES = ("predict", "loss", "gradient", "step", "repeat")
 NARROW = 100  # columns below which the panels stack
 LIVE_FIELDS = ("lr", "max_steps", "target", "patience", "time_budget")
+
+
+@dataclass(frozen=True)
+class LiveFrame:
+    """What the panels show for one frame of a run, worked out in the run worker.
+
+    ``probe`` holds fresh digits when they are due (``error`` when the autograd steps
+    failed at these values); between them the digits on screen stay.
+    """
+
+    view: CurveView | FitView | None
+    probe: ProbeResult | None = None
+    error: Exception | None = None
 
 
 class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
@@ -79,7 +94,8 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
         self._steps_wanted = 0  # single steps asked for and not yet made
         self._wake = threading.Event()
         self._dirty = False
-        self._digits_at = 0.0
+        self._live: LiveFrame | None = None  # the run's latest frame, from the worker
+        self._trail_seed: list[float] = []
         self._torch_ready = False
         self._init_replay()
 
@@ -165,6 +181,7 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
     def action_run(self) -> None:
         """Run or pause (a replay goes back to the live run first)."""
         self.leave_replay()
+        self._trail_seed = list(self.history.trail)  # the worker draws the trail from here on
         super().action_run()
 
     def action_step(self) -> None:
@@ -202,6 +219,7 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
         self.workers.cancel_group(self, "run")
         self._wake.set()
         self.running = False
+        self._live = None
         self._dirty = True  # the last frames of the run may have left the digits behind
 
     # -- the run worker --------------------------------------------------------------------
@@ -226,14 +244,23 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
         worker = get_current_worker()
         self._wake.clear()
         batch: list[Any] = []
-        posted = time.monotonic()
+        posted = digits_at = time.monotonic()
         delay = self.delay  # read again at each post: speed keys take effect within a frame
         lock, step, frame = self._lock, stepper.step, 1 / REDRAWS_PER_SECOND
+        problem = stepper.problem
+        with lock:
+            scalar = _scalar_name(problem, stepper.values())
+        trail = deque(() if single else self._trail_seed, maxlen=TRAIL)
+        record: StepRecord | None = None
         stepper.resume_clock()
         while not worker.is_cancelled:
             with lock:
                 result = step()
             batch.append(result)
+            if isinstance(result, StepRecord):
+                record = result
+                if scalar:
+                    trail.append(result.params[scalar])
             if single:  # one queued press done; more may have come meanwhile
                 with lock:
                     self._steps_wanted = 0 if isinstance(result, Stop) else self._steps_wanted - 1
@@ -244,7 +271,15 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
             if done or delay >= 0.05 or now - posted >= frame:
                 with lock:
                     values = stepper.values()
-                self.post_message(RunProgress(batch, values, single, stepper))
+                live = None
+                if not single and not done:  # a stop or a single step is drawn in full
+                    digits = (
+                        delay >= 1 / DIGITS_PER_SECOND or now - digits_at >= 1 / DIGITS_PER_SECOND
+                    )
+                    if digits:
+                        digits_at = now
+                    live = _live_frame(problem, values, record, scalar, list(trail), digits)
+                self.post_message(RunProgress(batch, values, single, stepper, live))
                 batch, posted = [], now
                 delay = self.delay
             if done:
@@ -265,6 +300,8 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
             elif isinstance(result, Stop):
                 self._stopped(result)
         self.values = message.values
+        if message.frame is not None:
+            self._live = message.frame
         self._dirty = True
         steps = self.query_one(SevenSteps)
         if self.replaying:
@@ -281,6 +318,7 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
     def _stopped(self, stop: Stop) -> None:
         self.stopped = stop
         self.running = False
+        self._live = None
         if not self.replaying:
             self._live_steps_row()
         if stop.reason == "error":
@@ -298,10 +336,7 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
             self.query_one(SevenSteps).current = phase
 
     def _scalar_name(self) -> str | None:
-        names = self.stepper.problem.param_names if self.stepper else ()
-        if len(names) == 1 and not isinstance(self.values.get(names[0]), list):
-            return names[0]
-        return None
+        return _scalar_name(self.stepper.problem, self.values) if self.stepper else None
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -316,13 +351,18 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
             self._draw(*self.replay_draw_args())
             return
         series = (self.history.steps, self.history.losses)  # fresh lists
-        digits = True
-        if self.running and self.delay < 1 / DIGITS_PER_SECOND:
-            now = time.monotonic()
-            digits = now - self._digits_at >= 1 / DIGITS_PER_SECOND
-            if digits:
-                self._digits_at = now
-        self._draw(self.values, list(self.history.trail), series, digits=digits)
+        live = self._live if self.running else None
+        if live is None:
+            self._draw(self.values, list(self.history.trail), series)
+        else:
+            if live.probe is not None:
+                self.probe = live.probe
+                self._show_digits(self.values, live.probe)
+            elif live.error is not None:
+                self.probe = None
+                self._show_failure(live.error)
+            self._show_function(live.view)
+            self.query_one(LossPlot).series = series
         if self.running:
             self._show_status()
 
@@ -332,48 +372,42 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
         trail: list[float],
         series: tuple[list, list],
         note: str = "",
-        digits: bool = True,
     ) -> None:
-        """Show these parameter values (live or replayed) in every panel.
-
-        ``digits=False`` (a frame of a fast run) leaves the autograd panel and the parameters
-        table as they are, and draws the point from the latest step's record instead of
-        running the autograd steps again at the new values.
-        """
+        """Show these parameter values (paused, stopped or replayed) in every panel."""
         problem = self.stepper.problem
-        record = self.latest if not digits and not self.replaying else None
-        if record is None:
-            try:
-                self.probe = probe_at(problem, values)
-            except (TorchError, ExprError, ValueError, OverflowError) as err:
-                self.probe = None
-                self._show_failure(err)
-        if digits:
-            if self.probe is not None:
-                panel = self.query_one(AutogradPanel)
-                panel.grow_only = self.running
-                panel.lines, panel.error = tuple(self.probe.lines), ""
-            grads = self.probe.grads if self.probe else {}
-            self.query_one(ParamsTable).show(values, grads, shrink=not self.running)
+        try:
+            self.probe = probe_at(problem, values)
+        except (TorchError, ExprError, ValueError, OverflowError) as err:
+            self.probe = None
+            self._show_failure(err)
+        self._show_digits(values, self.probe)
+        point = None
+        if self.probe is not None and not problem.is_fit:
+            name, value = problem.param_names[0], self.probe.value
+            loss = value if isinstance(value, float) else float("nan")
+            point = (values[name], loss, self.probe.grads.get(name))
+        self._show_function(function_view(problem, values, point, trail), note)
+        self.query_one(LossPlot).series = series
+
+    def _show_digits(self, values: dict[str, Any], probe: ProbeResult | None) -> None:
+        """The autograd panel's lines and the parameters table."""
+        if probe is not None:
+            panel = self.query_one(AutogradPanel)
+            panel.grow_only = self.running
+            panel.lines, panel.error = tuple(probe.lines), ""
+        grads = probe.grads if probe else {}
+        self.query_one(ParamsTable).show(values, grads, shrink=not self.running)
+
+    def _show_function(self, view: CurveView | FitView | None, note: str = "") -> None:
         plot = self.query_one(FunctionPlot)
-        if problem.is_fit:
-            plot.note = note
-            plot.view = fit_view(problem, values)
-        elif plottable(problem, values) and self.probe is not None:
-            name = problem.param_names[0]
-            if record is not None:
-                x, loss, grad = record.params[name], record.loss, record.grads.get(name)
-            else:
-                value = self.probe.value
-                x, loss = values[name], value if isinstance(value, float) else float("nan")
-                grad = self.probe.grads.get(name)
-            plot.fn_label = f"f(x) = {problem.expr.text}"
-            plot.note = note
-            plot.view = curve_view(problem, x, loss, grad, trail)
-        else:
+        if view is None:
             plot.view = None
             plot.note = "f is drawn for one scalar variable; see the loss plot"
-        self.query_one(LossPlot).series = series
+            return
+        if isinstance(view, CurveView):
+            plot.fn_label = f"f(x) = {self.stepper.problem.expr.text}"
+        plot.note = note
+        plot.view = view
 
     def _with_session(self, err: TorchError) -> TorchError:
         """The same failure met by the seed's steps, so the panel shows where it happened."""
@@ -420,3 +454,36 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
     def _after(self, record: StepRecord) -> dict[str, Any]:
         """The values after ``record``'s update, when it is the latest one."""
         return self.values if self.latest is record else {}
+
+
+def _scalar_name(problem: Any, values: dict[str, Any]) -> str | None:
+    """The one parameter's name when it is a single number (its positions make the trail)."""
+    names = problem.param_names
+    if len(names) == 1 and not isinstance(values.get(names[0]), list):
+        return names[0]
+    return None
+
+
+def _live_frame(
+    problem: Any,
+    values: dict[str, Any],
+    record: StepRecord | None,
+    scalar: str | None,
+    trail: list[float],
+    digits: bool,
+) -> LiveFrame:
+    """A run's frame, in the run worker: the plot's view, and the digits when due.
+
+    Between digits the point and tangent come from the latest record (a step behind the
+    values, invisible at this speed) instead of running the autograd steps again.
+    """
+    probe = error = None
+    if digits:
+        try:
+            probe = probe_at(problem, values)
+        except (TorchError, ExprError, ValueError, OverflowError) as err:
+            error = err
+    point = None
+    if record is not None and scalar:
+        point = (record.params[scalar], record.loss, record.grads.get(scalar))
+    return LiveFrame(function_view(problem, values, point, trail), probe, error)
