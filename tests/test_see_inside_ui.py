@@ -189,3 +189,23 @@ async def test_views_from_a_lesson_and_the_palette(tmp_path, monkeypatch):
         exported = (tmp_path / "gradtui-fit.py").read_text()
         assert "manual_seed(42)" in exported and "if step >= 1:" in exported  # the task's setup
         await pilot.pause(0.3)
+
+
+async def test_a_timing_that_arrives_after_leaving_the_view_is_dropped():
+    from gradtui.engine.finite_diff import TimingPoint
+
+    app = GradApp(sandbox=Playground())
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, FiniteDiffScreen))
+        screen = app.screen
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SandboxScreen))
+        await pilot.pause(0.1)
+        # What the measuring thread hands over when it finishes a size just as the learner
+        # leaves: the panels it would fill are gone.
+        point = TimingPoint(1, 1e-4, 1e-4, 1, False, 0.0)
+        screen._if_shown(screen.show_points, (point,), True)
+        await pilot.pause(0.1)
+        assert app.is_running and isinstance(app.screen, SandboxScreen)
