@@ -193,6 +193,7 @@ async def test_views_from_a_lesson_and_the_palette(tmp_path, monkeypatch):
 
 async def test_a_timing_that_arrives_after_leaving_the_view_is_dropped():
     from gradtui.engine.finite_diff import TimingPoint
+    from gradtui.ui.delivery import deliver
 
     app = GradApp(sandbox=Playground())
     async with app.run_test(size=SIZE) as pilot:
@@ -206,6 +207,6 @@ async def test_a_timing_that_arrives_after_leaving_the_view_is_dropped():
         # What the measuring thread hands over when it finishes a size just as the learner
         # leaves: the panels it would fill are gone.
         point = TimingPoint(1, 1e-4, 1e-4, 1, False, 0.0)
-        screen._if_shown(screen.show_points, (point,), True)
+        deliver(screen, screen.show_points, (point,), True)
         await pilot.pause(0.1)
         assert app.is_running and isinstance(app.screen, SandboxScreen)

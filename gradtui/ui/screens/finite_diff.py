@@ -7,8 +7,7 @@ with ``t`` or by leaving the screen, and bounded by a time budget per size.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from contextlib import suppress
+from collections.abc import Mapping
 from typing import Any
 
 from rich.text import Text
@@ -16,7 +15,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
@@ -25,6 +23,7 @@ from gradtui.engine.finite_diff import COMPARED_DTYPES, HTable, TimingPoint, h_t
 from gradtui.engine.probe import TorchError
 from gradtui.engine.problem import Problem
 from gradtui.engine.report import format_value
+from gradtui.ui.delivery import deliver
 from gradtui.ui.widgets.timing_plot import TimingPlot
 
 BUDGET_PER_SIZE = 1.0  # seconds of finite differences per size before scaling up a sample
@@ -78,9 +77,9 @@ class FiniteDiffScreen(Screen):
         try:
             table = h_table(self.problem, self.values)
         except (TorchError, ValueError, OverflowError, RuntimeError) as err:
-            self.app.call_from_thread(self._if_shown, self._table_failed, str(err))
+            self.app.call_from_thread(deliver, self, self._table_failed, str(err))
             return
-        self.app.call_from_thread(self._if_shown, self._show_table, table)
+        self.app.call_from_thread(deliver, self, self._show_table, table)
 
     def _table_failed(self, message: str) -> None:
         self.query_one("#fd-grads", Static).update(Text(f"no table: {message}", style="bold red"))
@@ -133,9 +132,9 @@ class FiniteDiffScreen(Screen):
         points: list[TimingPoint] = []
         for point in time_gradients(budget=BUDGET_PER_SIZE, cancelled=lambda: worker.is_cancelled):
             points.append(point)
-            self.app.call_from_thread(self._if_shown, self.show_points, tuple(points), False)
+            self.app.call_from_thread(deliver, self, self.show_points, tuple(points), False)
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._if_shown, self.show_points, tuple(points), True)
+            self.app.call_from_thread(deliver, self, self.show_points, tuple(points), True)
 
     def show_points(self, points: tuple[TimingPoint, ...], done: bool) -> None:
         """Plot these points and say what they mean."""
@@ -154,13 +153,6 @@ class FiniteDiffScreen(Screen):
             self._status(line + "   · t: measure again")
         else:
             self._status(line + "   · measuring the next size… (t: stop)")
-
-    def _if_shown(self, show: Callable[..., None], *args: Any) -> None:
-        """Call ``show`` unless the screen was left while its worker finished (its panels
-        are gone then: a result arriving late is dropped, not a crash)."""
-        if self.is_attached:
-            with suppress(NoMatches):
-                show(*args)
 
     def _status(self, text: str) -> None:
         self.query_one("#fd-status", Static).update(text)

@@ -20,6 +20,7 @@ from gradtui.engine.lrcompare import (
 )
 from gradtui.engine.playground import Playground
 from gradtui.engine.report import format_value
+from gradtui.ui.delivery import deliver
 from gradtui.ui.widgets.compare_plot import MARKERS, ComparePlot
 
 
@@ -87,9 +88,11 @@ class LrCompareScreen(Screen):
         try:
             runs = compare_lrs(self.playground, lrs)
         except (ValueError, TypeError, RuntimeError, ArithmeticError) as err:
-            self.app.call_from_thread(self._show_error, f"cannot run this playground: {err}")
+            self.app.call_from_thread(
+                deliver, self, self._show_error, f"cannot run this playground: {err}"
+            )
             return
-        self.app.call_from_thread(self._show, runs)
+        self.app.call_from_thread(deliver, self, self._show, runs)
 
     def _show(self, runs: list[LrRun]) -> None:
         self.runs = runs

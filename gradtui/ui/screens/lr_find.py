@@ -18,6 +18,7 @@ from gradtui.engine.lrfind import (
     lr_find,
 )
 from gradtui.engine.playground import Playground
+from gradtui.ui.delivery import deliver
 from gradtui.ui.widgets.lr_find_plot import LrFindPlot
 
 
@@ -56,9 +57,11 @@ class LrFindScreen(Screen[float | None]):
         try:
             result = lr_find(self.playground.problem())
         except (ValueError, TypeError, RuntimeError, ArithmeticError) as err:
-            self.app.call_from_thread(self._text, f"cannot sweep this playground: {err}")
+            self.app.call_from_thread(
+                deliver, self, self._text, f"cannot sweep this playground: {err}"
+            )
             return
-        self.app.call_from_thread(self._show, result)
+        self.app.call_from_thread(deliver, self, self._show, result)
 
     def _text(self, text: str) -> None:
         self.query_one("#lr-find-text", Static).update(text)

@@ -21,6 +21,7 @@ from gradtui.engine.optimizers import (
     playground_surface,
 )
 from gradtui.engine.playground import Playground
+from gradtui.ui.delivery import deliver
 from gradtui.ui.widgets.surface_map import LEGEND, SurfaceMap
 
 DEBOUNCE = 0.3
@@ -132,9 +133,9 @@ class OptimizersScreen(Screen):
         try:
             paths = optimizer_paths(surface, *settings)
         except (ValueError, TypeError, RuntimeError, ArithmeticError) as err:
-            self.app.call_from_thread(self._show_error, f"cannot run: {err}")
+            self.app.call_from_thread(deliver, self, self._show_error, f"cannot run: {err}")
             return
-        self.app.call_from_thread(self._ran, surface, paths)
+        self.app.call_from_thread(deliver, self, self._ran, surface, paths)
 
     def _ran(self, surface: Surface, paths: list[Path]) -> None:
         if surface is not self.surface:

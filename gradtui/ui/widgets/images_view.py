@@ -20,6 +20,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from gradtui.engine.playground import Playground
+from gradtui.ui.delivery import deliver
 from gradtui.ui.messages import SettingsChanged, TrainProgress
 from gradtui.ui.widgets.pixel_image import PixelImage
 from gradtui.ui.widgets.playground_controls import PlaygroundControls
@@ -117,9 +118,9 @@ class ImagesView(PlaygroundControls, Vertical):
             data = load_pullover_dress()
             baseline = pixel_similarity(data)
         except (DataNotFound, IdxError) as err:
-            self.app.call_from_thread(self._no_data, str(err))
+            self.app.call_from_thread(deliver, self, self._no_data, str(err))
             return
-        self.app.call_from_thread(self._loaded, data, baseline)
+        self.app.call_from_thread(deliver, self, self._loaded, data, baseline)
 
     def _loaded(self, data: Any, baseline: Any) -> None:
         self.data, self.baseline = data, baseline
