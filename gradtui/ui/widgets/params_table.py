@@ -17,6 +17,7 @@ class ParamsTable(DataTable):
     """A row per parameter: its value now and the .grad at that value."""
 
     _shown: list[tuple[str, str, str]] | None = None
+    _padded = False  # a run widened a column with spaces: the next full update trims them
 
     def on_mount(self) -> None:
         self.cursor_type = "none"
@@ -34,7 +35,7 @@ class ParamsTable(DataTable):
             (name, format_value(value, 6), format_value(grads.get(name), 6))
             for name, value in params.items()
         ]
-        if rows == self._shown:
+        if rows == self._shown and not (shrink and self._padded):
             return
         keys = [str(key.value) for key in self.rows]
         if keys == [name for name, *_ in rows]:  # during a run: new digits in place
@@ -46,6 +47,8 @@ class ParamsTable(DataTable):
             for row in rows:
                 self.add_row(*row, key=row[0])
         self._shown = rows
+        if shrink:
+            self._padded = False
 
     def _update(self, row: str, column: str, text: str, shrink: bool) -> None:
         # A new width means a layout pass of the whole screen: during a run, digits that come
@@ -53,4 +56,5 @@ class ParamsTable(DataTable):
         wider = cell_len(text) > self.columns[ColumnKey(column)].content_width
         if wider and not shrink:  # grow once to what any number takes: -1.23457e-05
             text = text.ljust(NUMBER_WIDTH)
+            self._padded = True
         self.update_cell(row, column, text, update_width=shrink or wider)
