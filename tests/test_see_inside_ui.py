@@ -18,12 +18,17 @@ from gradtui.ui.widgets.timing_plot import TimingPlot
 SIZE = (120, 40)
 
 
+async def open_view(pilot, key: str, screen: type) -> None:
+    """Press ``key`` in the playground and wait for its view to be the screen shown."""
+    await pilot.press(key)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, screen))
+
+
 async def test_graph_key_shows_the_tree_at_the_current_step_and_escape_returns():
     app = GradApp(sandbox=Playground())
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("g")
-        await wait_for(pilot, lambda: isinstance(app.screen, GraphScreen))
+        await open_view(pilot, "g", GraphScreen)
         text = screen_text(app)
         assert "y = tensor(9., grad_fn=<PowBackward0>)" in text
         assert "PowBackward0  value 9  grad 1" in text
@@ -34,8 +39,7 @@ async def test_graph_key_shows_the_tree_at_the_current_step_and_escape_returns()
             await pilot.press("s")
             await pilot.pause(0.7)
         await ready(pilot)
-        await pilot.press("g")
-        await wait_for(pilot, lambda: isinstance(app.screen, GraphScreen))
+        await open_view(pilot, "g", GraphScreen)
         assert "value 1.92  grad 3.84" in screen_text(app)  # x after two steps of lr 0.1
         await pilot.pause(0.3)
 
@@ -44,8 +48,7 @@ async def test_graph_side_panel_follows_the_highlighted_node():
     app = GradApp(sandbox=Playground(fn="(x*sin(x)).sum()", start="1,2,3"))
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("g")
-        await wait_for(pilot, lambda: isinstance(app.screen, GraphScreen))
+        await open_view(pilot, "g", GraphScreen)
         assert "MulBackward0 shape [3]" in screen_text(app)
         await pilot.press("down", "down", "down", "down")  # root, Sum, Mul, x, Sin
         await pilot.pause(0.2)
@@ -61,8 +64,7 @@ async def test_finite_differences_view_table_and_live_timing():
     app = GradApp(sandbox=Playground())
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(app.screen, FiniteDiffScreen))
+        await open_view(pilot, "d", FiniteDiffScreen)
         screen = app.screen
         await wait_for(pilot, lambda: screen.table is not None)
         await pilot.pause(0.1)
@@ -95,8 +97,7 @@ async def test_timing_stops_and_restarts_with_t(monkeypatch):
     app = GradApp(sandbox=Playground())
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(app.screen, FiniteDiffScreen))
+        await open_view(pilot, "d", FiniteDiffScreen)
         screen = app.screen
         await wait_for(pilot, lambda: len(screen.query_one(TimingPlot).points) == 2)
         assert screen.timing and "measuring the next size" in screen_text(app)
@@ -116,8 +117,7 @@ async def test_export_saves_copies_and_shows_the_script(tmp_path, monkeypatch):
     app = GradApp(sandbox=playground)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+        await open_view(pilot, "e", ExportScreen)
         script = export_script(playground)
         assert (tmp_path / "gradtui-descend.py").read_text() == script
         assert app.clipboard == script
@@ -139,8 +139,7 @@ async def test_export_that_cannot_be_saved_still_copies(tmp_path, monkeypatch):
     app = GradApp(sandbox=Playground())
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+        await open_view(pilot, "e", ExportScreen)
         assert "not saved" in screen_text(app) and app.clipboard == export_script(Playground())
         await pilot.pause(0.3)
 
@@ -176,8 +175,7 @@ async def test_views_from_a_lesson_and_the_palette(tmp_path, monkeypatch):
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         lesson = app.screen
-        await pilot.press("g")
-        await wait_for(pilot, lambda: isinstance(app.screen, GraphScreen))
+        await open_view(pilot, "g", GraphScreen)
         assert "loss = tensor(25823.8086, grad_fn=<MeanBackward0>)" in screen_text(app)
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is lesson)
@@ -198,8 +196,7 @@ async def test_a_timing_that_arrives_after_leaving_the_view_is_dropped():
     app = GradApp(sandbox=Playground())
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(app.screen, FiniteDiffScreen))
+        await open_view(pilot, "d", FiniteDiffScreen)
         screen = app.screen
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, SandboxScreen))
