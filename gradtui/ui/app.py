@@ -36,7 +36,9 @@ LATER_MODULES = (
 class GradApp(App):
     """gradtui: touch a gradient."""
 
-    CSS_PATH = "app.tcss"
+    # Home's styles load with the app's, in one parse: loading a screen's CSS_PATH when it is
+    # first shown parses the whole stylesheet again.
+    CSS_PATH = ["app.tcss", "screens/home.tcss"]
     TITLE = "gradtui"
     SUB_TITLE = "touch a gradient"
     BINDINGS = [
@@ -63,10 +65,13 @@ class GradApp(App):
         self.store = store if store is not None else ProgressStore()
         self._painted = threading.Event()
 
+    def get_default_screen(self) -> Screen:
+        """Home is the bottom of the stack: no blank default screen is composed and drawn first."""
+        return HomeScreen()
+
     def on_mount(self) -> None:
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL)
-        self.push_screen(HomeScreen())
         self.call_after_refresh(self._painted.set)
         if self._sandbox is not None:
             from gradtui.ui.screens.sandbox import SandboxScreen
