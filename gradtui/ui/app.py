@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 # ops release and retake the GIL, and so does every turn of the event loop: with a run worker
 # busy, each retake could wait a full interval, so both drawing and stepping crawled.
 SWITCH_INTERVAL = 0.001
-# Imported when first needed, and warmed in the loading thread after the first paint: they
-# pull in plotext, markdown and the playground, which the home screen does not need.
+# Imported when first needed, and warmed after the first paint, in the lessons' thread while
+# torch's libraries load without the GIL: they pull in plotext, markdown, numpy and the
+# playground, which the home screen does not need.
 LATER_MODULES = (
     "gradtui.ui.screens.sandbox",
     "gradtui.ui.screens.lesson",
@@ -97,7 +98,8 @@ class GradApp(App):
 
     @work(thread=True, exclusive=True, group="lessons")
     def load_lessons(self) -> None:
-        """Read and check the lesson files after the first paint, then hand them over.
+        """Read and check the lesson files after the first paint, hand them over, then import
+        the other screens' modules.
 
         Checking a lesson needs the engine's parsers (the playground, expressions, the loop's
         rules): importing and running them before the first paint made it a quarter slower.
@@ -110,6 +112,8 @@ class GradApp(App):
             self.call_from_thread(self._lessons_read, *found)
         finally:
             self._lessons_done.set()
+        for name in LATER_MODULES:
+            importlib.import_module(name)
 
     def _lessons_read(self, lessons: list[Lesson], problems: list[LessonProblem]) -> None:
         self.lessons, self.lesson_problems = lessons, problems
@@ -157,14 +161,12 @@ class GradApp(App):
 
         Everything waits for the first paint: on two cores, even the GIL-free loading of
         torch's libraries slowed it down by a third. Then the libraries load (without
-        holding the GIL), the other screens' modules, and the Python part of torch.
+        holding the GIL, while the lessons' thread works), and the Python part of torch.
         """
         self._painted.wait(timeout=5)
         from gradtui.engine.torch_loading import import_torch, preload_libraries
 
         preload_libraries()
-        for name in LATER_MODULES:
-            importlib.import_module(name)
         import_torch()
         self._lessons_done.wait()  # so a lesson asked for on the command line is open by then
         self.call_from_thread(setattr, self, "torch_ready", True)
