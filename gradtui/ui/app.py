@@ -26,9 +26,8 @@ if TYPE_CHECKING:
 # ops release and retake the GIL, and so does every turn of the event loop: with a run worker
 # busy, each retake could wait a full interval, so both drawing and stepping crawled.
 SWITCH_INTERVAL = 0.001
-# Imported when first needed, and warmed after the first paint, in the lessons' thread while
-# torch's libraries load without the GIL: they pull in plotext, markdown, numpy and the
-# playground, which the home screen does not need.
+# Imported when first needed, and warmed in the loading thread once torch is ready: they pull
+# in plotext, markdown, numpy and the playground, which the home screen does not need.
 LATER_MODULES = (
     "gradtui.ui.screens.sandbox",
     "gradtui.ui.screens.lesson",
@@ -98,8 +97,7 @@ class GradApp(App):
 
     @work(thread=True, exclusive=True, group="lessons")
     def load_lessons(self) -> None:
-        """Read and check the lesson files after the first paint, hand them over, then import
-        the other screens' modules.
+        """Read and check the lesson files after the first paint, then hand them over.
 
         Checking a lesson needs the engine's parsers (the playground, expressions, the loop's
         rules): importing and running them before the first paint made it a quarter slower.
@@ -112,8 +110,6 @@ class GradApp(App):
             self.call_from_thread(self._lessons_read, *found)
         finally:
             self._lessons_done.set()
-        for name in LATER_MODULES:
-            importlib.import_module(name)
 
     def _lessons_read(self, lessons: list[Lesson], problems: list[LessonProblem]) -> None:
         self.lessons, self.lesson_problems = lessons, problems
@@ -160,16 +156,24 @@ class GradApp(App):
         """Import torch off the event loop, then flip ``torch_ready``.
 
         Everything waits for the first paint: on two cores, even the GIL-free loading of
-        torch's libraries slowed it down by a third. Then the libraries load (without
-        holding the GIL, while the lessons' thread works), and the Python part of torch.
+        torch's libraries slowed it down by a third. On home the lessons come next (while
+        the libraries load, the dynamic loader's lock stalled any import of a C extension, and
+        reading the lessons took 0.3 s instead of 0.05 s); in the sandbox, where the first
+        result waits for torch, they do not wait. Then the libraries load (without holding
+        the GIL) and the Python part of torch; the other screens' modules come last, so they
+        never delay torch.
         """
         self._painted.wait(timeout=5)
+        if self._sandbox is None:
+            self._lessons_done.wait()
         from gradtui.engine.torch_loading import import_torch, preload_libraries
 
         preload_libraries()
         import_torch()
         self._lessons_done.wait()  # so a lesson asked for on the command line is open by then
         self.call_from_thread(setattr, self, "torch_ready", True)
+        for name in LATER_MODULES:
+            importlib.import_module(name)
 
     def action_help(self) -> None:
         from gradtui.ui.screens.help import HelpScreen
