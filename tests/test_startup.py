@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from ui_support import lessons_loaded, screen_text, wait_for
+from ui_support import lessons_loaded, screen_text
 
 from gradtui.cli import app_arguments
 from gradtui.cli.parser import build_parser
@@ -105,11 +105,15 @@ async def test_bad_lesson_files_are_still_reported_once_the_lessons_load(tmp_pat
         assert "good" in [lesson.id for lesson in app.lessons]
 
 
-async def test_a_lesson_asked_for_at_start_opens_once_the_lessons_load(tmp_path):
+async def test_a_lesson_asked_for_at_start_is_the_first_screen(tmp_path):
     from gradtui.ui.screens.lesson import LessonScreen
 
     app = GradApp(lesson="3", store=ProgressStore(tmp_path / "p.json"), load_torch=False)
     async with app.run_test(size=SIZE) as pilot:
-        await lessons_loaded(pilot)
-        await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen))
-        assert app.screen.lesson.order == 3
+        await pilot.pause()
+        assert app.lessons_loaded  # read before the first paint: the lesson needs them
+        assert isinstance(app.screen, LessonScreen) and app.screen.lesson.order == 3
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, HomeScreen)
+        assert "1. The seven steps" in screen_text(app)

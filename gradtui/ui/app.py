@@ -88,7 +88,12 @@ class GradApp(App):
         if self.store.notice:
             self.notify(self.store.notice, title="progress", severity="warning", timeout=10)
             self.store.notice = None
-        self.load_lessons()
+        if self._lesson is not None and self._sandbox is None:
+            # The lesson is the first thing shown: read them now, it needs them to compose.
+            self._lessons_read(*self._read_lessons())
+            self._lessons_done.set()
+        else:
+            self.load_lessons()
         if self._load:
             self.load_torch()
 
@@ -104,12 +109,14 @@ class GradApp(App):
         """
         try:
             self._painted.wait(timeout=5)
-            from gradtui.curriculum.loader import load_lessons, shipped_lessons_dir
-
-            found = load_lessons([shipped_lessons_dir(), *self._lesson_dirs])
-            self.call_from_thread(self._lessons_read, *found)
+            self.call_from_thread(self._lessons_read, *self._read_lessons())
         finally:
             self._lessons_done.set()
+
+    def _read_lessons(self) -> tuple[list[Lesson], list[LessonProblem]]:
+        from gradtui.curriculum.loader import load_lessons, shipped_lessons_dir
+
+        return load_lessons([shipped_lessons_dir(), *self._lesson_dirs])
 
     def _lessons_read(self, lessons: list[Lesson], problems: list[LessonProblem]) -> None:
         self.lessons, self.lesson_problems = lessons, problems

@@ -58,7 +58,7 @@ class HomeScreen(Screen):
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
         self._highlight_current()
-        self.watch(self.app, "lessons_loaded", self._lessons_loaded, init=False)
+        self.watch(self.app, "lessons_loaded", self._lessons_loaded)
 
     def _lessons_loaded(self, loaded: bool) -> None:
         if loaded:
