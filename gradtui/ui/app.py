@@ -162,20 +162,21 @@ class GradApp(App):
     def load_torch(self) -> None:
         """Import torch off the event loop, then flip ``torch_ready``.
 
-        Everything waits for the first paint: on two cores, even the GIL-free loading of
-        torch's libraries slowed it down by a third. On home the lessons come next (while
-        the libraries load, the dynamic loader's lock stalled any import of a C extension, and
-        reading the lessons took 0.3 s instead of 0.05 s); in the sandbox, where the first
-        result waits for torch, they do not wait. Then the libraries load (without holding
-        the GIL) and the Python part of torch; the other screens' modules come last, so they
-        never delay torch.
+        On home everything waits for the first paint (on two cores, even the GIL-free
+        loading of torch's libraries slowed it down by a third), then for the lessons (while
+        the libraries load, the dynamic loader's lock stalls any import of a C extension:
+        reading the lessons took 0.3 s instead of 0.05 s). In the sandbox, what the learner
+        waits for is torch's answer: the libraries load (without holding the GIL) while the
+        sandbox is first drawn, and only the Python part of torch waits for that. The other
+        screens' modules come last, so they never delay torch.
         """
-        self._painted.wait(timeout=5)
         if self._sandbox is None:
+            self._painted.wait(timeout=5)
             self._lessons_done.wait()
         from gradtui.engine.torch_loading import import_torch, preload_libraries
 
         preload_libraries()
+        self._painted.wait(timeout=5)
         import_torch()
         self._lessons_done.wait()  # so a lesson asked for on the command line is open by then
         self.call_from_thread(setattr, self, "torch_ready", True)
