@@ -8,22 +8,33 @@ argparse's thirteen subcommand parsers took longer than anything else before the
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
 __all__ = ["CliError", "build_parser", "main"]
 
 
+# Names this package offered when it imported them all at start, now imported on first use.
+_LATER = {
+    "EXIT_BAD_INPUT": "common",
+    "CliError": "common",
+    "find_lesson": "common",
+    "build_parser": "parser",
+    "cmd_descend": "runs",
+    "cmd_fit": "runs",
+    "cmd_grad": "runs",
+    "cmd_lr_find": "runs",
+    "cmd_serve": "runs",
+    "read_data": "runs",
+}
+
+
 def __getattr__(name: str):
-    if name == "CliError":
-        from gradtui.cli.common import CliError
-
-        return CliError
-    if name == "build_parser":
-        from gradtui.cli.parser import build_parser
-
-        return build_parser
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = _LATER.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 
 
 def app_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
