@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ui_support import ready, screen_text, wait_for
+from ui_support import lessons_loaded, ready, screen_text, wait_for
 
 from gradtui.curriculum.progress import ProgressStore
 from gradtui.ui.app import GradApp
@@ -47,7 +47,7 @@ async def test_complete_lesson_two_by_typing_and_resume(tmp_path):
 
     app = GradApp(store=ProgressStore(path))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.2)
+        await lessons_loaded(pilot)
         text = screen_text(app)
         assert "✓  2. Your first gradient  ← you were here" in text
 

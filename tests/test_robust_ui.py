@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from ui_support import ready, screen_text, wait_for
+from ui_support import lessons_loaded, ready, screen_text, wait_for
 
 from gradtui.engine.history import LossHistory
 from gradtui.engine.loop import Stepper
@@ -322,7 +322,7 @@ async def test_a_damaged_progress_file_is_a_notice_and_the_app_runs(tmp_path):
     path.write_text('{"version": 1, "lessons": {"first-gradient": {"solved": [0', "utf-8")
     app = GradApp(store=ProgressStore(path))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.3)
+        await lessons_loaded(pilot)
         notes = [(n.title, n.message) for n in app._notifications]
         assert any(title == "progress" and "unreadable" in text for title, text in notes)
         assert "The seven steps" in screen_text(app)

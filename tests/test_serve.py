@@ -310,7 +310,7 @@ def test_the_app_in_a_browser(sync_playwright, server, tmp_path):
             page.goto(url)
             assert page.title() == "gradtui"
 
-            home = _wait_for_screen(page, "gradtui — touch a gradient", "Sandbox: free play")
+            home = _wait_for_screen(page, "gradtui — touch a gradient", "1. The seven steps")
             assert "1. The seven steps" in home
             assert "A good lesson" in home  # the server's --lessons reached the app
 

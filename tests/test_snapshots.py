@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ui_support import ready, wait_for
+from ui_support import lessons_loaded, ready, wait_for
 
 from gradtui.engine.playground import Playground
 from gradtui.ui.app import GradApp
@@ -12,7 +12,7 @@ SIZE = (120, 40)
 
 
 def test_home(snap_compare):
-    assert snap_compare(GradApp(), terminal_size=SIZE)
+    assert snap_compare(GradApp(), terminal_size=SIZE, run_before=lessons_loaded)
 
 
 def test_sandbox_at_rest(snap_compare):

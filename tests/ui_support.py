@@ -35,10 +35,17 @@ async def wait_for(pilot: Pilot, condition, timeout: float = 20.0, step: float =
         waited += step
 
 
+async def lessons_loaded(pilot: Pilot) -> None:
+    """Wait until the app has read the lesson files (a moment after its first paint)."""
+    await wait_for(pilot, lambda: pilot.app.lessons_loaded)
+    await pilot.pause()
+
+
 async def ready(pilot: Pilot) -> None:
-    """Wait until torch is loaded and every playground on screen has drawn its state."""
+    """Wait until the lessons and torch are loaded and every playground on screen has drawn."""
     from gradtui.ui.widgets.playground_view import PlaygroundView
 
+    await wait_for(pilot, lambda: pilot.app.lessons_loaded)
     await wait_for(pilot, lambda: pilot.app.torch_ready)
     await wait_for(pilot, lambda: all(v.settled for v in pilot.app.screen.query(PlaygroundView)))
     await pilot.pause(0.1)

@@ -1,24 +1,70 @@
 """The ``gradtui`` command line: the app by default, and scriptable engine commands.
 
 Building the parser and ``--help`` import neither torch nor textual; each command imports what
-it needs when it runs.
+it needs when it runs. Plain ``gradtui`` (the app, maybe with ``--lessons``) builds no parser:
+argparse's thirteen subcommand parsers took longer than anything else before the app started.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
-
-from gradtui.cli.common import EXIT_BAD_INPUT, CliError, find_lesson
-from gradtui.cli.parser import build_parser
-from gradtui.cli.runs import cmd_descend, cmd_fit, cmd_grad, cmd_lr_find, cmd_serve, read_data
 
 __all__ = ["CliError", "build_parser", "main"]
 
 
+# Names this package offered when it imported them all at start, now imported on first use.
+_LATER = {
+    "EXIT_BAD_INPUT": "common",
+    "CliError": "common",
+    "find_lesson": "common",
+    "build_parser": "parser",
+    "cmd_descend": "runs",
+    "cmd_fit": "runs",
+    "cmd_grad": "runs",
+    "cmd_lr_find": "runs",
+    "cmd_serve": "runs",
+    "read_data": "runs",
+}
+
+
+def __getattr__(name: str):
+    module = _LATER.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+
+def app_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
+    """What the full parser makes of ``argv`` when it only opens the app, else None.
+
+    Only ``--lessons DIR`` options (any number) qualify; anything else, even a spelling the
+    full parser accepts (``--lessons=DIR``, an abbreviation), returns None and goes to it.
+    """
+    lessons, rest = [], list(argv)
+    while rest:
+        if len(rest) < 2 or rest[0] != "--lessons" or rest[1].startswith("-"):
+            return None
+        lessons.append(rest[1])
+        del rest[:2]
+    return argparse.Namespace(lessons=lessons, command=None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    app_args = app_arguments(argv)
+    if app_args is not None:
+        try:
+            return open_app(app_args)
+        except KeyboardInterrupt:
+            return 130
+    from gradtui.cli.common import EXIT_BAD_INPUT, CliError, find_lesson
+    from gradtui.cli.parser import build_parser
+    from gradtui.cli.runs import cmd_descend, cmd_fit, cmd_grad, cmd_lr_find, cmd_serve, read_data
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

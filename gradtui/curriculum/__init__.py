@@ -1,9 +1,25 @@
 """Lessons: data files with checked tasks, the loader that validates them, and saved progress.
 
-Nothing here imports textual, and torch is imported only while a check is evaluated.
+Nothing here imports textual, and torch is imported only while a check is evaluated. The names
+below load their module on first use: the app reads progress before its first paint, and the
+loader (with the engine's parsers it validates with) only after it.
 """
 
-from gradtui.curriculum.loader import load_lessons, shipped_lessons_dir
-from gradtui.curriculum.schema import Check, Lesson, LessonProblem, Task
+import importlib
 
 __all__ = ["Check", "Lesson", "LessonProblem", "Task", "load_lessons", "shipped_lessons_dir"]
+_HOME = {
+    "Check": "schema",
+    "Lesson": "schema",
+    "LessonProblem": "schema",
+    "Task": "schema",
+    "load_lessons": "loader",
+    "shipped_lessons_dir": "loader",
+}
+
+
+def __getattr__(name: str):
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

@@ -7,6 +7,7 @@ import importlib
 import sys
 import threading
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -14,17 +15,19 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from gradtui.curriculum.loader import load_lessons, shipped_lessons_dir
 from gradtui.curriculum.progress import ProgressStore
-from gradtui.engine.playground import Playground
 from gradtui.ui.screens.home import HomeScreen
+
+if TYPE_CHECKING:
+    from gradtui.curriculum.schema import Lesson, LessonProblem
+    from gradtui.engine.playground import Playground
 
 # How often Python hands the GIL from one busy thread to another (its default is 5 ms). Torch
 # ops release and retake the GIL, and so does every turn of the event loop: with a run worker
 # busy, each retake could wait a full interval, so both drawing and stepping crawled.
 SWITCH_INTERVAL = 0.001
-# Imported when first needed, and warmed in the loading thread after the first paint: they
-# pull in plotext, markdown and the playground, which the home screen does not need.
+# Imported when first needed, and warmed in the loading thread once torch is ready: they pull
+# in plotext, markdown, numpy and the playground, which the home screen does not need.
 LATER_MODULES = (
     "gradtui.ui.screens.sandbox",
     "gradtui.ui.screens.lesson",
@@ -36,7 +39,9 @@ LATER_MODULES = (
 class GradApp(App):
     """gradtui: touch a gradient."""
 
-    CSS_PATH = "app.tcss"
+    # Home's styles load with the app's, in one parse: loading a screen's CSS_PATH when it is
+    # first shown parses the whole stylesheet again.
+    CSS_PATH = ["app.tcss", "screens/home.tcss"]
     TITLE = "gradtui"
     SUB_TITLE = "touch a gradient"
     BINDINGS = [
@@ -46,6 +51,8 @@ class GradApp(App):
 
     torch_ready: reactive[bool] = reactive(False)
     """True once torch is imported (in a thread, so the first paint never waits for it)."""
+    lessons_loaded: reactive[bool] = reactive(False)
+    """True once the lesson files are read and checked (in a thread, after the first paint)."""
 
     def __init__(
         self,
@@ -59,31 +66,65 @@ class GradApp(App):
         self._sandbox = sandbox
         self._lesson = lesson
         self._load = load_torch
-        self.lessons, self.lesson_problems = load_lessons([shipped_lessons_dir(), *lesson_dirs])
+        self._lesson_dirs = list(lesson_dirs)
+        self.lessons: list[Lesson] = []
+        self.lesson_problems: list[LessonProblem] = []
         self.store = store if store is not None else ProgressStore()
         self._painted = threading.Event()
+        self._lessons_done = threading.Event()
+
+    def get_default_screen(self) -> Screen:
+        """Home is the bottom of the stack: no blank default screen is composed and drawn first."""
+        return HomeScreen()
 
     def on_mount(self) -> None:
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL)
-        self.push_screen(HomeScreen())
         self.call_after_refresh(self._painted.set)
         if self._sandbox is not None:
             from gradtui.ui.screens.sandbox import SandboxScreen
 
             self.push_screen(SandboxScreen(self._sandbox))
-        elif self._lesson is not None:
-            self.open_lesson(self._lesson)
-        for problem in self.lesson_problems[:5]:
-            self.notify(str(problem), title="lesson file skipped", severity="warning", timeout=10)
         if self.store.notice:
             self.notify(self.store.notice, title="progress", severity="warning", timeout=10)
             self.store.notice = None
+        if self._lesson is not None and self._sandbox is None:
+            # The lesson is the first thing shown: read them now, it needs them to compose.
+            self._lessons_read(*self._read_lessons())
+            self._lessons_done.set()
+        else:
+            self.load_lessons()
         if self._load:
             self.load_torch()
 
     def on_unmount(self) -> None:
         sys.setswitchinterval(self._switch_interval)
+
+    @work(thread=True, exclusive=True, group="lessons")
+    def load_lessons(self) -> None:
+        """Read and check the lesson files after the first paint, then hand them over.
+
+        Checking a lesson needs the engine's parsers (the playground, expressions, the loop's
+        rules): importing and running them before the first paint made it a quarter slower.
+        """
+        try:
+            self._painted.wait(timeout=5)
+            self.call_from_thread(self._lessons_read, *self._read_lessons())
+        finally:
+            self._lessons_done.set()
+
+    def _read_lessons(self) -> tuple[list[Lesson], list[LessonProblem]]:
+        from gradtui.curriculum.loader import load_lessons, shipped_lessons_dir
+
+        return load_lessons([shipped_lessons_dir(), *self._lesson_dirs])
+
+    def _lessons_read(self, lessons: list[Lesson], problems: list[LessonProblem]) -> None:
+        self.lessons, self.lesson_problems = lessons, problems
+        for problem in problems[:5]:
+            self.notify(str(problem), title="lesson file skipped", severity="warning", timeout=10)
+        self.lessons_loaded = True
+        if self._lesson is not None and self._sandbox is None:
+            self.open_lesson(self._lesson)
 
     def find_lesson(self, key: str) -> int | None:
         """The index of the lesson with this order number or id."""
@@ -121,18 +162,26 @@ class GradApp(App):
     def load_torch(self) -> None:
         """Import torch off the event loop, then flip ``torch_ready``.
 
-        Everything waits for the first paint: on two cores, even the GIL-free loading of
-        torch's libraries slowed it down by a third. Then the libraries load (without
-        holding the GIL), the other screens' modules, and the Python part of torch.
+        On home everything waits for the first paint (on two cores, even the GIL-free
+        loading of torch's libraries slowed it down by a third), then for the lessons (while
+        the libraries load, the dynamic loader's lock stalls any import of a C extension:
+        reading the lessons took 0.3 s instead of 0.05 s). In the sandbox, what the learner
+        waits for is torch's answer: the libraries load (without holding the GIL) while the
+        sandbox is first drawn, and only the Python part of torch waits for that. The other
+        screens' modules come last, so they never delay torch.
         """
+        if self._sandbox is None:
+            self._painted.wait(timeout=5)
+            self._lessons_done.wait()
         from gradtui.engine.torch_loading import import_torch, preload_libraries
 
-        self._painted.wait(timeout=5)
         preload_libraries()
+        self._painted.wait(timeout=5)
+        import_torch()
+        self._lessons_done.wait()  # so a lesson asked for on the command line is open by then
+        self.call_from_thread(setattr, self, "torch_ready", True)
         for name in LATER_MODULES:
             importlib.import_module(name)
-        import_torch()
-        self.call_from_thread(setattr, self, "torch_ready", True)
 
     def action_help(self) -> None:
         from gradtui.ui.screens.help import HelpScreen
@@ -148,6 +197,7 @@ class GradApp(App):
 
     def open_sandbox(self, playground: Playground | None = None) -> None:
         """Open the sandbox (prefilled with ``playground``)."""
+        from gradtui.engine.playground import Playground
         from gradtui.ui.screens.sandbox import SandboxScreen
 
         self.push_screen(SandboxScreen(playground or Playground()))
@@ -173,7 +223,7 @@ def run_app(args: argparse.Namespace) -> int:
     """Start the app from parsed command-line arguments."""
     sandbox = None
     if getattr(args, "command", None) == "sandbox":
-        from gradtui.engine.playground import parse_fields
+        from gradtui.engine.playground import Playground, parse_fields
 
         base = Playground().switch_mode("fit") if args.fit else Playground()
         if getattr(args, "data_csv", None):  # --data, read and checked by the CLI

@@ -37,8 +37,14 @@ class HomeScreen(Screen):
         yield Footer(compact=True)
 
     def options(self) -> list[Option]:
-        """The menu entries: one per lesson with its progress mark, then the sandbox."""
+        """The menu entries: one per lesson with its progress mark, then the sandbox.
+
+        Until the app has read the lesson files (a moment after the first paint), one
+        disabled line says so.
+        """
         app, options = self.app, []
+        if not app.lessons_loaded:
+            options.append(Option("  …  loading lessons…", id="loading", disabled=True))
         for lesson in app.lessons:
             done, total = app.store.solved_count(lesson.id), len(lesson.tasks)
             mark = "✓" if done >= total else f"{done}/{total}" if done else "·"
@@ -52,6 +58,11 @@ class HomeScreen(Screen):
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
         self._highlight_current()
+        self.watch(self.app, "lessons_loaded", self._lessons_loaded)
+
+    def _lessons_loaded(self, loaded: bool) -> None:
+        if loaded:
+            self.refresh_menu()
 
     def on_screen_resume(self) -> None:
         self.refresh_menu()
@@ -66,6 +77,9 @@ class HomeScreen(Screen):
     def _highlight_current(self) -> None:
         menu = self.query_one(OptionList)
         current = self.app.store.current
+        if not self.app.lessons_loaded:
+            menu.highlighted = None  # enter must not open the sandbox while lessons load
+            return
         menu.highlighted = 0
         if current:
             with suppress(OptionDoesNotExist):  # an id from an older curriculum: keep 0
