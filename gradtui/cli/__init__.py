@@ -8,9 +8,10 @@ argparse's thirteen subcommand parsers took longer than anything else before the
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
+
+from gradtui.lazy import lazy_names
 
 __all__ = ["CliError", "build_parser", "main"]
 
@@ -30,11 +31,7 @@ _LATER = {
 }
 
 
-def __getattr__(name: str):
-    module = _LATER.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+__getattr__ = lazy_names(__name__, _LATER)
 
 
 def app_arguments(argv: Sequence[str]) -> argparse.Namespace | None:

@@ -5,7 +5,7 @@ below load their module on first use: the app reads progress before its first pa
 loader (with the engine's parsers it validates with) only after it.
 """
 
-import importlib
+from gradtui.lazy import lazy_names
 
 __all__ = ["Check", "Lesson", "LessonProblem", "Task", "load_lessons", "shipped_lessons_dir"]
 _HOME = {
@@ -18,8 +18,4 @@ _HOME = {
 }
 
 
-def __getattr__(name: str):
-    module = _HOME.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+__getattr__ = lazy_names(__name__, _HOME)
