@@ -40,14 +40,27 @@ def roller_coaster(seed: int = 42) -> Dataset:
     )
 
 
+def roller_coaster_outline(seed: int = 42) -> Dataset:
+    """``roller_coaster``'s names and sizes with zeros for numbers: no torch needed."""
+    return Dataset("roller-coaster", {"t": (0.0,) * 20}, (0.0,) * 20, dict.fromkeys("abc", 0.0))
+
+
 EXAMPLES = {"roller-coaster": (roller_coaster, ROLLER_COASTER_MODEL, ROLLER_COASTER_LR)}
+# The same examples' shapes, for checking a learner's fields before torch has loaded.
+OUTLINES = {"roller-coaster": roller_coaster_outline}
 
 
-def example_problem(name: str, seed: int = 42, dtype: str = "float32") -> Problem:
-    """The named example as a fit problem, starting from its seeded random parameters."""
+def example_problem(
+    name: str, seed: int = 42, dtype: str = "float32", outline: bool = False
+) -> Problem:
+    """The named example as a fit problem, starting from its seeded random parameters.
+
+    ``outline=True`` gives the same names and sizes with zeros for every number: enough to
+    check a model and its starting values against the example without importing torch.
+    """
     if name not in EXAMPLES:
         raise ValueError(f"unknown example '{name}' (choose from {', '.join(EXAMPLES)})")
     make, model, _ = EXAMPLES[name]
-    data = make(seed)
+    data = (OUTLINES[name] if outline else make)(seed)
     start = {k: Values((v,), False, False) for k, v in data.start.items()}
     return fit_problem(model, data.inputs, data.targets, start, dtype=dtype)

@@ -71,8 +71,12 @@ class Playground:
         """The parsed ``start`` field, keyed by variable (``""`` for one unnamed value)."""
         return parse_start(self.start)
 
-    def problem(self) -> Problem:
-        """The engine problem (raises ``ExprError``/``ValueParseError``/``ValueError``)."""
+    def problem(self, outline: bool = False) -> Problem:
+        """The engine problem (raises ``ExprError``/``ValueParseError``/``ValueError``).
+
+        ``outline=True`` fills an example's data with zeros (``example_problem``): it checks
+        the fields the same way without importing torch.
+        """
         if self.mode not in MODES:
             raise ValueError(f"unknown mode '{self.mode}' (choose from {', '.join(MODES)})")
         if self.mode == "descend":
@@ -83,7 +87,7 @@ class Playground:
             raise ValueError("images mode trains the classifier of engine.classifier")
         if self.example not in EXAMPLES:
             raise ValueError(f"unknown example '{self.example}'")
-        base = example_problem(self.example, self.seed, self.dtype)
+        base = example_problem(self.example, self.seed, self.dtype, outline=outline)
         model = compile_expr(self.fn)
         if self.start.strip().lower() in ("", "random"):
             start = dict(base.start)
@@ -196,7 +200,7 @@ def field_errors(
     result = base.with_(**changes)
     if not errors and result.mode != "images":
         try:
-            result.problem()
+            result.problem(outline=True)  # the same checks, before torch has to load
         except ExprError as err:
             errors["start" if "value" in err.message else "fn"] = (err, None)
         except ValueError as err:
