@@ -56,7 +56,8 @@ class Ticks:
 
 
 class ProbeApp(GradApp):
-    CSS_PATH = str(Path(gradtui.ui.app.__file__).with_name("app.tcss"))
+    # The app's own styles (CSS_PATH is relative to the module that sets it).
+    CSS_PATH = [str(Path(gradtui.ui.app.__file__).parent / path) for path in GradApp.CSS_PATH]
 
     def __init__(
         self,

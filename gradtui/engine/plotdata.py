@@ -55,8 +55,15 @@ def plottable(problem: Problem, values: dict[str, Any]) -> bool:
     """True when the problem has one scalar variable, so f can be drawn as a curve."""
     if problem.is_fit:
         return len(problem.data) == 1
+    return scalar_param(problem, values) is not None
+
+
+def scalar_param(problem: Problem, values: dict[str, Any]) -> str | None:
+    """The one parameter's name when it is a single number (its positions make the trail)."""
     names = problem.param_names
-    return len(names) == 1 and not isinstance(values.get(names[0]), list)
+    if len(names) == 1 and not isinstance(values.get(names[0]), list):
+        return names[0]
+    return None
 
 
 def function_view(

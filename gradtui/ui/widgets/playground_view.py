@@ -11,7 +11,6 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from textual import on, work
@@ -23,9 +22,10 @@ from textual.worker import get_current_worker
 
 from gradtui.engine.expr import ExprError
 from gradtui.engine.history import TRAIL, LossHistory
+from gradtui.engine.live import LiveFrame, live_frame
 from gradtui.engine.loop import Stepper, StepRecord, Stop
 from gradtui.engine.playground import Playground, lr_note
-from gradtui.engine.plotdata import CurveView, FitView, function_view
+from gradtui.engine.plotdata import CurveView, FitView, function_view, scalar_param
 from gradtui.engine.probe import ProbeResult, TorchError, probe, probe_at
 from gradtui.engine.report import describe_step
 from gradtui.ui.messages import RunProgress, SettingsChanged
@@ -49,19 +49,6 @@ DEFAULT_SPEED = 3
 PHASES = ("predict", "loss", "gradient", "step", "repeat")
 NARROW = 100  # columns below which the panels stack
 LIVE_FIELDS = ("lr", "max_steps", "target", "patience", "time_budget")
-
-
-@dataclass(frozen=True)
-class LiveFrame:
-    """What the panels show for one frame of a run, worked out in the run worker.
-
-    ``probe`` holds fresh digits when they are due (``error`` when the autograd steps
-    failed at these values); between them the digits on screen stay.
-    """
-
-    view: CurveView | FitView | None
-    probe: ProbeResult | None = None
-    error: Exception | None = None
 
 
 class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
@@ -249,7 +236,7 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
         lock, step, frame = self._lock, stepper.step, 1 / REDRAWS_PER_SECOND
         problem = stepper.problem
         with lock:
-            scalar = _scalar_name(problem, stepper.values())
+            scalar = scalar_param(problem, stepper.values())
         trail = deque(() if single else self._trail_seed, maxlen=TRAIL)
         record: StepRecord | None = None
         stepper.resume_clock()
@@ -278,7 +265,7 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
                     )
                     if digits:
                         digits_at = now
-                    live = _live_frame(problem, values, record, scalar, list(trail), digits)
+                    live = live_frame(problem, values, record, scalar, list(trail), digits)
                 self.post_message(RunProgress(batch, values, single, stepper, live))
                 batch, posted = [], now
                 delay = self.delay
@@ -336,7 +323,7 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
             self.query_one(SevenSteps).current = phase
 
     def _scalar_name(self) -> str | None:
-        return _scalar_name(self.stepper.problem, self.values) if self.stepper else None
+        return scalar_param(self.stepper.problem, self.values) if self.stepper else None
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -454,36 +441,3 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
     def _after(self, record: StepRecord) -> dict[str, Any]:
         """The values after ``record``'s update, when it is the latest one."""
         return self.values if self.latest is record else {}
-
-
-def _scalar_name(problem: Any, values: dict[str, Any]) -> str | None:
-    """The one parameter's name when it is a single number (its positions make the trail)."""
-    names = problem.param_names
-    if len(names) == 1 and not isinstance(values.get(names[0]), list):
-        return names[0]
-    return None
-
-
-def _live_frame(
-    problem: Any,
-    values: dict[str, Any],
-    record: StepRecord | None,
-    scalar: str | None,
-    trail: list[float],
-    digits: bool,
-) -> LiveFrame:
-    """A run's frame, in the run worker: the plot's view, and the digits when due.
-
-    Between digits the point and tangent come from the latest record (a step behind the
-    values, invisible at this speed) instead of running the autograd steps again.
-    """
-    probe = error = None
-    if digits:
-        try:
-            probe = probe_at(problem, values)
-        except (TorchError, ExprError, ValueError, OverflowError) as err:
-            error = err
-    point = None
-    if record is not None and scalar:
-        point = (record.params[scalar], record.loss, record.grads.get(scalar))
-    return LiveFrame(function_view(problem, values, point, trail), probe, error)
