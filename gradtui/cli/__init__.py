@@ -58,12 +58,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return open_app(app_args)
         except KeyboardInterrupt:
             return 130
-    from gradtui.cli.common import EXIT_BAD_INPUT, CliError, find_lesson
+    from gradtui.cli.common import EXIT_BAD_INPUT, CliError, find_lesson, lesson_dirs
     from gradtui.cli.parser import build_parser
     from gradtui.cli.runs import cmd_descend, cmd_fit, cmd_grad, cmd_lr_find, cmd_serve, read_data
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.lessons = lesson_dirs(args)
     try:
         if args.command in (None, "sandbox", "lesson"):
             if args.command == "sandbox" and args.data is not None:

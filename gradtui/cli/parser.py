@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from gradtui.cli.common import Parser, add_at_option, add_run_options, count, number
+from gradtui.cli.common import (
+    Parser,
+    add_at_option,
+    add_lessons_option,
+    add_run_options,
+    count,
+    number,
+)
 
 EXAMPLES = {
     "grad": """examples:
@@ -127,14 +134,17 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument(
         "--data", metavar="FILE", help="open in fit mode on a CSV file of input,target columns"
     )
+    add_lessons_option(sandbox)
 
     lesson = sub.add_parser("lesson", help="open a lesson in the app")
     lesson.add_argument("number", help="the lesson's number or id, e.g. 2")
+    add_lessons_option(lesson)
 
     lessons = sub.add_parser(
         "lessons",
         help="list the lessons with your progress; 'lessons check DIR' validates a folder",
     )
+    add_lessons_option(lessons)
     lessons_sub = lessons.add_subparsers(dest="lessons_command", parser_class=Parser)
     check = lessons_sub.add_parser("check", help="validate a folder of lesson files")
     check.add_argument("dir", help="folder of lesson .md files")
@@ -186,6 +196,7 @@ def _add_serve_parser(sub: Any) -> None:
         "0.0.0.0: every network, anyone who can reach it)",
     )
     serve.add_argument("--port", type=port, default=8000, help="port to listen on (default 8000)")
+    add_lessons_option(serve)
 
 
 def port(text: str) -> int:
