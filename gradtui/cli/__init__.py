@@ -15,6 +15,8 @@ from gradtui.lazy import lazy_names
 
 __all__ = ["CliError", "build_parser", "main"]
 
+EXIT_NO_TORCH = 1  # torch cannot be imported: nothing can run
+
 
 # Names this package offered when it imported them all at start, now imported on first use.
 _LATER = {
@@ -58,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return open_app(app_args)
         except KeyboardInterrupt:
             return 130
+        except (ImportError, OSError) as err:
+            return no_torch(err)
     from gradtui.cli.common import EXIT_BAD_INPUT, CliError, find_lesson, lesson_dirs
     from gradtui.cli.parser import build_parser
     from gradtui.cli.runs import cmd_descend, cmd_fit, cmd_grad, cmd_lr_find, cmd_serve, read_data
@@ -106,6 +110,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except (ImportError, OSError) as err:
+        return no_torch(err)
+
+
+def no_torch(error: ImportError | OSError) -> int:
+    """A failed ``import torch``: one message saying how to install it, exit status 1.
+
+    Any other ``ImportError`` or ``OSError`` is a bug, raised again with its traceback.
+    """
+    from gradtui.engine.torch_loading import torch_failed, torch_help
+
+    if not torch_failed(error):
+        raise error
+    print(f"gradtui: error: {torch_help(error)}", file=sys.stderr)
+    return EXIT_NO_TORCH
 
 
 def open_app(args: argparse.Namespace) -> int:

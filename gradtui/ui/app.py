@@ -19,6 +19,8 @@ from gradtui.curriculum.progress import ProgressStore
 from gradtui.ui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from gradtui.curriculum.schema import Lesson, LessonProblem
     from gradtui.engine.playground import Playground
 
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 # ops release and retake the GIL, and so does every turn of the event loop: with a run worker
 # busy, each retake could wait a full interval, so both drawing and stepping crawled.
 SWITCH_INTERVAL = 0.001
+EXIT_FAILED = 1  # the app ended on an error (a crash, or torch that cannot be imported)
 # Imported when first needed, and warmed in the loading thread once torch is ready: they pull
 # in plotext, markdown, numpy and the playground, which the home screen does not need.
 LATER_MODULES = (
@@ -72,6 +75,8 @@ class GradApp(App):
         self.store = store if store is not None else ProgressStore()
         self._painted = threading.Event()
         self._lessons_done = threading.Event()
+        self.failure: str | None = None
+        """Why the app could not go on (printed by ``run_app`` once it has left the screen)."""
 
     def get_default_screen(self) -> Screen:
         """Home is the bottom of the stack: no blank default screen is composed and drawn first."""
@@ -175,13 +180,31 @@ class GradApp(App):
             self._lessons_done.wait()
         from gradtui.engine.torch_loading import import_torch, preload_libraries
 
-        preload_libraries()
-        self._painted.wait(timeout=5)
-        import_torch()
+        try:
+            preload_libraries()
+            self._painted.wait(timeout=5)
+            import_torch()
+        except (ImportError, OSError) as err:
+            self.call_from_thread(self.no_torch, err)
+            return
         self._lessons_done.wait()  # so a lesson asked for on the command line is open by then
         self.call_from_thread(setattr, self, "torch_ready", True)
         for name in LATER_MODULES:
             importlib.import_module(name)
+
+    def no_torch(self, error: ImportError | OSError) -> None:
+        """torch cannot be imported: leave, and ``run_app`` prints how to install it."""
+        from gradtui.engine.torch_loading import torch_failed, torch_help
+
+        if not torch_failed(error):
+            raise error
+        self.failure = f"gradtui: error: {torch_help(error)}"
+        self.exit(return_code=EXIT_FAILED)
+
+    def panic(self, *renderables: RenderableType) -> None:
+        """Textual's exit on a failure it cannot recover from: that is a failed run too."""
+        self._return_code = EXIT_FAILED  # Textual leaves it unset on this path
+        super().panic(*renderables)
 
     def action_help(self) -> None:
         from gradtui.ui.screens.help import HelpScreen
@@ -237,11 +260,12 @@ def run_app(args: argparse.Namespace) -> int:
             texts["lr"] = repr(args.lr)
         sandbox, errors = parse_fields(base, texts)
         if errors:
-            import sys
-
             for field, message in errors.items():
                 print(f"gradtui: error: --{field}: {message}", file=sys.stderr)
             return 2
     lesson = str(args.number) if getattr(args, "command", None) == "lesson" else None
-    GradApp(sandbox=sandbox, lesson=lesson, lesson_dirs=args.lessons).run()
-    return 0
+    app = GradApp(sandbox=sandbox, lesson=lesson, lesson_dirs=args.lessons)
+    app.run()
+    if app.failure:  # printed as is: Textual's exit message would wrap the command in it
+        print(app.failure, file=sys.stderr)
+    return app.return_code or 0  # 1 when an error ended the app (see ``panic``)
