@@ -15,7 +15,7 @@ from gradtui.lazy import lazy_names
 
 __all__ = ["CliError", "build_parser", "main"]
 
-EXIT_NO_TORCH = 1  # torch cannot be imported: nothing can run
+EXIT_FAILED = 1  # the command could not run (no torch, out of memory)
 
 
 # Names this package offered when it imported them all at start, now imported on first use.
@@ -112,6 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except (ImportError, OSError) as err:
         return no_torch(err)
+    except MemoryError:  # its own message is empty
+        print("gradtui: error: out of memory: try fewer numbers or fewer steps", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def no_torch(error: ImportError | OSError) -> int:
@@ -124,7 +127,7 @@ def no_torch(error: ImportError | OSError) -> int:
     if not torch_failed(error):
         raise error
     print(f"gradtui: error: {torch_help(error)}", file=sys.stderr)
-    return EXIT_NO_TORCH
+    return EXIT_FAILED
 
 
 def open_app(args: argparse.Namespace) -> int:
