@@ -6,6 +6,7 @@ import math
 import re
 from typing import Any
 
+from gradtui.curriculum.budget import lesson_over_budget, over_budget, task_work
 from gradtui.curriculum.keylines import KeyLines
 from gradtui.curriculum.schema import (
     ANSWER,
@@ -222,10 +223,29 @@ class Validator:
             self.problems.append(
                 LessonProblem(self.path, body_line, "the lesson has no prose after the '+++' line")
             )
+        if not self.problems:
+            self._budget(tasks)
         if self.problems:
             return None
         line = self.lines.line(("id",))
         return Lesson(lesson_id, title, order, body, tuple(tasks), self.path, line)
+
+    def _budget(self, tasks: list[Task]) -> None:
+        """Each task's check, and all of them together, within the work budget."""
+        total = 0
+        for i, task in enumerate(tasks):
+            try:
+                work = task_work(task)
+            except (ValueError, KeyError):  # settings that do not fit together: reported when run
+                continue
+            problem = over_budget(work)
+            if problem:
+                message = f"task {i + 1}: {problem}: lower its steps, or use fewer numbers"
+                self.problems.append(LessonProblem(self.path, task.check.line, message))
+            total += work.units
+        problem = lesson_over_budget(total)
+        if problem:
+            self.report(("tasks", 0), problem)
 
     def task(self, raw: dict[str, Any], index: int) -> Task | None:
         """One ``[[tasks]]`` table."""

@@ -14,7 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Markdown
 from textual.worker import get_current_worker
 
-from gradtui.curriculum.checks import CheckResult, evaluate
+from gradtui.curriculum.checks import CheckCancelled, CheckResult, evaluate
 from gradtui.curriculum.progress import ProgressStore
 from gradtui.curriculum.schema import ANSWER, Lesson
 from gradtui.ui.messages import SettingsChanged
@@ -160,13 +160,17 @@ class LessonScreen(PlaygroundKeys, Screen):
 
     @work(thread=True, exclusive=True, group="check")
     def _run_check(self, task_index: int, playground, answer: str) -> None:
-        try:
-            result = evaluate(self.lesson.tasks[task_index].check, playground, answer)
+        worker = get_current_worker()
+        check = self.lesson.tasks[task_index].check
+        try:  # a newer check, leaving the lesson, or quitting stops it at its next step
+            result = evaluate(check, playground, answer, lambda: worker.is_cancelled)
+        except CheckCancelled:
+            return
         except Exception as err:  # a bug in a check must not end the app: say it instead
             detail = f"the check could not run ({type(err).__name__}: {err})"
             self.app.call_from_thread(self.notify, detail, severity="error", timeout=8)
             result = CheckResult(False, detail)
-        if not get_current_worker().is_cancelled:  # a newer check replaced this one
+        if not worker.is_cancelled:  # a newer check replaced this one
             self.app.call_from_thread(self._checked, task_index, result)
 
     def _checked(self, task_index: int, result: CheckResult) -> None:
