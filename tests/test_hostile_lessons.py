@@ -9,6 +9,7 @@ and the app must still be running. The command line must not print an escape eit
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -177,3 +178,20 @@ def test_lessons_check_of_the_stored_corpus_as_a_command(tmp_path):
     for stream in (done.stdout, done.stderr):
         assert b"\x1b" not in stream and b"\x07" not in stream
         _no_escape(stream.decode("utf-8"))
+
+
+async def test_a_progress_file_quoting_markup_and_escapes_is_a_plain_notice(tmp_path):
+    """The start-up notice quotes the damaged record: as text, without its escapes."""
+    path = tmp_path / "progress.json"
+    key = "[@click=app.quit]x[/]\x1b]0;title\x07"
+    path.write_text(json.dumps({"version": 1, "current": None, "lessons": {key: 5}}))
+    app = GradApp(store=ProgressStore(path), load_torch=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await lessons_loaded(pilot)
+        await wait_for(pilot, lambda: "progress starts afresh" in _toasts(app))
+        await _safe(pilot, "the progress notice", tmp_path / "none", {})
+        assert "'[@click=app.quit]x[/]]0;title'" in _toasts(app)
+
+
+def _toasts(app) -> str:
+    return " ".join(str(toast.render()) for toast in app.screen.query("Toast"))

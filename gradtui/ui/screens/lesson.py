@@ -108,7 +108,7 @@ class LessonScreen(PlaygroundKeys, Screen):
             self.task,
             self.task_index + 1,
             len(self.lesson.tasks),
-            str(self._saved().get(ANSWER, "")),
+            clean(self._saved().get(ANSWER, ""), one_line=True),  # the progress file's text
             id="task",
         )
         panel.hints_shown = self.store.hints_used(self.lesson.id, self.task_index)

@@ -47,9 +47,9 @@ class LrFindScreen(Screen[float | None]):
     def on_mount(self) -> None:
         self.sub_title = "lr_find"
         what = "fit" if self.playground.mode == "fit" else f"f = {self.playground.fn}"
-        self.query_one(
-            "#lr-find-plot"
-        ).border_title = f"{what}: lr from {START_LR:g} to {END_LR:g}, {NUM_IT} steps at most"
+        self.query_one("#lr-find-plot").border_title = plain(
+            f"{what}: lr from {START_LR:g} to {END_LR:g}, {NUM_IT} steps at most", one_line=True
+        )
         self.query_one("#lr-find-text").border_title = "suggestion"
         self._sweep()
 

@@ -327,4 +327,4 @@ class ImagesView(PlaygroundControls, Vertical):
         lines.append(f"test acc. {accuracy} (pixels {self.baseline.accuracy:.4f})")
         if self.ended is not None:
             lines.append(self.ended.message)
-        status.update("\n".join(lines))
+        status.update(plain("\n".join(lines)))  # the stop message may quote an error
