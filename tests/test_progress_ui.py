@@ -7,7 +7,7 @@ import json
 import pytest
 from ui_support import lessons_loaded, ready, screen_text, wait_for
 
-from gradtui.curriculum.progress import ProgressStore
+from gradtui.curriculum.progress import ProgressStore, default_path
 from gradtui.curriculum.progress_data import shown
 from gradtui.ui.app import GradApp
 from gradtui.ui.screens.lesson import LessonScreen
@@ -117,3 +117,42 @@ async def test_a_progress_key_with_markup_is_shown_literally_at_start(tmp_path, 
         await pilot.pause(0.1)
         assert app.is_running
     assert list(out.iterdir()) == [] and list(tmp_path.glob("*.txt")) == []
+
+
+async def test_the_chosen_theme_is_kept_for_the_next_start():
+    app = GradApp(load_torch=False)  # on the data folder of GRADTUI_DATA_HOME
+    async with app.run_test(size=SIZE) as pilot:
+        await lessons_loaded(pilot)
+        assert app.theme != "nord"
+        await pilot.press("ctrl+p")
+        await pilot.press(*"theme")
+        await wait_for(pilot, lambda: "Change the current theme" in screen_text(app))
+        await pilot.press("enter")
+        await pilot.press(*"nord")
+        await wait_for(pilot, lambda: "nord" in screen_text(app))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.theme == "nord")
+        await pilot.pause(0.1)
+    assert json.loads(default_path().read_text("utf-8"))["theme"] == "nord"
+
+    app = GradApp(load_torch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await lessons_loaded(pilot)
+        assert app.theme == "nord"
+        app.theme = "gruvbox"  # any other way of choosing one is kept too
+        await pilot.pause(0.1)
+    app = GradApp(load_torch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await lessons_loaded(pilot)
+        assert app.theme == "gruvbox"
+
+
+@pytest.mark.parametrize("theme", ["no-such-theme", "[bold]x", 42])
+async def test_an_unknown_saved_theme_is_ignored(theme):
+    write_progress(default_path(), {"first-gradient": {"solved": [0]}}, theme=theme)
+    app = GradApp(load_torch=False)
+    default = app.theme
+    async with app.run_test(size=SIZE) as pilot:
+        await lessons_loaded(pilot)
+        assert app.theme == default and app.is_running
+        assert "1/2  2. Your first gradient" in screen_text(app)

@@ -86,6 +86,7 @@ class GradApp(App):
 
             self.push_screen(SandboxScreen(self._sandbox))
         self.store.listener = self._progress_message
+        self._restore_theme()
         if self._lesson is not None and self._sandbox is None:
             # The lesson is the first thing shown: read them now, it needs them to compose.
             self._lessons_read(*self._read_lessons())
@@ -103,6 +104,17 @@ class GradApp(App):
     def _progress_message(self, message: str, severity: str) -> None:
         """Say what the progress store could not do (its text quotes the file: plain text)."""
         self.notify(message, title="progress", severity=severity, timeout=10, markup=False)
+
+    def _restore_theme(self) -> None:
+        """Use the theme chosen last time (one this version lacks is ignored), and keep the next."""
+        saved = self.store.theme
+        if saved and saved != self.theme and saved in self.available_themes:
+            self.theme = saved
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme) -> None:
+        if theme.name != self.store.theme:
+            self.store.set_theme(theme.name)
 
     @work(thread=True, exclusive=True, group="lessons")
     def load_lessons(self) -> None:
