@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Input, Static
 
-from gradtui.curriculum.schema import ANSWER, Task
+from gradtui.curriculum.schema import ANSWER, MAX_ANSWER, Task
 from gradtui.safe_text import clean, plain
 
 
@@ -54,6 +54,7 @@ class TaskPanel(Vertical):
                 self.answer,
                 placeholder="type your answer (enter or escape: back to the keys)",
                 id="answer",
+                max_length=MAX_ANSWER,
                 compact=True,
             )
         yield Static(self._hints_text(), id="hints")
