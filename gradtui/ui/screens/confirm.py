@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
+from gradtui.safe_text import plain
 from gradtui.ui.screens.modal import AnswerOnce
 
 
@@ -32,7 +33,7 @@ class ConfirmScreen(AnswerOnce[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question)
+            yield Static(plain(self.question))
             with Horizontal():
                 yield Button("Yes (y)", variant="warning", id="yes")
                 yield Button("No (n)", variant="primary", id="no")

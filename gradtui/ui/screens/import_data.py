@@ -15,6 +15,7 @@ from textual.worker import get_current_worker
 
 from gradtui.engine.csvdata import CsvData, CsvError, read_csv_file
 from gradtui.engine.safe_read import ReadCancelled
+from gradtui.safe_text import clean, plain
 from gradtui.ui.delivery import deliver
 from gradtui.ui.screens.modal import AnswerOnce
 
@@ -30,6 +31,12 @@ class DataFileTree(DirectoryTree):
             for p in paths
             if not p.name.startswith(".") and (p.suffix.lower() in SUFFIXES or _is_dir(p))
         ]
+
+    def process_label(self, label: str | Text) -> Text:
+        """A file's name as plain text, without the control characters a name may hold."""
+        return super().process_label(
+            clean(label, one_line=True) if isinstance(label, str) else label
+        )
 
 
 def _is_dir(path: Path) -> bool:
@@ -108,7 +115,7 @@ class ImportDataScreen(AnswerOnce[CsvData | None]):
 
     def _show_error(self, message: str, error: bool = True) -> None:
         status = self.query_one("#import-error", Static)
-        status.update(Text(message))  # file text is never read as markup
+        status.update(plain(message))  # it quotes the file: never read as markup
         status.set_class(not error, "-reading")
 
     def action_cancel(self) -> None:
