@@ -33,10 +33,12 @@ def test_key_sequences_the_parser_cannot_read_are_dropped():
     assert [k.key for k in parse("\x1b[97;5u\x1b[A")] == ["ctrl+a", "up"]
 
 
-def test_the_app_installs_the_parser_guard():
+def test_the_app_installs_both_guards():
     GradApp(load_torch=False)
     for sequence in UNREADABLE:
         parse(sequence)  # raises without the guard: the driver would end the app
+    # on the class: every palette is guarded, the theme picker too
+    assert getattr(CommandPalette._gather_commands, "_gradtui_guard", False)
 
 
 async def test_a_closed_palette_starts_no_search(monkeypatch):

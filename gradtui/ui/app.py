@@ -18,7 +18,7 @@ from textual.screen import Screen
 from gradtui.curriculum.progress import ProgressStore
 from gradtui.safe_text import clean
 from gradtui.ui.screens.home import HomeScreen
-from gradtui.ui.textual_guards import Palette, guard_input
+from gradtui.ui.textual_guards import guard_textual
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -76,7 +76,7 @@ class GradApp(App):
         load_torch: bool = True,
     ):
         super().__init__()
-        guard_input()  # a key sequence Textual's parser cannot read must not end the app
+        guard_textual()  # two of Textual's own failures must not end the app
         self._sandbox = sandbox
         self._lesson = lesson
         self._load = load_torch
@@ -260,11 +260,6 @@ class GradApp(App):
         """Textual's exit on a failure it cannot recover from: that is a failed run too."""
         self._return_code = EXIT_FAILED  # Textual leaves it unset on this path
         super().panic(*renderables)
-
-    def action_command_palette(self) -> None:
-        """Textual's palette (ctrl+p), as Textual opens it, with the guard of ``Palette``."""
-        if self.use_command_palette and not Palette.is_open(self):
-            self.push_screen(Palette(id="--command-palette"))
 
     def action_help(self) -> None:
         from gradtui.ui.screens.help import HelpScreen

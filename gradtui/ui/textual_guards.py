@@ -13,8 +13,9 @@ parser already drops; everything else is read as before.
 **The command palette.** Typing in the palette queues an ``Input.Changed`` message on it;
 closing it (escape, enter) at once cancels its search and pops it, but the queued message is
 still handled and starts a new search on a palette that is being removed. That search then
-fails (``NoMatches: CommandList``) and the worker's error ends the app. ``Palette`` starts no
-search once it is no longer the screen on top.
+fails (``NoMatches: CommandList``) and the worker's error ends the app. ``guard_palette``
+makes a palette start no search once it is no longer the screen on top: every palette, the
+theme picker included.
 
 Both found with Textual 8.2.8 by the random-keys tests (tests/test_random_keys.py).
 """
@@ -30,8 +31,14 @@ from textual.command import CommandPalette
 from textual.keys import Keys
 
 
+def guard_textual() -> None:
+    """Install both guards (once per process): call before the app reads any input."""
+    guard_input()
+    guard_palette()
+
+
 def guard_input() -> None:
-    """Make the parser drop the key sequences it cannot read (once per process)."""
+    """Make the parser drop the key sequences it cannot read."""
     method = XTermParser._parse_extended_key
     if getattr(method, "_gradtui_guard", False):
         return
@@ -47,10 +54,17 @@ def guard_input() -> None:
     XTermParser._parse_extended_key = guarded  # type: ignore[method-assign]
 
 
-class Palette(CommandPalette):
-    """Textual's command palette, which starts no search once it has been closed."""
+def guard_palette() -> None:
+    """Make a command palette start no search once it has been closed."""
+    method = CommandPalette._gather_commands
+    if getattr(method, "_gradtui_guard", False):
+        return
 
-    def _gather_commands(self, search_value: str) -> Any:
-        if self.is_active:  # not a search asked for by typing queued before the palette closed
-            return super()._gather_commands(search_value)
+    @functools.wraps(method)
+    def guarded(self: CommandPalette, search_value: str) -> Any:
+        if self.is_active:  # not a search asked for by typing queued before it closed
+            return method(self, search_value)
         return None
+
+    guarded._gradtui_guard = True  # type: ignore[attr-defined]
+    CommandPalette._gather_commands = guarded  # type: ignore[method-assign]
