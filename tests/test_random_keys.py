@@ -21,7 +21,7 @@ from gradtui.ui.screens.import_data import ImportDataScreen
 
 KEYS = 300
 SLOW_KEYS = 3000
-SLOW_SEEDS = range(100, 104)
+SLOW_SEEDS = range(100, 102)
 SIZE = (120, 40)
 
 

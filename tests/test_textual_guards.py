@@ -1,5 +1,6 @@
-"""The three crashes random keys found, each on its own: Textual's parser on key sequences it
-cannot read, its command palette closed while typing, and a dialog answered twice."""
+"""The crashes random keys found, each on its own: Textual's parser on key sequences it cannot
+read, its command palette closed while typing, its header on a screen closed as it opened, and
+our dialog answered twice."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from random_keys import HOSTILE
 from textual import events
 from textual._xterm_parser import XTermParser
 from textual.command import CommandPalette
-from textual.widgets import Button, Input
+from textual.screen import Screen
+from textual.widgets import Button, Header, Input
 from ui_support import lessons_loaded, wait_for
 
 from gradtui.ui.app import GradApp
@@ -39,6 +41,34 @@ def test_the_app_installs_both_guards():
         parse(sequence)  # raises without the guard: the driver would end the app
     # on the class: every palette is guarded, the theme picker too
     assert getattr(CommandPalette._gather_commands, "_gradtui_guard", False)
+
+
+class Titled(Screen):
+    """A screen with a header, that names itself when mounted, as each of ours does."""
+
+    def compose(self):
+        yield Header()
+
+    def on_mount(self) -> None:
+        self.sub_title = "a view"
+
+
+async def test_a_screen_closed_as_it_opens_keeps_the_app_up():
+    """A view opened and closed by two keys that arrive together: the header's title watcher
+    (and our screens' on_mount) ran after the widgets were removed (NoMatches: HeaderTitle,
+    #playground) and ended the app."""
+    app = GradApp(load_torch=False)
+    async with app.run_test() as pilot:
+        await lessons_loaded(pilot)
+        for _ in range(5):
+            app.push_screen(Titled())
+            app.pop_screen()
+            await pilot.pause()
+        await pilot.pause(0.2)
+        assert app.is_running and app.return_code is None
+        app.push_screen(Titled())  # and a header that stays still shows its title
+        await pilot.pause(0.2)
+        assert "gradtui — a view" in str(app.screen.query_one(Header).format_title())
 
 
 async def test_a_closed_palette_starts_no_search(monkeypatch):

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from gradtui.curriculum.progress import ProgressStore
 from gradtui.safe_text import clean
 from gradtui.ui.screens.home import HomeScreen
-from gradtui.ui.textual_guards import guard_textual
+from gradtui.ui.textual_guards import closed_as_it_opened, guard_textual
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -255,6 +255,14 @@ class GradApp(App):
             raise error
         self.failure = f"gradtui: error: {torch_help(error)}"
         self.exit(return_code=EXIT_FAILED)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's handling of an error that ends the app, but for a query on a screen that
+        was closed as it opened: its widgets are gone, and nobody will see it again."""
+        if closed_as_it_opened(self, error):
+            self.log.warning(f"skipped on a screen closed as it opened: {error!r}")
+            return
+        super()._handle_exception(error)
 
     def panic(self, *renderables: RenderableType) -> None:
         """Textual's exit on a failure it cannot recover from: that is a failed run too."""
