@@ -15,12 +15,16 @@ import logging
 import time
 from pathlib import Path
 
+from aiohttp import WSCloseCode
 from textual_serve.app_service import AppService
 
 from gradtui.web_rules import redact
 
 QUIT_GRACE_S = 10  # how long an app may take to quit once told to, before it is killed
 MAX_ERROR_BYTES = 64 * 1024  # of an app's stderr kept for the errors file (its end)
+APP_FAILED = (
+    "The app stopped with an error; the server's errors file has the details. Press Restart."
+)
 _BOX = "│╭╮╰╯─┃━ "
 log = logging.getLogger("gradtui.serve")
 
@@ -43,6 +47,20 @@ class GradAppService(AppService):
         quiet.feed_eof()
         process.stderr = quiet
         return process
+
+    async def run(self) -> None:
+        """Relay the app until its output ends, then end the browser's session too, saying
+        so if the app failed (textual-serve leaves the page open on an app that is gone)."""
+        await super().run()
+        status = None
+        if self._process is not None:
+            with contextlib.suppress(TimeoutError):
+                status = await asyncio.wait_for(self._process.wait(), self.quit_grace)
+        if status:
+            reason = APP_FAILED.encode()
+            await self.remote_close(code=WSCloseCode.INTERNAL_ERROR, message=reason)  # type: ignore[call-arg]
+        else:
+            await self.remote_close()
 
     async def stop(self) -> None:
         if self._task is None:

@@ -278,16 +278,23 @@ async def test_a_plain_get_of_the_websocket_address_is_a_400(serve, caplog):
 # --- an app's errors and an app that will not quit ----------------------------------------------
 
 
-async def test_an_apps_error_report_goes_to_a_file_and_one_line_without_the_token(serve, caplog):
+async def test_an_apps_error_report_goes_to_a_file_and_one_line_without_the_token(
+    serve, caplog, capfd
+):
     server, client, own = await serve(mode="crash")
     ws = await _connect(client, own)
     await _report(ws)
+    closing = await asyncio.wait_for(ws.receive(), 30)  # the page says so; no frozen screen
+    assert (closing.type, closing.data) == (WSMsgType.CLOSE, WSCloseCode.INTERNAL_ERROR)
+    assert closing.extra == web_session.APP_FAILED
     await _wait_for(lambda: server.sessions == 0, "the crashed app's session ended")
     report = server.errors_file.read_text()
     assert f"ValueError: no progress in /data/browsers/{TOKEN}" in report
     (line,) = [OneLineFormatter().format(r) for r in caplog.records if "error" in r.getMessage()]
     assert line.startswith("a browser's app wrote an error: ValueError: no progress in")
     assert TOKEN not in line and "<token>" in line and str(server.errors_file) in line
+    printed = capfd.readouterr()
+    assert TOKEN not in printed.out + printed.err  # textual-serve copies stderr to stdout
 
 
 async def test_an_app_that_does_not_quit_is_killed(serve, monkeypatch):
