@@ -127,6 +127,8 @@ def _origin_parts(url: str) -> tuple[str, str, int] | None:
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname or parts.path not in ("", "/"):
         return None
+    if parts.username is not None or parts.query or parts.fragment:
+        return None
     return scheme, parts.hostname.lower(), port or _DEFAULT_PORTS[scheme]
 
 

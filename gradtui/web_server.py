@@ -22,6 +22,7 @@ import asyncio
 import logging
 import secrets
 import signal
+import socket
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -154,10 +155,13 @@ class GradServer(Server):
         return response
 
     def _wrong_host_message(self) -> str:
-        example = "127.0.0.1" if self.loopback else "this computer's address"
+        if self.loopback:
+            where = f"http://127.0.0.1:{self.port}/"
+        else:
+            where = f"http://{socket.gethostname()}:{self.port}/ or this computer's IP address"
         return (
             "gradtui serve answers only to this computer's own names and addresses.\n"
-            f"Open http://{example}:{self.port}/ instead.\n"
+            f"Open {where} instead.\n"
         )
 
     async def on_startup(self, app: web.Application) -> None:

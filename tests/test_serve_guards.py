@@ -21,7 +21,16 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from gradtui import web_session
 from gradtui.serve import LEARNER_COOKIE
-from gradtui.web_rules import MAX_COLUMNS, MAX_ROWS, MIN_COLUMNS, MIN_ROWS, OneLineFormatter
+from gradtui.web_rules import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MIN_COLUMNS,
+    MIN_ROWS,
+    OneLineFormatter,
+    host_allowed,
+    parse_message,
+    same_origin,
+)
 from gradtui.web_server import GradServer
 
 FAKE_APP = Path(__file__).with_name("serve_fake_app.py")
@@ -122,6 +131,59 @@ async def test_its_own_origin_starts_an_app_that_gets_the_keys(serve):
     assert len(server.started()) == 1 and server.sessions == 1
     await ws.close()
     await _wait_for(lambda: server.sessions == 0, "the session ended")
+
+
+@pytest.mark.parametrize(
+    ("origin", "scheme", "host", "same"),
+    [
+        ("http://127.0.0.1:8000", "http", "127.0.0.1:8000", True),
+        ("HTTP://LocalHost:8000", "http", "localhost:8000", True),
+        ("http://teacher", "http", "teacher:80", True),  # a default port, written or not
+        ("https://teacher:443", "https", "teacher", True),
+        ("http://[::1]:8000", "http", "[::1]:8000", True),
+        ("http://127.0.0.1:8000/", "http", "127.0.0.1:8000", True),
+        ("http://127.0.0.1:8000/page", "http", "127.0.0.1:8000", False),  # not an origin
+        ("http://127.0.0.1:8001", "http", "127.0.0.1:8000", False),
+        ("http://127.0.0.2:8000", "http", "127.0.0.1:8000", False),
+        ("http://127.0.0.1.evil.example:8000", "http", "127.0.0.1:8000", False),
+        ("http://user@127.0.0.1:8000", "http", "127.0.0.1:8000", False),
+        ("http://127.0.0.1:99999", "http", "127.0.0.1:8000", False),  # not a port
+        ("file://", "http", "127.0.0.1:8000", False),
+        ("null", "http", "127.0.0.1:8000", False),
+        ("", "http", "127.0.0.1:8000", False),
+        (None, "http", "127.0.0.1:8000", False),
+    ],
+)
+def test_same_origin(origin, scheme, host, same):
+    assert same_origin(origin, scheme, host) is same
+
+
+def test_the_page_sends_only_messages_that_parse():
+    assert parse_message('["stdin", "x"]') == ("stdin", "x")
+    assert parse_message('["resize", {"width": 80, "height": 24}]') == ("resize", 80, 24)
+    assert parse_message('["ping", "1700000000000"]') == ("ping", "1700000000000")
+    assert parse_message('["focus"]') == ("focus",) and parse_message('["blur"]') == ("blur",)
+
+
+@pytest.mark.parametrize(
+    ("host", "bound", "names", "allowed"),
+    [
+        ("127.0.0.1:8000", "127.0.0.1", (), True),
+        ("127.1.2.3", "127.0.0.1", (), True),
+        ("localhost:8000", "localhost", (), True),
+        ("teacher:8000", "127.0.0.1", ("teacher",), False),  # listens on loopback only
+        ("10.0.0.5:8000", "0.0.0.0", (), True),
+        ("Teacher.local:8000", "0.0.0.0", ("teacher.local",), True),
+        ("lab-pc:8000", "lab-pc", (), True),  # --host NAME
+        ("rebound.example:8000", "0.0.0.0", ("teacher",), False),
+        ("", "0.0.0.0", (), False),
+        ("a b:8000", "0.0.0.0", (), False),
+        ("rebound.example@127.0.0.1:8000", "127.0.0.1", (), False),
+    ],
+)
+def test_host_allowed(host, bound, names, allowed):
+    loopback = bound in ("127.0.0.1", "localhost")
+    assert host_allowed(host, bound, loopback, names) is allowed
 
 
 # --- Host: the server answers only to this computer's names ----------------------------------
