@@ -15,6 +15,7 @@ import signal
 import socket
 import struct
 import threading
+import time
 
 import aiohttp
 import pytest
@@ -137,6 +138,25 @@ def test_the_console_shows_one_line_per_event_never_a_token_or_a_traceback(tmp_p
         "a browser's connection failed: Unexpected opcode=3",
     ]:
         assert line in output, output
+
+
+def test_a_client_that_sends_its_request_slowly_is_dropped(tmp_path):
+    with running_server(tmp_path) as (proc, url, log):
+        port = int(url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            deadline = time.monotonic() + 60  # aiohttp's own limit, 75 s, would be too late
+            closed = False
+            while not closed and time.monotonic() < deadline:
+                try:
+                    sock.sendall(b"X-Drip: 1\r\n")  # one header line a second, never the end
+                    closed = sock.recv(1) == b""
+                except TimeoutError:
+                    continue
+                except OSError:  # reset or broken pipe: closed too
+                    closed = True
+        _stop(proc)
+    assert closed, "the server kept a half-sent request open for a minute"
 
 
 # --- memory ---------------------------------------------------------------------------------
