@@ -106,6 +106,11 @@ class GradServer(Server):
         logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
         # one line per browser session (handle_websocket) instead of one per HTTP request
         logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+        # said by textual-serve when a tab closes while its app starts; an app that really
+        # fails to start says why (GradAppService)
+        logging.getLogger("textual-serve").addFilter(
+            lambda record: record.getMessage() != "Application failed to start"
+        )
 
     def serve(self, debug: bool = False) -> None:
         """Serve until SIGINT or SIGTERM (textual-serve's, with a deadline for idle

@@ -38,6 +38,7 @@ class GradAppService(AppService):
         self.token = token  # the browser it belongs to (downloads are only for that browser)
         self.errors_file = errors_file
         self.quit_grace = QUIT_GRACE_S
+        self.stopping = False  # told to quit: its exit is no failure
         self._errors_task: asyncio.Task[None] | None = None
 
     async def _open_app_process(self, width: int = 80, height: int = 24):
@@ -56,7 +57,8 @@ class GradAppService(AppService):
         if self._process is not None:
             with contextlib.suppress(TimeoutError):
                 status = await asyncio.wait_for(self._process.wait(), self.quit_grace)
-        if status:
+        if status and not self.stopping:
+            log.warning("a browser's app stopped unexpectedly (exit status %d)", status)
             reason = APP_FAILED.encode()
             await self.remote_close(code=WSCloseCode.INTERNAL_ERROR, message=reason)  # type: ignore[call-arg]
         else:
@@ -65,6 +67,7 @@ class GradAppService(AppService):
     async def stop(self) -> None:
         if self._task is None:
             return
+        self.stopping = True
         process = self._process
         try:  # tells the app to quit and waits until its output ends
             await asyncio.wait_for(super().stop(), self.quit_grace)

@@ -352,7 +352,9 @@ async def test_an_apps_error_report_goes_to_a_file_and_one_line_without_the_toke
     await _wait_for(lambda: server.sessions == 0, "the crashed app's session ended")
     report = server.errors_file.read_text()
     assert f"ValueError: no progress in /data/browsers/{TOKEN}" in report
-    (line,) = [OneLineFormatter().format(r) for r in caplog.records if "error" in r.getMessage()]
+    said = [OneLineFormatter().format(r) for r in caplog.records]
+    assert "a browser's app stopped unexpectedly (exit status 1)" in said
+    (line,) = [line for line in said if "wrote an error" in line]
     assert line.startswith("a browser's app wrote an error: ValueError: no progress in")
     assert TOKEN not in line and "<token>" in line and str(server.errors_file) in line
     printed = capfd.readouterr()

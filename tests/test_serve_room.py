@@ -130,6 +130,7 @@ def test_the_console_shows_one_line_per_event_never_a_token_or_a_traceback(tmp_p
     output = read(log)
     assert TOKEN not in output
     assert "locals" not in output and "Traceback" not in output and "╭" not in output
+    assert "Application failed to start" not in output  # a tab that left while its app started
     assert all(len(line) < 300 for line in output.splitlines())
     for line in [
         "refused a session from 127.0.0.1: not opened by this server's page",
