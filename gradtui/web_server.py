@@ -30,7 +30,7 @@ from pathlib import Path
 
 import aiohttp_jinja2
 import jinja2
-from aiohttp import WSCloseCode, WSMsgType, web
+from aiohttp import WSCloseCode, web
 from aiohttp.helpers import content_disposition_header
 from textual_serve.server import Server
 
@@ -48,11 +48,10 @@ from gradtui.web_rules import (
     font_size,
     host_allowed,
     initial_size,
-    parse_message,
     same_origin,
     this_computers_names,
 )
-from gradtui.web_session import GradAppService
+from gradtui.web_session import GradAppService, relay
 
 TEMPLATES = Path(__file__).with_name("templates")
 PAGE = "serve.html"
@@ -265,7 +264,7 @@ class GradServer(Server):
             )
             query = request.query
             await app_service.start(*initial_size(query.get("width"), query.get("height")))
-            await self._process_messages(websocket, app_service)
+            await relay(websocket, app_service)
         except asyncio.CancelledError:
             await websocket.close()
         except Exception:
@@ -309,33 +308,6 @@ class GradServer(Server):
         reason = FULL.format(n=self.max_sessions)
         await websocket.close(code=WSCloseCode.TRY_AGAIN_LATER, message=reason.encode())
         return websocket
-
-    async def _process_messages(
-        self, websocket: web.WebSocketResponse, app_service: GradAppService
-    ) -> None:
-        """Relay the page's messages to the app; anything else is ignored (logged once)."""
-        strange = 0
-        async for message in websocket:
-            if message.type == WSMsgType.ERROR:
-                log.warning("a browser's connection failed: %s", message.data)
-                break
-            parsed = parse_message(message.data) if message.type == WSMsgType.TEXT else None
-            if parsed is None:
-                strange += 1
-                if strange == 1:
-                    log.warning("a browser sent a message that is not the page's: ignored")
-                continue
-            kind, *data = parsed
-            if kind == "stdin":
-                await app_service.send_bytes(data[0].encode("utf-8", "replace"))
-            elif kind == "resize":
-                await app_service.set_terminal_size(*data)
-            elif kind == "ping":
-                await websocket.send_json(["pong", data[0]])
-            elif kind == "blur":
-                await app_service.blur()
-            elif kind == "focus":
-                await app_service.focus()
 
 
 def _missing(headers) -> dict[str, str]:

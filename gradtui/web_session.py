@@ -1,5 +1,6 @@
-"""One browser session of ``gradtui serve``: its app process, which always ends, and its
-errors, which go to a file instead of the server's console.
+"""One browser session of ``gradtui serve``: the page's messages relayed to its app process
+(only the kinds the page sends), the process, which always ends, and its errors, which go to a
+file instead of the server's console.
 
 textual-serve's ``AppService`` copies what an app writes to stderr (a crash report: Textual
 shows local variables, which can hold a learner's text and token) to the server's console,
@@ -15,10 +16,10 @@ import logging
 import time
 from pathlib import Path
 
-from aiohttp import WSCloseCode
+from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
 
-from gradtui.web_rules import redact
+from gradtui.web_rules import parse_message, redact
 
 QUIT_GRACE_S = 10  # how long an app may take to quit once told to, before it is killed
 MAX_ERROR_BYTES = 64 * 1024  # of an app's stderr kept for the errors file (its end)
@@ -107,6 +108,32 @@ class GradAppService(AppService):
         log.warning(
             "a browser's app wrote an error: %s%s", redact(_last_line(text), [self.token]), where
         )
+
+
+async def relay(websocket: web.WebSocketResponse, app_service: GradAppService) -> None:
+    """Relay the page's messages to the app; anything else is ignored (logged once)."""
+    strange = 0
+    async for message in websocket:
+        if message.type == WSMsgType.ERROR:
+            log.warning("a browser's connection failed: %s", message.data)
+            break
+        parsed = parse_message(message.data) if message.type == WSMsgType.TEXT else None
+        if parsed is None:
+            strange += 1
+            if strange == 1:
+                log.warning("a browser sent a message that is not the page's: ignored")
+            continue
+        kind, *data = parsed
+        if kind == "stdin":
+            await app_service.send_bytes(data[0].encode("utf-8", "replace"))
+        elif kind == "resize":
+            await app_service.set_terminal_size(*data)
+        elif kind == "ping":
+            await websocket.send_json(["pong", data[0]])
+        elif kind == "blur":
+            await app_service.blur()
+        elif kind == "focus":
+            await app_service.focus()
 
 
 def _last_line(text: str) -> str:
