@@ -114,6 +114,7 @@ class GradServer(Server):
     def serve(self, debug: bool = False) -> None:
         """Serve until SIGINT or SIGTERM (textual-serve's, with a deadline for idle
         connections: a client that sends a request slowly is dropped)."""
+        self.debug = debug
         self.initialize_logging()
         loop = asyncio.new_event_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
