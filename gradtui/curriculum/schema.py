@@ -13,6 +13,7 @@ from typing import Any
 from gradtui.engine.playground import Playground
 
 ANSWER = "answer"  # the special editable field: a typed answer, not a Playground field
+MAX_ANSWER = 1_000  # characters of a typed answer (its field, and the saved progress)
 MAX_CHECK_STEPS = 100_000  # no check runs the loop longer than this
 MAX_FILE_BYTES = 256 * 1024
 MAX_TASKS = 20

@@ -85,9 +85,8 @@ class GradApp(App):
             from gradtui.ui.screens.sandbox import SandboxScreen
 
             self.push_screen(SandboxScreen(self._sandbox))
-        if self.store.notice:
-            self.notify(self.store.notice, title="progress", severity="warning", timeout=10)
-            self.store.notice = None
+        self.store.listener = self._progress_message
+        self._restore_theme()
         if self._lesson is not None and self._sandbox is None:
             # The lesson is the first thing shown: read them now, it needs them to compose.
             self._lessons_read(*self._read_lessons())
@@ -99,6 +98,23 @@ class GradApp(App):
 
     def on_unmount(self) -> None:
         sys.setswitchinterval(self._switch_interval)
+        self.store.listener = None
+        self.store.flush()  # a change a failed save kept in memory gets one more try
+
+    def _progress_message(self, message: str, severity: str) -> None:
+        """Say what the progress store could not do (its text quotes the file: plain text)."""
+        self.notify(message, title="progress", severity=severity, timeout=10, markup=False)
+
+    def _restore_theme(self) -> None:
+        """Use the theme chosen last time (one this version lacks is ignored), and keep the next."""
+        saved = self.store.theme
+        if saved and saved != self.theme and saved in self.available_themes:
+            self.theme = saved
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme) -> None:
+        if theme.name != self.store.theme:
+            self.store.set_theme(theme.name)
 
     @work(thread=True, exclusive=True, group="lessons")
     def load_lessons(self) -> None:

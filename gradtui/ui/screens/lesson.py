@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -67,6 +66,8 @@ class LessonScreen(PlaygroundKeys, Screen):
             task = unsolved[0] if unsolved else 0
         self.task_index = task
         self._timer: Timer | None = None
+        # What was saved for this task, checked once: values its fields refuse are dropped.
+        self._restored = store.task_inputs(self.lesson.id, task, self.task)
 
     @property
     def task(self):
@@ -91,22 +92,15 @@ class LessonScreen(PlaygroundKeys, Screen):
     def _fields(self) -> tuple[str, ...]:
         return tuple(f for f in self.task.editable if f != ANSWER)
 
-    def _saved(self) -> dict[str, Any]:
-        return self.store.inputs(self.lesson.id, self.task_index)
-
     def _playground(self):
-        saved = {k: v for k, v in self._saved().items() if k != ANSWER}
-        try:
-            return self.task.playground(saved)
-        except (TypeError, ValueError):
-            return self.task.playground()
+        return self.task.playground({k: v for k, v in self._restored.items() if k != ANSWER})
 
     def _task_panel(self) -> TaskPanel:
         panel = TaskPanel(
             self.task,
             self.task_index + 1,
             len(self.lesson.tasks),
-            str(self._saved().get(ANSWER, "")),
+            str(self._restored.get(ANSWER, "")),
             id="task",
         )
         panel.hints_shown = self.store.hints_used(self.lesson.id, self.task_index)
@@ -134,9 +128,7 @@ class LessonScreen(PlaygroundKeys, Screen):
 
     @on(Input.Changed, "#answer")
     def _answered(self, event: Input.Changed) -> None:
-        self.store.set_inputs(
-            self.lesson.id, self.task_index, {**self._saved(), ANSWER: event.value}
-        )
+        self.store.set_inputs(self.lesson.id, self.task_index, {ANSWER: event.value})
         self._schedule()
 
     @on(Input.Submitted, "#answer")
@@ -182,9 +174,6 @@ class LessonScreen(PlaygroundKeys, Screen):
         if newly_solved:
             self.query_one(TaskPanel).solution_shown = True
             self.notify("Task solved! Press t for the next task, n for the next lesson.")
-        if self.store.notice:
-            self.notify(self.store.notice, severity="warning", timeout=8)
-            self.store.notice = None
 
     # -- actions -----------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.widgets import Input, Static
 
-from gradtui.curriculum.schema import ANSWER, Task
+from gradtui.curriculum.schema import ANSWER, MAX_ANSWER, Task
 
 
 class TaskStatus(Static):
@@ -48,6 +48,7 @@ class TaskPanel(Vertical):
                 self.answer,
                 placeholder="type your answer (enter or escape: back to the keys)",
                 id="answer",
+                max_length=MAX_ANSWER,
                 compact=True,
             )
         yield Static(self._hints_text(), id="hints")
