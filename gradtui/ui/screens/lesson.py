@@ -10,17 +10,19 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Markdown
+from textual.widgets import Footer, Header, Input
 from textual.worker import get_current_worker
 
 from gradtui.curriculum.checks import CheckResult, evaluate
 from gradtui.curriculum.progress import ProgressStore
 from gradtui.curriculum.schema import ANSWER, Lesson
+from gradtui.safe_text import clean
 from gradtui.ui.messages import SettingsChanged
 from gradtui.ui.screens.confirm import ConfirmScreen
 from gradtui.ui.screens.playground_keys import PlaygroundKeys
 from gradtui.ui.widgets.images_view import ImagesView
 from gradtui.ui.widgets.playground_view import PlaygroundView
+from gradtui.ui.widgets.prose import Prose
 from gradtui.ui.widgets.task_panel import TaskPanel, TaskStatus
 
 CHECK_DELAY = 0.3
@@ -77,7 +79,7 @@ class LessonScreen(PlaygroundKeys, Screen):
         yield Header()
         with Horizontal(id="lesson"):
             with VerticalScroll(id="prose"):
-                yield Markdown(self.lesson.body)
+                yield Prose(self.lesson.body)
             with Vertical(id="work"):
                 yield self._task_panel()
                 yield self._playground_view()
@@ -100,7 +102,7 @@ class LessonScreen(PlaygroundKeys, Screen):
             self.task,
             self.task_index + 1,
             len(self.lesson.tasks),
-            str(self._restored.get(ANSWER, "")),
+            clean(self._restored.get(ANSWER, ""), one_line=True),  # the progress file's text
             id="task",
         )
         panel.hints_shown = self.store.hints_used(self.lesson.id, self.task_index)
@@ -108,7 +110,7 @@ class LessonScreen(PlaygroundKeys, Screen):
         return panel
 
     def on_mount(self) -> None:
-        self.sub_title = f"lesson {self.lesson.order}: {self.lesson.title}"
+        self.sub_title = f"lesson {self.lesson.order}: {clean(self.lesson.title, one_line=True)}"
         self.store.set_current(self.lesson.id)
         # A typed-answer task starts in its field, so letters are the answer, not shortcuts.
         answers = self.query("#answer")
