@@ -17,6 +17,7 @@ import socket
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from gradtui.safe_text import clean
 from gradtui.serve import LEARNER_COOKIE
 
 MIN_COLUMNS, MAX_COLUMNS = 20, 500
@@ -175,7 +176,7 @@ def this_computers_names() -> set[str]:
 class OneLineFormatter(logging.Formatter):
     """Log records as one line each: an exception as its type and first line, never a
     traceback or its local variables; cookie values and the given tokens redacted; control
-    characters shown escaped, so a browser's text cannot drive the teacher's terminal."""
+    characters removed, so a browser's text cannot drive the teacher's terminal."""
 
     def __init__(self, secrets: Iterable[str] = ()):
         super().__init__("%(message)s")
@@ -192,9 +193,9 @@ class OneLineFormatter(logging.Formatter):
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """``text`` on one line with the learner cookie's value and each of ``secrets`` replaced by
-    ``<token>`` and control characters escaped."""
+    ``<token>``, and the characters a terminal acts on removed (``safe_text.clean``)."""
     text = COOKIE_PAIR.sub(r"\1<token>", text)
     for secret in secrets:
         if secret:
             text = text.replace(secret, "<token>")
-    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+    return clean(text, one_line=True)
