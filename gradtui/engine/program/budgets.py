@@ -8,12 +8,18 @@ operation; call depth on each call of a ``def`` function.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
 import weakref
 from dataclasses import dataclass, fields
 from typing import Any
+
+# Tensors with fewer elements are not counted one by one (it costs more than they weigh).
+TRACKED = 4096
+# Time, cancel and memory are checked every CHECK_EVERY + 1 statements (a power of two).
+CHECK_EVERY = 7
 
 
 @dataclass(frozen=True)
@@ -31,7 +37,7 @@ class Budgets:
     list_items: int = 100_000  # in one list, tuple or text
     items_made: int = 10_000_000  # list items and characters made over the whole run
     number_bits: int = 10_000  # bits in one whole number (Python's ints never overflow)
-    memory_mb: int = 1024  # growth of the process's peak memory (what torch's graph holds too)
+    memory_mb: int = 1024  # growth of the process's memory (what torch's graph holds too)
 
     def with_(self, **changes: Any) -> Budgets:
         """A copy with some limits changed."""
@@ -86,7 +92,7 @@ class Meter:
         self._resumed = time.monotonic()
         self._deadline = self._resumed + budgets.seconds
         self._refs: dict[int, weakref.ref] = {}
-        self._memory_start = peak_memory_mb()
+        self._memory_start = memory_mb()
 
     # --- time: counted only while the program runs, not while it is paused between steps
     def pause(self) -> None:
@@ -109,21 +115,26 @@ class Meter:
         return self._elapsed + time.monotonic() - self._resumed
 
     def tick(self) -> None:
-        """One statement ran: count it, then check the statement and time budgets and cancel."""
+        """One statement ran: count it; every few statements check time, cancel and memory."""
         self.statements += 1
+        if not self.statements & CHECK_EVERY or self.statements >= self._limit:
+            self.check()
+
+    def check(self) -> None:
+        """Check the statement, time and memory budgets and the cancel event now."""
         if self.statements >= self._limit:
             raise BudgetExceeded("statements", self._limit)
         if time.monotonic() > self._deadline:
             raise BudgetExceeded("seconds", self.budgets.seconds)
         if self.cancel.is_set():
             raise Cancelled()
-        if not self.statements & 7 and self._memory_start is not None:
+        if not self.statements & 255 and self._memory_start is not None:
             self.check_memory()
 
     def check_memory(self) -> None:
-        """Stop once the process's peak memory grew past the budget since the run began."""
-        peak = peak_memory_mb()
-        if peak is not None and peak - self._memory_start > self.budgets.memory_mb:
+        """Stop once the process's memory grew past the budget since the run began."""
+        now = memory_mb()
+        if now is not None and now - self._memory_start > self.budgets.memory_mb:
             raise BudgetExceeded("memory_mb", self.budgets.memory_mb)
 
     # --- sizes
@@ -144,10 +155,8 @@ class Meter:
 
     def track(self, tensor: Any) -> None:
         """Count a new tensor's elements while it lives (views share their base's numbers)."""
-        if tensor._is_view():
-            return
         count = tensor.numel()
-        if count < 64:  # small tensors: the statement budget bounds how many there can be
+        if count < TRACKED or tensor._is_view():  # small ones: the memory budget bounds them
             return
         if count > self.budgets.tensor_elements:
             raise BudgetExceeded("tensor_elements", self.budgets.tensor_elements)
@@ -157,6 +166,8 @@ class Meter:
             return
         self._refs[key] = weakref.ref(tensor, self._forget(key, count))
         self.live += count
+        if count >= 1 << 20 and self._memory_start is not None:  # torch's graph may keep it
+            self.check_memory()
         if self.live > self.budgets.live_elements:
             raise BudgetExceeded("live_elements", self.budgets.live_elements)
 
@@ -176,8 +187,19 @@ class Meter:
             raise BudgetExceeded("call_depth", self.budgets.call_depth)
 
 
-def peak_memory_mb() -> float | None:
-    """The process's peak resident memory in MB (None where the system does not say)."""
+_statm: int | None = None
+
+
+def memory_mb() -> float | None:
+    """The process's resident memory now, in MB (Linux); elsewhere its peak so far; or None."""
+    global _statm
+    try:
+        if _statm is None:
+            _statm = os.open("/proc/self/statm", os.O_RDONLY)
+        pages = int(os.pread(_statm, 128, 0).split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
     try:
         import resource
     except ImportError:  # Windows

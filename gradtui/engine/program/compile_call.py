@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from gradtui.engine.program import allowlist, ops
+from gradtui.engine.program import allowlist, dispatch, ops, sizes
 from gradtui.engine.program.budgets import BudgetExceeded
 from gradtui.engine.program.compile_expr import BUILTINS, Closure, ExprCompiler, lazy
 from gradtui.engine.program.context import Frame
@@ -62,6 +62,9 @@ def _arguments(c: ExprCompiler, node: ast.Call) -> tuple[Callable, Callable]:
     elif len(closures) == 2:
         a, b = closures
         args = lambda f: (a(f), b(f))  # noqa: E731
+    elif len(closures) == 3:
+        a, b, c3 = closures
+        args = lambda f: (a(f), b(f), c3(f))  # noqa: E731
     else:
         args = lambda f: tuple([x(f) for x in closures])  # noqa: E731
     if not keywords:
@@ -150,6 +153,12 @@ def _static(target: Closure, args: Callable, kwargs: Callable, where: Where) -> 
 def _method(
     receiver: Closure, name: str, args: Callable, kwargs: Callable, where: Where, resets: bool
 ) -> Closure:
+    spec = allowlist.TENSOR_METHODS.get(name)
+    plain = spec is not None and spec.size is None and spec.max_args is None
+    plain = plain and name != "backward" and not resets
+    if plain:  # the common case, a tensor method with no size to check first: one call less
+        return _tensor_method(receiver, name, args, kwargs, where, spec.keywords)
+
     def run(f: Any) -> Any:
         try:
             result = call_method(f.ctx, receiver(f), name, args(f), kwargs(f))
@@ -163,15 +172,25 @@ def _method(
     return run
 
 
-def _dynamic(parts: CallParts) -> Closure:
-    target, args, kwargs, where = parts.target, parts.args, parts.kwargs, parts.where
-
+def _tensor_method(
+    receiver: Closure,
+    name: str,
+    args: Callable,
+    kwargs: Callable,
+    where: Where,
+    keywords: frozenset[str],
+) -> Closure:
     def run(f: Any) -> Any:
         try:
-            fn = target(f)
-            if type(fn) is UserFunction:
-                return call_user_at(f.ctx, fn, args(f), kwargs(f), where)
-            return call_value(f.ctx, fn, args(f), kwargs(f))
+            obj = receiver(f)
+            if not isinstance(obj, dispatch.Tensor):
+                return call_method(f.ctx, obj, name, args(f), kwargs(f))
+            given, named = args(f), kwargs(f)
+            if named and not named.keys() <= keywords:
+                return call_method(f.ctx, obj, name, given, named)  # says which is refused
+            if given and isinstance(given[0], dispatch.Tensor):
+                sizes.check_broadcast(f.ctx.meter, (obj, given[0]))
+            return dispatch.counted(f.ctx, getattr(obj, name)(*given, **named))
         except Exception as error:
             mark(error, where)
             raise
@@ -179,14 +198,25 @@ def _dynamic(parts: CallParts) -> Closure:
     return run
 
 
-def call_user_at(ctx: Any, fn: UserFunction, args: tuple, kwargs: dict, where: Where) -> Any:
-    """Call a ``def`` function; an error raised inside it remembers this call."""
-    bound = fn.bind(args, kwargs)
-    try:
-        return call_user(ctx, fn, bound)
-    except Exception as error:
-        left_call(error, fn.name, where)
-        raise
+def _dynamic(parts: CallParts) -> Closure:
+    target, args, kwargs, where = parts.target, parts.args, parts.kwargs, parts.where
+
+    def run(f: Any) -> Any:
+        try:
+            fn = target(f)
+            if type(fn) is not UserFunction:
+                return call_value(f.ctx, fn, args(f), kwargs(f))
+            bound = fn.bind(args(f), kwargs(f))
+            try:
+                return call_user(f.ctx, fn, bound)
+            except Exception as error:
+                left_call(error, fn.name, where)
+                raise
+        except Exception as error:
+            mark(error, where)
+            raise
+
+    return run
 
 
 def compile_comprehension(c: ExprCompiler, node: ast.ListComp) -> Closure:
@@ -310,10 +340,24 @@ def _store_name(c: ExprCompiler, target: ast.Name) -> Callable[[Any, Any], None]
     return store
 
 
+def _unpack2(value: Any) -> Any:
+    first, second = value  # Python's own unpacking, with its own messages
+    return first, second
+
+
+def _unpack3(value: Any) -> Any:
+    first, second, third = value
+    return first, second, third
+
+
 def unpack(value: Any, count: int) -> Any:
     """``a, b = value`` with Python's own messages for the wrong number of values."""
     if isinstance(value, tuple | list) and len(value) == count:
         return value
+    if count == 2:
+        return _unpack2(value)
+    if count == 3:
+        return _unpack3(value)
     if not hasattr(type(value), "__iter__") and not hasattr(type(value), "__getitem__"):
         raise TypeError(f"cannot unpack non-iterable {type_name(value)} object")
     items = list(itertools.islice(iter(value), count + 1))

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from gradtui.engine.program import allowlist, hints, ops
+from gradtui.engine.program import allowlist, dispatch, hints, ops
 from gradtui.engine.program.dispatch import get_attribute
 from gradtui.engine.program.interpreter import Where, mark
 from gradtui.engine.program.names import ProgramNames, Scope
@@ -197,6 +197,20 @@ class ExprCompiler:
         if path is None:
             self.check_attribute(node, method=False)
         attr, where = node.attr, self.where(node)
+        if attr in allowlist.TENSOR_ATTRIBUTES:  # read straight from a tensor, else the rules
+            read = operator.attrgetter(attr)
+
+            def run_tensor(f: Any) -> Any:
+                try:
+                    holder = value(f)
+                    if isinstance(holder, dispatch.Tensor):
+                        return read(holder)
+                    return get_attribute(f.ctx, holder, attr)
+                except Exception as error:
+                    mark(error, where)
+                    raise
+
+            return run_tensor
 
         def run(f: Any) -> Any:
             try:

@@ -1,195 +1,32 @@
-"""Statements of a program, checked and compiled into steppable statement objects.
+"""Statements of a program, checked against the subset and compiled (see ``statements.py``).
 
-A simple statement (an assignment, a call, ``print``, ``import``, ``def``) has ``exec(frame)``;
-a compound one (``for``, ``while``, ``if``, ``with torch.no_grad():``, ``break``,
-``continue``, ``return``, a call of a ``def`` function as a whole statement) has
-``steps(frame)``, a generator run by ``interpreter.run_block``. Each knows its line and which
-of the seven steps it does.
+Each statement is refused with its line and a hint when it is outside the subset, or becomes
+a statement object that knows its line and which of the seven steps it does.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from gradtui.engine.program import allowlist, hints, ops, phases
-from gradtui.engine.program.compile_call import CallParts, call_parts, compile_store
+from gradtui.engine.program.compile_call import call_parts, compile_store
 from gradtui.engine.program.compile_expr import BINARY_SYMBOLS, ExprCompiler
-from gradtui.engine.program.dispatch import call_value, get_attribute, iterate, set_attribute
-from gradtui.engine.program.interpreter import (
-    BREAK,
-    CONTINUE,
-    Returned,
-    Where,
-    left_call,
-    mark,
-    run_block,
-    user_steps,
-)
+from gradtui.engine.program.dispatch import get_attribute, set_attribute
+from gradtui.engine.program.interpreter import BREAK, CONTINUE, Where, mark
 from gradtui.engine.program.names import ProgramNames, Scope, bound_names, import_bindings
 from gradtui.engine.program.source import Source
+from gradtui.engine.program.statements import (
+    CallStatement,
+    For,
+    If,
+    NoGrad,
+    Signal,
+    Statement,
+    While,
+)
 from gradtui.engine.program.values import UserFunction, resolve
-
-
-class Statement:
-    """A simple statement: ``exec(frame)`` runs it."""
-
-    simple = True
-
-    def __init__(self, where: Where, kinds: set[str], exec_: Callable[[Any], None] | None = None):
-        self.where = where
-        self.line = where.line
-        self.kind = phases.main_kind(kinds)
-        self.phases = phases.phase_numbers(kinds)
-        if exec_ is not None:
-            self.exec = exec_
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} line {self.line} {self.kind}>"
-
-
-class Compound(Statement):
-    """A statement run as a generator of the statements it runs (its header first)."""
-
-    simple = False
-
-    def steps(self, f: Any) -> Any:  # pragma: no cover - each kind has its own
-        raise NotImplementedError
-
-
-def _guarded(f: Any, where: Where, fn: Callable[[Any], Any]) -> Any:
-    try:
-        return fn(f)
-    except Exception as error:
-        mark(error, where)
-        raise
-
-
-def _header(stmt: Statement, f: Any) -> None:
-    ctx = f.ctx
-    ctx.line = stmt.line
-    try:
-        ctx.meter.tick()
-    except Exception as error:
-        mark(error, stmt.where)
-        raise
-    ctx.frame = f
-
-
-class For(Compound):
-    """``for target in iterable:``; each iteration yields the header, then runs the body."""
-
-    def steps(self, f: Any) -> Any:
-        items = _guarded(f, self.where, lambda f: iterate(f.ctx, self.iterable(f)))
-        while True:
-            try:
-                item = next(items)
-            except StopIteration:
-                return None
-            except Exception as error:
-                mark(error, self.where)
-                raise
-            self.store(f, item)
-            _header(self, f)
-            yield self
-            signal = yield from run_block(self.body, f)
-            if signal is BREAK:
-                return None
-            if signal is not None and signal is not CONTINUE:
-                return signal
-
-
-class While(Compound):
-    """``while test:``."""
-
-    def steps(self, f: Any) -> Any:
-        while True:
-            if not _guarded(f, self.where, lambda f: bool(self.test(f))):
-                return None
-            _header(self, f)
-            yield self
-            signal = yield from run_block(self.body, f)
-            if signal is BREAK:
-                return None
-            if signal is not None and signal is not CONTINUE:
-                return signal
-
-
-class If(Compound):
-    """``if test:`` (an ``elif`` is an ``If`` in the ``else`` block, as Python reads it)."""
-
-    def steps(self, f: Any) -> Any:
-        chosen = _guarded(f, self.where, lambda f: bool(self.test(f)))
-        _header(self, f)
-        yield self
-        return (yield from run_block(self.body if chosen else self.orelse, f))
-
-
-class NoGrad(Compound):
-    """``with torch.no_grad():``; when stepping, the grad mode is restored whenever a step is
-    handed out (it is per thread, and the caller may run torch between two steps)."""
-
-    def steps(self, f: Any) -> Any:
-        import torch
-
-        set_mode = torch._C._set_grad_enabled  # what torch.no_grad() itself calls
-        _header(self, f)
-        yield self
-        before = torch.is_grad_enabled()
-        set_mode(False)
-        try:
-            if not f.ctx.stepping:
-                return (yield from run_block(self.body, f))
-            inner = run_block(self.body, f)
-            while True:
-                try:
-                    stmt = next(inner)
-                except StopIteration as done:
-                    return done.value
-                set_mode(before)
-                yield stmt
-                set_mode(False)
-        finally:
-            set_mode(before)
-
-
-class Signal(Compound):
-    """``break``, ``continue`` or ``return value``."""
-
-    def steps(self, f: Any) -> Any:
-        value = _guarded(f, self.where, self.value) if self.value is not None else None
-        _header(self, f)
-        yield self
-        return Returned(value) if self.signal is None else self.signal
-
-
-class CallStatement(Compound):
-    """``fn(...)`` or ``x = fn(...)`` where fn may be a ``def`` function: stepped into."""
-
-    def steps(self, f: Any) -> Any:
-        parts: CallParts = self.parts
-        ctx = f.ctx
-        try:
-            fn, args, kwargs = parts.target(f), parts.args(f), parts.kwargs(f)
-            if type(fn) is UserFunction:
-                bound = fn.bind(args, kwargs)
-        except Exception as error:
-            mark(error, self.where)
-            raise
-        if type(fn) is UserFunction:
-            try:
-                value = yield from user_steps(ctx, fn, bound)
-            except Exception as error:
-                left_call(error, fn.name, parts.where)
-                mark(error, self.where)
-                raise
-        else:
-            value = _guarded(f, self.where, lambda f: call_value(ctx, fn, args, kwargs))
-        if self.store is not None:
-            _guarded(f, self.where, lambda f: self.store(f, value))
-        _header(self, f)
-        yield self
 
 
 class Compiler:
@@ -263,6 +100,15 @@ class Compiler:
         if parts is not None:
             return self.make(CallStatement, node, parts=parts, store=store)
         value = self.expr.visit(node.value)
+        target = node.targets[0]
+        if len(stores) == 1 and isinstance(target, ast.Name) and target.id != "loss":
+            name = target.id
+            if self.expr.scope.find(name) == ("global", 0):
+                run = lambda f: f.globals.__setitem__(name, value(f))  # noqa: E731
+                return Statement(self.where(node), self.kinds(node), run)
+            if self.expr.scope.find(name) == ("local", 0):
+                run = lambda f: f.locals.__setitem__(name, value(f))  # noqa: E731
+                return Statement(self.where(node), self.kinds(node), run)
         return Statement(self.where(node), self.kinds(node), lambda f: store(f, value(f)))
 
     def stmt_AugAssign(self, node: ast.AugAssign) -> Statement:
@@ -379,10 +225,12 @@ class Compiler:
         scope = Scope("function", local_names, self.scope, node.name)
         body = Compiler(self.source, self.names, scope, self.kinds_of_functions).block(node.body)
         name, line = node.name, node.lineno
+        only = body[0] if len(body) == 1 and getattr(body[0], "returns", False) else None
 
         def run(f: Any) -> None:
             values = tuple(d(f) for d in defaults)
-            f.globals[name] = UserFunction(name, params, values, body, line, local_names)
+            made = UserFunction(name, params, values, body, line, local_names, only)
+            f.globals[name] = made
 
         return Statement(self.where(node), set(), run)
 
@@ -444,12 +292,12 @@ class Compiler:
         if self.scope.kind != "function":
             raise self.expr.refuse("SyntaxError: 'return' outside function", node)
         value = self.expr.visit(node.value) if node.value is not None else None
-        return self.make(Signal, node, signal=None, value=value)
+        return self.make(Signal, node, signal=None, value=value, returns=value is not None)
 
     def _signal(self, node: ast.stmt, signal: object, outside: str) -> Statement:
         if not self.loop:
             raise self.expr.refuse(f"SyntaxError: {outside}", node)
-        return self.make(Signal, node, signal=signal, value=None)
+        return self.make(Signal, node, signal=signal, value=None, returns=False)
 
 
 def _import_hint(module: str) -> str:

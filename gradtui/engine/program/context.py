@@ -60,14 +60,10 @@ class Context:
 
     def record_loss(self, value: Any) -> None:
         """A value assigned to ``loss``: kept as a number for the loss plot."""
-        import torch
-
-        if isinstance(value, torch.Tensor):
-            if value.numel() != 1:
-                return
-            value = value.item()
         if isinstance(value, int | float):
             self.losses.append(float(value))
+        elif hasattr(value, "item") and hasattr(value, "numel") and value.numel() == 1:
+            self.losses.append(float(value.item()))  # a tensor (or a numpy value)
 
     def after_backward(self) -> None:
         """``backward()`` ran: count it, and remember the first gradients' sizes."""

@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from gradtui.engine.program import allowlist, sizes
+from gradtui.engine.program.budgets import TRACKED
 from gradtui.engine.program.context import Context
 from gradtui.engine.program.values import BoundMethod, SafeFunction, SafeModule, UserFunction
 
 _torch: Any = None
 _nn: Any = None
-_Tensor: Any = None
+Tensor: Any = None  # torch.Tensor, once load_torch() ran
 _Optimizer: Any = None
 _MODELS: tuple = ()
 _RESULTS: tuple = ()
@@ -29,11 +30,11 @@ class NotInSubset(Exception):
 
 def load_torch() -> None:
     """Bind torch's types for the fast type checks below (once per process)."""
-    global _torch, _nn, _Tensor, _Optimizer, _MODELS, _RESULTS
+    global _torch, _nn, Tensor, _Optimizer, _MODELS, _RESULTS
     if _torch is None:
         import torch
 
-        _nn, _Tensor, _Optimizer = torch.nn, torch.Tensor, torch.optim.Optimizer
+        _nn, Tensor, _Optimizer = torch.nn, torch.Tensor, torch.optim.Optimizer
         _MODELS = (torch.nn.Linear, torch.nn.ReLU, torch.nn.Sigmoid, torch.nn.Sequential)
         _RESULTS = tuple(
             getattr(torch.return_types, n) for n in ("max", "min", "sort", "topk", "mode")
@@ -73,12 +74,9 @@ def _all_module_members() -> set[str]:
 
 def get_attribute(ctx: Context, value: Any, name: str) -> Any:
     """``value.name`` for an attribute (not a call)."""
-    if isinstance(value, _Tensor):
+    if isinstance(value, Tensor):
         if name in allowlist.TENSOR_ATTRIBUTES:
-            if name == "grad" and not (value.is_leaf or value.retains_grad):
-                ctx.warnings.append((ctx.line, _NON_LEAF_GRAD))
-                return None  # what torch returns, with its warning, said once here
-            return getattr(value, name)
+            return getattr(value, name)  # a non-leaf's .grad warns: the run collects it
         if name in allowlist.TENSOR_METHODS:
             return BoundMethod(value, name)
     elif isinstance(value, SafeModule):
@@ -100,15 +98,9 @@ def get_attribute(ctx: Context, value: Any, name: str) -> Any:
     raise _missing(value, name)
 
 
-_NON_LEAF_GRAD = (
-    "UserWarning: The .grad attribute of a Tensor that is not a leaf Tensor is being "
-    "accessed. Its .grad attribute won't be populated during autograd.backward()."
-)
-
-
 def set_attribute(ctx: Context, value: Any, name: str, new: Any) -> None:
     """``value.name = new``: only a tensor's ``data``, ``grad`` and ``requires_grad``."""
-    if isinstance(value, _Tensor):
+    if isinstance(value, Tensor):
         setattr(value, name, new)
         if name == "grad":
             ctx.grad_resets += 1
@@ -153,25 +145,31 @@ def invoke(ctx: Context, fn: SafeFunction, args: tuple, kwargs: dict) -> Any:
     meter = ctx.meter
     if spec.size is not None:
         sizes.RULES[spec.size](meter, args, kwargs)
-    tensors = [a for a in args if isinstance(a, _Tensor)]
-    if len(tensors) > 1:
-        sizes.check_broadcast(meter, tensors)
-    return _counted(ctx, fn.fn(*args, **kwargs))
+    if len(args) > 1:
+        tensors = []
+        for arg in args:
+            if isinstance(arg, Tensor):
+                tensors.append(arg)
+        if len(tensors) > 1:
+            sizes.check_broadcast(meter, tensors)
+    return counted(ctx, fn.fn(*args, **kwargs))
 
 
-def _counted(ctx: Context, result: Any) -> Any:
-    if isinstance(result, _Tensor):
-        ctx.meter.track(result)
+def counted(ctx: Context, result: Any) -> Any:
+    """``result``, its tensors counted against the live-elements budget."""
+    if isinstance(result, Tensor):
+        if result.numel() >= TRACKED:
+            ctx.meter.track(result)
     elif isinstance(result, tuple):
         for item in result:
-            if isinstance(item, _Tensor):
+            if isinstance(item, Tensor):
                 ctx.meter.track(item)
     return result
 
 
 def call_method(ctx: Context, obj: Any, name: str, args: tuple, kwargs: dict) -> Any:
     """``obj.name(*args, **kwargs)`` for an allowed method of the value's kind."""
-    if isinstance(obj, _Tensor):
+    if isinstance(obj, Tensor):
         spec = allowlist.TENSOR_METHODS.get(name)
         if spec is None:
             raise _missing(obj, name)
@@ -180,13 +178,13 @@ def call_method(ctx: Context, obj: Any, name: str, args: tuple, kwargs: dict) ->
         meter = ctx.meter
         if spec.size is not None:
             sizes.RULES[spec.size](meter, (obj, *args), kwargs)
-        if args and isinstance(args[0], _Tensor):
+        if args and isinstance(args[0], Tensor):
             sizes.check_broadcast(meter, (obj, args[0]))
         result = getattr(obj, name)(*args, **kwargs)
         if name == "backward":
             ctx.after_backward()
             return result
-        return _counted(ctx, result)
+        return counted(ctx, result)
     if type(obj) is list:
         if name == "append" and len(args) == 1 and not kwargs:
             ctx.meter.check_items(len(obj) + 1, "append")
@@ -221,9 +219,9 @@ def call_model(ctx: Context, model: Any, args: tuple, kwargs: dict) -> Any:
         for layer in model:
             value = call_model(ctx, layer, (value,), {})
         return value
-    if isinstance(model, _nn.Linear) and len(args) == 1 and isinstance(args[0], _Tensor):
-        sizes.check_matmul(ctx.meter, (args[0], model.weight.T), {})
-    return _counted(ctx, model(*args, **kwargs))
+    if isinstance(model, _nn.Linear) and len(args) == 1 and isinstance(args[0], Tensor):
+        sizes.check_product(ctx.meter, args[0], model.weight.T)
+    return counted(ctx, model(*args, **kwargs))
 
 
 def iterate(ctx: Context, value: Any) -> Any:

@@ -100,6 +100,27 @@ def run_block(statements: Sequence[Any], frame: Frame) -> Steps:
     return None
 
 
+def run_fast(statements: Sequence[Any], frame: Frame) -> Any:
+    """``run_block`` without yielding: for a whole run, and for calls inside expressions."""
+    ctx = frame.ctx
+    tick = ctx.meter.tick
+    for stmt in statements:
+        if stmt.simple:
+            ctx.line = stmt.line
+            try:
+                stmt.exec(frame)
+                tick()
+            except Exception as error:
+                mark(error, stmt.where)
+                raise
+        else:
+            signal = stmt.run(frame)
+            if signal is not None:
+                return signal
+    ctx.frame = frame
+    return None
+
+
 def user_steps(ctx: Context, fn: UserFunction, bound: dict[str, Any]) -> Steps:
     """A call of a ``def`` function with its arguments bound (``fn.bind``), statement by
     statement; returns its value."""
@@ -113,10 +134,22 @@ def user_steps(ctx: Context, fn: UserFunction, bound: dict[str, Any]) -> Steps:
 
 
 def call_user(ctx: Context, fn: UserFunction, bound: dict[str, Any]) -> Any:
-    """A call of a ``def`` function inside an expression: run to its end, its value back."""
-    steps = user_steps(ctx, fn, bound)
+    """A call of a ``def`` function, run to its end: its value."""
+    meter = ctx.meter
+    meter.enter_call()
     try:
-        while True:
-            next(steps)
-    except StopIteration as done:
-        return done.value
+        frame = Frame(bound, ctx, None, fn.name)
+        only = fn.only_return
+        if only is not None:  # def f(x): return ...: the statement without its block
+            ctx.line = only.line
+            try:
+                value = only.value(frame)
+                meter.tick()
+            except Exception as error:
+                mark(error, only.where)
+                raise
+            return value
+        signal = run_fast(fn.body, frame)
+    finally:
+        meter.depth -= 1
+    return signal.value if type(signal) is Returned else None

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradtui.engine.program import sizes
-from gradtui.engine.program.budgets import BudgetExceeded
+from gradtui.engine.program.budgets import TRACKED, BudgetExceeded
 from gradtui.engine.program.context import Context
 from gradtui.engine.program.dispatch import NotInSubset
 
@@ -38,14 +38,15 @@ def binary(op: Callable[[Any, Any], Any], symbol: str) -> Callable[[Context, Any
     is_matmul = symbol == "@"
 
     def run(ctx: Context, a: Any, b: Any) -> Any:
-        if isinstance(a, _Tensor) or isinstance(b, _Tensor):
-            if isinstance(a, _Tensor) and isinstance(b, _Tensor):
+        tensor_a, tensor_b = isinstance(a, _Tensor), isinstance(b, _Tensor)
+        if tensor_a or tensor_b:
+            if tensor_a and tensor_b:
                 if is_matmul:
-                    sizes.check_matmul(ctx.meter, (a, b), {})
+                    sizes.check_product(ctx.meter, a, b)
                 elif a.numel() * b.numel() > ctx.meter.budgets.tensor_elements:
                     sizes.check_broadcast(ctx.meter, (a, b))
             result = op(a, b)
-            if isinstance(result, _Tensor):
+            if isinstance(result, _Tensor) and result.numel() >= TRACKED:
                 ctx.meter.track(result)
             return result
         return _python(ctx, op, symbol, a, b)

@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from gradtui.engine.program import phases
-from gradtui.engine.program.compile_stmt import Compiler, Statement
+from gradtui.engine.program.compile_stmt import Compiler
 from gradtui.engine.program.names import ProgramNames, Scope
 from gradtui.engine.program.source import ProgramRefused, Source, parse
+from gradtui.engine.program.statements import Statement
 
 
 @dataclass(frozen=True)

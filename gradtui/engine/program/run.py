@@ -18,7 +18,7 @@ from gradtui.engine.program import dispatch, ops, warnings_sink
 from gradtui.engine.program.budgets import BudgetExceeded, Budgets, Cancelled, Meter
 from gradtui.engine.program.context import Context, Frame, pile_up_note
 from gradtui.engine.program.errors import BudgetStop, ProgramError, program_error
-from gradtui.engine.program.interpreter import place, run_block
+from gradtui.engine.program.interpreter import place, run_block, run_fast
 from gradtui.engine.program.program import Program
 from gradtui.engine.program.pybuiltins import make_builtins
 from gradtui.engine.program.snapshot import Moment, namespace_views
@@ -84,13 +84,13 @@ class Run:
 
     def run(self) -> RunResult:
         """Run to the end (or the first error or stop)."""
-        running = self._start()
+        self._start()
+        frame = Frame(self.globals, self.ctx)
         outcome: BaseException | None = None
         token = warnings_sink.enter(self._warning)
         self.meter.resume()
         try:
-            for self._last in running:
-                pass
+            run_fast(self.program.body, frame)
         except Exception as error:  # the program's error, a budget, a refusal
             outcome = error
         finally:
@@ -100,40 +100,48 @@ class Run:
         return self.result
 
     def steps(self) -> Iterator[Step]:
-        """Run, yielding a ``Step`` after each statement and one when the run ends."""
-        running = self._start()
+        """Run, yielding a ``Step`` after each statement and one when the run ends.
+
+        Closing the generator early (the learner resets) ends the run as cancelled.
+        """
+        self._start()
         meter, ctx = self.meter, self.ctx
+        running = run_block(self.program.body, Frame(self.globals, ctx))
         ctx.stepping = True
-        outcome: BaseException | None = None
-        while True:
-            token = warnings_sink.enter(self._warning)
-            meter.resume()
-            try:
-                stmt = next(running)
-            except StopIteration:
-                break
-            except Exception as error:  # the program's error, a budget, a refusal
-                outcome = error
-                break
-            finally:
-                meter.pause()
-                warnings_sink.leave(token)
-            self._last = stmt
-            yield Step(stmt.line, stmt.kind, stmt.phases, ctx.frame.function, meter.statements)
-        running.close()
-        self.result = self._finish(outcome)
+        outcome: BaseException | None = Cancelled()  # unless the program ends or fails
+        try:
+            while True:
+                token = warnings_sink.enter(self._warning)
+                meter.resume()
+                try:
+                    stmt = next(running)
+                except StopIteration:
+                    outcome = None
+                    break
+                except Exception as error:  # the program's error, a budget, a refusal
+                    outcome = error
+                    break
+                finally:
+                    meter.pause()
+                    warnings_sink.leave(token)
+                self._last = stmt
+                function = ctx.frame.function
+                yield Step(stmt.line, stmt.kind, stmt.phases, function, meter.statements)
+        finally:
+            running.close()
+            self.result = self._finish(outcome)
         last = self._last.line if self._last is not None else 0
         kind = {"finished": "end", "error": "error"}.get(self.result.status, "stopped")
         line = _line_of(self.result) or last
         yield Step(line, kind, (7,) if kind == "end" else (), "", meter.statements)
 
-    def _start(self) -> Iterator[Any]:
+    def _start(self) -> None:
         if self._started:
             raise RuntimeError("a Run runs once: make a new Run to run again")
         self._started = True
         dispatch.load_torch()
         ops.load_torch()
-        return run_block(self.program.body, Frame(self.globals, self.ctx))
+        warnings_sink.forget_shown()
 
     def moment(self) -> Moment:
         """The variables, output and losses now (between two steps, in the stepping thread)."""
@@ -142,7 +150,7 @@ class Run:
         inside = frame is not None and frame.function != "" and frame.locals is not self.globals
         status = "running" if self.result is None else self.result.status
         return Moment(
-            line=stmt.line if stmt is not None else 0,
+            line=stmt.line if stmt is not None else ctx.line,
             kind=stmt.kind if stmt is not None else "other",
             phases=stmt.phases if stmt is not None else (),
             statements=self.meter.statements,

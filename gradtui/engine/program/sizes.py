@@ -140,23 +140,26 @@ def check_concat(meter: Meter, args: Sequence[Any], kwargs: dict) -> None:
 
 
 def check_matmul(meter: Meter, args: Sequence[Any], kwargs: dict) -> None:
-    """``a @ b``: the result's elements, and the multiply-adds it takes."""
+    """``torch.matmul(a, b)``, ``a.mm(b)``: see ``check_product``."""
     torch = _torch()
-    if len(args) < 2:
-        return
-    a, b = args[0], args[1]
-    if not (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor)):
-        return
-    if a.dim() == 0 or b.dim() == 0:
-        return  # torch refuses
-    rows = a.shape[-2] if a.dim() >= 2 else 1
-    inner = a.shape[-1]
-    cols = b.shape[-1] if b.dim() >= 2 else 1
-    try:
-        batch = torch.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    except RuntimeError:
-        return  # torch says the shapes do not match
-    elements = product(batch) * rows * cols
+    if len(args) >= 2 and isinstance(args[0], torch.Tensor) and isinstance(args[1], torch.Tensor):
+        check_product(meter, args[0], args[1])
+
+
+def check_product(meter: Meter, a: Any, b: Any) -> None:
+    """``a @ b`` of two tensors: the result's elements, and the multiply-adds it takes."""
+    a_shape, b_shape = a.shape, b.shape
+    if not a_shape or not b_shape:
+        return  # torch refuses a 0-d operand
+    rows = a_shape[-2] if len(a_shape) >= 2 else 1
+    inner = a_shape[-1]
+    cols = b_shape[-1] if len(b_shape) >= 2 else 1
+    elements = rows * cols
+    if len(a_shape) > 2 or len(b_shape) > 2:  # batched: the batch sizes broadcast
+        try:
+            elements *= product(_torch().broadcast_shapes(a_shape[:-2], b_shape[:-2]))
+        except RuntimeError:
+            return  # torch says the shapes do not match
     meter.check_elements(elements, "'@'")
     work = elements * inner
     if work > meter.budgets.matmul_work:

@@ -44,6 +44,8 @@ class UserFunction:
     body: Any = field(repr=False)
     line: int = 0
     locals_: frozenset[str] = frozenset()
+    # A body that is one 'return expr' statement: that statement (run without its block).
+    only_return: Any = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         return f"<function {self.name} at {id(self):#x}>"
@@ -51,6 +53,8 @@ class UserFunction:
     def bind(self, args: tuple, kwargs: dict) -> dict[str, Any]:
         """The call's arguments by parameter, or Python's own ``TypeError`` message."""
         params, name = self.params, self.name
+        if not kwargs and len(args) == len(params):
+            return dict(zip(params, args, strict=True))
         if len(args) > len(params):
             n, given = len(params), len(args)
             was = "was" if given == 1 else "were"

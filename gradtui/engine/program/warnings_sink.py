@@ -8,6 +8,7 @@ function that does exactly what it did unless a sink is active in the calling th
 
 from __future__ import annotations
 
+import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterator
@@ -24,7 +25,8 @@ def _show(message: Any, category: type, filename: str, lineno: int, file=None, l
     if sink is None:
         _previous(message, category, filename, lineno, file, line)
         return
-    sink(f"{category.__name__}: {message}")
+    text = str(message).split(" (Triggered internally at ")[0]  # torch's build path
+    sink(f"{category.__name__}: {text}")
 
 
 def _install() -> None:
@@ -33,6 +35,14 @@ def _install() -> None:
         if warnings.showwarning is not _show:
             _previous = warnings.showwarning
             warnings.showwarning = _show
+
+
+def forget_shown() -> None:
+    """Let a new run see torch's warnings again: Python shows each once per place in the code,
+    and the places are the interpreter's, the same for every run."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("gradtui.engine.program") and module is not None:
+            vars(module).pop("__warningregistry__", None)
 
 
 def enter(sink: Callable[[str], None]) -> Any:
