@@ -131,9 +131,7 @@ def test_an_error_ends_the_steps_with_its_line():
 
 def test_cancel_stops_at_once():
     run = Run(compile_program("while True:\n    pass\n"))
-    seen = 0
-    for step in run.steps():
-        seen += 1
+    for seen, _ in enumerate(run.steps(), 1):
         if seen == 100:
             run.cancel()
         assert seen < 100 + budgets_module.CHECK_EVERY + 3
