@@ -122,3 +122,28 @@ def test_help_lists_run(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "run a program written in gradtui's PyTorch subset" in capsys.readouterr().out
+
+
+def test_checking_a_program_does_not_import_torch():
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from gradtui.engine.program import ProgramRefused, compile_program\n"
+        "compile_program(open(sys.argv[1]).read())\n"
+        "try:\n"
+        "    compile_program('import os')\n"
+        "except ProgramRefused:\n"
+        "    pass\n"
+        "print('torch' in sys.modules)\n"
+    )
+    from program_support import PROGRAMS
+
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(PROGRAMS / "linear_classifier.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "False\n"

@@ -196,7 +196,6 @@ BUDGET_PROGRAMS = [
     ("list_items", {"list_items": 10}, "L = [0] * 11\n"),
     ("items_made", {"items_made": 100}, "L = []\nfor i in range(30):\n    L.append([0] * 5)\n"),
     ("number_bits", {"number_bits": 100}, "n = 2 ** 200\n"),
-    ("memory_mb", {"memory_mb": 0}, "x = torch.ones(2000000)\n"),
 ]
 
 
@@ -208,6 +207,16 @@ def test_each_budget_stops_with_its_name(budget, limits, text):
     assert f"budget '{budget}'" in result.stop.message
     assert result.stop.line >= 1
     assert result.stop.render().startswith(f"Stopped on line {result.stop.line}:")
+
+
+def test_memory_growth_stops_the_run(monkeypatch):
+    # The process's memory as the meter reads it: 100 MB more at each reading.
+    readings = iter(range(100, 100_000, 100))
+    monkeypatch.setattr(budgets_module, "memory_mb", lambda: float(next(readings)))
+    text = "kept = []\nfor i in range(1000):\n    kept.append(torch.zeros(1048576))\n"
+    _, result = run_program(text, budgets=Budgets(memory_mb=250, live_elements=1 << 40))
+    assert result.status == "stopped" and result.stop.budget == "memory_mb"
+    assert "grew by more than 250 MB" in result.stop.message
 
 
 def test_live_elements_are_given_back_when_tensors_go():

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from gradtui.engine.program import allowlist, hints, ops, phases
-from gradtui.engine.program.compile_call import call_parts, compile_store
+from gradtui.engine.program.compile_call import call_parts
 from gradtui.engine.program.compile_expr import BINARY_SYMBOLS, ExprCompiler
+from gradtui.engine.program.compile_store import compile_store
 from gradtui.engine.program.dispatch import get_attribute, set_attribute
 from gradtui.engine.program.interpreter import BREAK, CONTINUE, Where, mark
 from gradtui.engine.program.names import ProgramNames, Scope, bound_names, import_bindings

@@ -8,7 +8,6 @@ but the subset does not allow for it stops the run as refused (``NotInSubset``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from gradtui.engine.program import allowlist, sizes
@@ -229,8 +228,3 @@ def iterate(ctx: Context, value: Any) -> Any:
     if isinstance(value, SafeModule | SafeFunction | BoundMethod | UserFunction):
         raise TypeError(f"'{type_name(value)}' object is not iterable")
     return iter(value)
-
-
-def count_items(ctx: Context, values: Sequence[Any]) -> None:
-    """A list or tuple about to be made with ``len(values)`` items."""
-    ctx.meter.check_items(len(values))
