@@ -147,3 +147,14 @@ def test_checking_a_program_does_not_import_torch():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "False\n"
+
+
+def test_what_a_program_prints_reaches_the_terminal_without_control_characters(tmp_path, capsys):
+    text = 'print("\\x1b]52;c;cHduZWQ=\\x07hello\\x1b[2J")\nprint("\\u202eevil")\nx = 1 / 0\n'
+    status, out, err = _run(tmp_path, capsys, text)
+    assert status == 1
+    assert out == "]52;c;cHduZWQ=hello[2J\nevil\n"
+    assert "\x1b" not in err
+    status, out, _ = _run(tmp_path, capsys, text, "--json")
+    assert json.loads(out)["printed"][0] == "\x1b]52;c;cHduZWQ=\x07hello\x1b[2J"  # JSON escapes it
+    assert "\x1b" not in out

@@ -73,21 +73,24 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _print_text(result: Any) -> None:
+    """What the program printed (its text is the program's: cleaned of what a terminal acts
+    on), then warnings, notes and how it ended, on standard error."""
     from gradtui.engine.program.errors import render_refusal
+    from gradtui.safe_text import clean
 
     for line in result.printed:
-        print(line)
+        print(clean(line))
     sys.stdout.flush()
     for warning in result.warnings:
-        print(warning, file=sys.stderr)
+        print(clean(warning), file=sys.stderr)
     for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {clean(note)}", file=sys.stderr)
     if result.error is not None:
-        print(result.error.render(), file=sys.stderr)
+        print(clean(result.error.render()), file=sys.stderr)
     elif result.stop is not None:
-        print(result.stop.render(), file=sys.stderr)
+        print(clean(result.stop.render()), file=sys.stderr)
     elif result.refused is not None:
-        print(render_refusal(result.refused), file=sys.stderr)
+        print(clean(render_refusal(result.refused)), file=sys.stderr)
 
 
 def result_json(run: Any, result: Any) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import warnings
 from dataclasses import dataclass
 
 from gradtui.engine.syntax import caret
+from gradtui.safe_text import char_name, unsafe_char
 
 MAX_CHARS = 20_000
 MAX_LINES = 1_000
@@ -116,12 +117,10 @@ def _check_characters(source: Source) -> None:
             f"the program is {len(source.lines):,} lines; the limit is {MAX_LINES:,}"
         )
     for number, line in enumerate(source.lines, 1):
-        for column, ch in enumerate(line, 1):
-            if (ord(ch) < 32 and ch != "\t") or 127 <= ord(ch) < 160 or ch in "\u2028\u2029":
-                name = f"U+{ord(ch):04X}"
-                raise ProgramRefused(
-                    f"control character {name} is not allowed", number, column, line
-                )
+        odd = unsafe_char(line, allow_cr=False)  # controls, and bidi marks ("Trojan Source")
+        if odd is not None:
+            message = f"the character {char_name(odd)} is not allowed in a program"
+            raise ProgramRefused(message, number, line.index(odd) + 1, line)
     _check_names(source)
 
 
