@@ -233,6 +233,17 @@ class ExprCompiler:
             raise self.refuse(f"operator {op_symbol(node.op)} is not in gradtui's subset", node)
         op = ops.binary(ops.BINARY_OPERATORS[symbol], symbol)
         left, right, where = self.visit(node.left), self.visit(node.right), self.where(node)
+        if isinstance(node.left, ast.Constant):  # 1 - p
+            first = node.left.value
+
+            def run_constant_left(f: Any) -> Any:
+                try:
+                    return op(f.ctx, first, right(f))
+                except Exception as error:
+                    mark(error, where)
+                    raise
+
+            return run_constant_left
         if isinstance(node.right, ast.Constant):
             constant = node.right.value
 

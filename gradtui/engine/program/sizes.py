@@ -195,14 +195,22 @@ def check_tolist(meter: Meter, args: Sequence[Any], kwargs: dict) -> None:
 
 def check_broadcast(meter: Meter, tensors: Sequence[Any]) -> None:
     """Element-wise work on several tensors: the broadcast shape's elements."""
-    limit = meter.budgets.tensor_elements
-    if product([t.numel() for t in tensors]) <= limit:
+    bound = 1
+    for tensor in tensors:
+        bound *= tensor.numel()
+    if bound <= meter.budgets.tensor_elements:
         return
-    try:
-        shape = _torch().broadcast_shapes(*(t.shape for t in tensors))
-    except RuntimeError:
-        return  # torch says the shapes do not match
-    meter.check_elements(product(shape))
+    shapes = [tensor.shape for tensor in tensors]
+    count = 1
+    for i in range(1, max(len(s) for s in shapes) + 1):  # torch's broadcasting rule
+        size = 1
+        for shape in shapes:
+            if len(shape) >= i and shape[-i] != 1:
+                if size != 1 and shape[-i] != size:
+                    return  # the shapes do not match: torch says so
+                size = shape[-i]
+        count *= size
+    meter.check_elements(count)
 
 
 RULES: dict[str, Callable[[Meter, Sequence[Any], dict], None]] = {
