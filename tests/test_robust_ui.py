@@ -242,7 +242,7 @@ async def test_an_error_inside_a_step_is_a_stop_reason_and_a_notification(monkey
         def broken():
             raise ZeroDivisionError("a broken loss")
 
-        monkeypatch.setattr(view(app).stepper, "_current_loss", broken)
+        monkeypatch.setattr(view(app).stepper, "compute_loss", broken)
         await pilot.press("s")
         await wait_for(pilot, lambda: view(app).stopped is not None)
         await ready(pilot)
