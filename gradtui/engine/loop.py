@@ -147,8 +147,8 @@ class Stepper:
     def now(self) -> State | BaseException:
         """Steps 2-4 at the parameters as they are now: the ``State``, or why they failed."""
         if self._now is None:
-            self._gradients()
-        return self._now  # type: ignore[return-value]
+            self._now = self._gradients()
+        return self._now
 
     def resume_clock(self) -> None:
         """Start counting running time from now (call when a run starts or resumes)."""
@@ -182,11 +182,14 @@ class Stepper:
             return self.fail(err)
         record = StepRecord(self.step_index, state.params, state.loss, state.grads, lr)
         self.step_index += 1  # step 6: repeat
-        self._gradients()
+        self._now = self._gradients()
+        if isinstance(self._now, BaseException):  # steps 2-4 failed at the new values
+            self.fail(self._now)
         return record
 
-    def _gradients(self) -> None:
-        """Steps 2-4: ``loss = f(params)``, ``loss.backward()``, and what torch then holds."""
+    def _gradients(self) -> State | BaseException:
+        """Steps 2-4: ``loss = f(params)``, ``loss.backward()``, and what torch then holds
+        (or the error that stopped them: the run ends with it)."""
         try:
             loss = self.compute_loss()
             value = loss.item()
@@ -196,11 +199,10 @@ class Stepper:
                 params[n] = p.tolist()
                 grad = p.grad
                 grads[n] = None if grad is None else grad.tolist()
-        except Exception as err:  # kept: the next step() ends the run with it
-            self._now = err
-            return
+        except Exception as err:  # any failure is kept, never a crash
+            return err
         self.loss = loss
-        self._now = State(value, params, grads)
+        return State(value, params, grads)
 
     def fail(self, error: BaseException) -> Stop:
         """End the run because of ``error``: a ``Stop`` with reason ``error`` and the message."""
