@@ -3,7 +3,9 @@
 Both do the same math for 10,000 steps, alternating, in one process: ``x**2`` from 3 with
 lr 0.1, and the 3-parameter roller-coaster fit with lr 1e-5. The hand-written loop keeps the
 same records as the stepper (the loss, values and grads as Python numbers, one ``StepRecord``
-a step). Goal: Stepper <= 1.10x its time. Run:
+a step), and the script first checks that they are equal: the same math means the exponent
+is ``2.0``, as gradtui compiles the typed ``2`` (``t**2`` with an integer exponent gives other
+grads in the last bits, and is slower on a vector). Goal: Stepper <= 1.10x its time. Run:
 ``.venv/bin/python benchmarks/bench_engine.py [--runs N]``.
 
 For information, the bare loop (no records) runs in the same rotation.
@@ -32,7 +34,7 @@ def hand_square(steps: int) -> float:
     x = torch.tensor(3.0).requires_grad_()
     start = time.perf_counter()
     for _ in range(steps):
-        loss = x**2
+        loss = x**2.0
         loss.backward()
         with torch.no_grad():
             x -= x.grad * 0.1
@@ -49,7 +51,7 @@ def hand_fit(steps: int) -> float:
     a, b, c = params
     start = time.perf_counter()
     for _ in range(steps):
-        loss = ((a * t**2 + b * t + c - speed) ** 2).mean()
+        loss = ((a * t**2.0 + b * t + c - speed) ** 2).mean()
         loss.backward()
         with torch.no_grad():
             for p in params:
@@ -58,13 +60,13 @@ def hand_fit(steps: int) -> float:
     return time.perf_counter() - start
 
 
-def recording_square(steps: int) -> float:
+def recording_square(steps: int, records: list | None = None) -> float:
     """``hand_square`` that also keeps a ``StepRecord`` of Python numbers per step."""
     x = torch.tensor(3.0).requires_grad_()
-    records = []
+    records = [] if records is None else records
     start = time.perf_counter()
     for i in range(steps):
-        loss = x**2
+        loss = x**2.0
         value = loss.item()
         loss.backward()
         values, grads = {"x": x.tolist()}, {"x": x.grad.tolist()}
@@ -75,17 +77,17 @@ def recording_square(steps: int) -> float:
     return time.perf_counter() - start
 
 
-def recording_fit(steps: int) -> float:
+def recording_fit(steps: int, records: list | None = None) -> float:
     """``hand_fit`` that also keeps a ``StepRecord`` of Python numbers per step."""
     problem = example_problem("roller-coaster")
     t = torch.tensor(problem.data["t"])
     speed = torch.tensor(problem.targets)
     params = {n: problem.start[n].to_tensor("float32").requires_grad_() for n in "abc"}
     a, b, c = params.values()
-    records = []
+    records = [] if records is None else records
     start = time.perf_counter()
     for i in range(steps):
-        loss = ((a * t**2 + b * t + c - speed) ** 2).mean()
+        loss = ((a * t**2.0 + b * t + c - speed) ** 2).mean()
         value = loss.item()
         loss.backward()
         values, grads = {}, {}
@@ -99,11 +101,11 @@ def recording_fit(steps: int) -> float:
     return time.perf_counter() - start
 
 
-def engine(problem, lr: float, steps: int) -> float:
+def engine(problem, lr: float, steps: int, records: list | None = None) -> float:
     """The CLI's loop: a Stepper run to ``steps``, keeping every record."""
     stepper = Stepper(problem, lr, StopRules(max_steps=steps))
     freeze_heap()  # as the CLI does before a run
-    records = []
+    records = [] if records is None else records
     start = time.perf_counter()
     for item in stepper.run():
         if isinstance(item, StepRecord):
@@ -131,6 +133,15 @@ def main() -> None:
             lambda: hand_fit(STEPS),
         ),
     }
+    for name, (problem, lr, recording) in {
+        "x**2": (square, 0.1, recording_square),
+        "fit": (fit, 1e-5, recording_fit),
+    }.items():
+        ours: list = []
+        theirs: list = []
+        engine(problem, lr, 50, ours)
+        recording(50, theirs)
+        assert ours == theirs, f"{name}: the hand-written loop keeps other records"
     for loops in cases.values():  # warm up
         for loop in loops:
             loop()

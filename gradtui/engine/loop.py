@@ -14,7 +14,7 @@ import math
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from gradtui.engine.problem import Problem
 
@@ -82,12 +82,12 @@ class Stop:
     loss: float
 
 
-@dataclass(frozen=True, slots=True)
-class State:
+class State(NamedTuple):
     """What torch holds right after ``loss.backward()`` at the parameters as they are now.
 
     ``grads`` is each ``p.grad`` as torch holds it: this step's gradient, plus every earlier
     one when the grads are not zeroed (None: the loss does not depend on that parameter).
+    (A tuple: made once a step, it should cost next to nothing.)
     """
 
     loss: float
@@ -135,7 +135,7 @@ class Stepper:
         self.stopped: Stop | None = None
         self.elapsed = 0.0
         self._now: State | BaseException | None = None  # see now()
-        self._first_loss: float | None = None
+        self._scale: float | None = None  # max(|first loss|, 1): divergence is relative to it
         self._prev_loss: float | None = None
         self._rises = 0
         self._tick: float | None = None
@@ -169,14 +169,14 @@ class Stepper:
         stop = self._check(state.loss)
         if stop is not None:
             return stop
-        lr = self.lr
+        lr, zero = self.lr, self.zero_grad
         try:
             with self._no_grad():  # step 5: nothing here is part of the next graph
                 for p in self.params.values():
                     if p.grad is None:  # the loss does not depend on this parameter
                         continue
                     p -= p.grad * lr
-                    if self.zero_grad:
+                    if zero:
                         p.grad.zero_()
         except Exception as err:  # any failure ends the run with its reason, never a crash
             return self.fail(err)
@@ -232,10 +232,9 @@ class Stepper:
         rules = self.rules
         if not math.isfinite(loss):
             return self._stop("diverged", f"the loss became {loss}", loss)
-        if self._first_loss is None:
-            self._first_loss = loss
-        limit = rules.diverge_factor * max(abs(self._first_loss), 1.0)
-        if abs(loss) > limit:
+        if self._scale is None:
+            self._scale = max(abs(loss), 1.0)
+        if abs(loss) > rules.diverge_factor * self._scale:
             return self._stop(
                 "diverged", f"|loss| = {loss:.4g} is over {rules.diverge_factor:g}x the start", loss
             )
