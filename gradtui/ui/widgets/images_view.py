@@ -18,6 +18,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from gradtui.engine.playground import Playground
+from gradtui.safe_text import plain
 from gradtui.ui.delivery import deliver
 from gradtui.ui.widgets.pixel_image import PixelImage
 from gradtui.ui.widgets.run_view import RunView
@@ -114,7 +115,7 @@ class ImagesView(RunView):
             image.note = "no data"
         self.query_one("#images-middle").display = False
         missing = self.query_one("#images-missing", Static)
-        missing.update(message)
+        missing.update(plain(message))  # it quotes paths and servers
         missing.display = True
         self.show_status()
 
@@ -208,7 +209,8 @@ class ImagesView(RunView):
         status = self.query_one("#images-status", Static)
         if self.problem:
             first = self.problem.splitlines()[0]
-            status.update(first if self.run is None and self.data is None else self.problem)
+            shown = first if self.run is None and self.data is None else self.problem
+            status.update(plain(shown))
             return
         if self.data is None:
             status.update("loading Fashion-MNIST…")
@@ -232,4 +234,4 @@ class ImagesView(RunView):
         lines.append(f"test acc. {accuracy} (pixels {self.baseline.accuracy:.4f})")
         if ended is not None:
             lines.append(ended.message)
-        status.update("\n".join(lines))
+        status.update(plain("\n".join(lines)))  # the stop message may quote an error

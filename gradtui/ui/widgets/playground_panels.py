@@ -15,6 +15,7 @@ from gradtui.engine.playground import lr_note
 from gradtui.engine.report import describe_step
 from gradtui.engine.run import Snapshot
 from gradtui.engine.transcript import Transcript
+from gradtui.safe_text import plain
 from gradtui.ui.widgets.autograd_panel import AutogradPanel
 from gradtui.ui.widgets.function_plot import FunctionPlot
 from gradtui.ui.widgets.loss_plot import LossPlot
@@ -78,7 +79,8 @@ class PlaygroundPanels:
 
     def show_status(self, lines: list[str]) -> None:
         # The panel's size is fixed: no layout pass (it would re-render the whole screen).
-        self.status.update("\n".join(lines), layout=False)
+        # The lines may quote an error or a lesson's text: shown as plain text, never markup.
+        self.status.update(plain("\n".join(lines)), layout=False)
 
 
 def status_lines(snap: Snapshot | None, state: str, speed: str, lr: float) -> list[str]:
