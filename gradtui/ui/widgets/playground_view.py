@@ -180,7 +180,7 @@ class PlaygroundView(RunView):
         if snap.stop is not None and snap.stop.reason == "error" and snap.stop is not self._told:
             self._told = snap.stop
             message = snap.stop.message
-            self.notify(message, title="the run stopped", severity="error", timeout=8)
+            self.notify(message, title="the run stopped", severity="error", timeout=8, markup=False)
         if single and snap.stop is None:
             self._animate_phases(0.6)
         elif self.running and self.delay >= 0.2 and snap.stop is None:

@@ -170,5 +170,5 @@ class RunView(Vertical):
         problem = self.why_not_step()
         if problem is not None:
             message, severity = problem
-            self.notify(message, severity=severity, timeout=2)
+            self.notify(message, severity=severity, timeout=2, markup=False)
         return problem is None
