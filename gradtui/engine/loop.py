@@ -163,7 +163,7 @@ class Stepper:
         if self._tick is not None:
             self.elapsed += now - self._tick
         self._tick = now
-        state = self.now()
+        state = self._now if self._now is not None else self.now()
         if isinstance(state, BaseException):
             return self.fail(state)
         stop = self._check(state.loss)
@@ -232,19 +232,18 @@ class Stepper:
         rules = self.rules
         if not math.isfinite(loss):
             return self._stop("diverged", f"the loss became {loss}", loss)
-        if self._scale is None:
-            self._scale = max(abs(loss), 1.0)
-        if abs(loss) > rules.diverge_factor * self._scale:
+        scale = self._scale
+        if scale is None:
+            scale = self._scale = max(abs(loss), 1.0)
+        if abs(loss) > rules.diverge_factor * scale:
             return self._stop(
                 "diverged", f"|loss| = {loss:.4g} is over {rules.diverge_factor:g}x the start", loss
             )
-        if rules.target is not None and loss <= rules.target:
-            return self._stop("target", f"loss {loss:.4g} <= target {rules.target:g}", loss)
-        if self._prev_loss is not None and loss > self._prev_loss:
-            self._rises += 1
-        else:
-            self._rises = 0
-        self._prev_loss = loss
+        target = rules.target
+        if target is not None and loss <= target:
+            return self._stop("target", f"loss {loss:.4g} <= target {target:g}", loss)
+        previous, self._prev_loss = self._prev_loss, loss
+        self._rises = self._rises + 1 if previous is not None and loss > previous else 0
         if rules.patience and self._rises >= rules.patience:
             return self._stop("worse", f"the loss rose {self._rises} steps in a row", loss)
         if rules.time_budget is not None and self.elapsed >= rules.time_budget:
