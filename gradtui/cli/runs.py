@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from gradtui.cli.common import CliError, describe, dumps, engine_errors
+from gradtui.cli.common import CliError, describe, dumps, engine_errors, wants_color
 
 
 def cmd_grad(args: argparse.Namespace) -> int:
@@ -115,7 +115,7 @@ def run_problem(problem: Any, args: argparse.Namespace) -> int:
     if args.json:
         print(dumps(run_json(problem, args.lr, records, stop)))
     else:
-        print(render_run(problem, records, stop, color=sys.stdout.isatty()))
+        print(render_run(problem, records, stop, color=wants_color(sys.stdout)))
     return 0
 
 
