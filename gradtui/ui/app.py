@@ -36,8 +36,17 @@ LATER_MODULES = (
 )
 
 
+def _commands_provider() -> type:
+    """The palette's command provider, imported when the palette first opens (as Textual's)."""
+    from gradtui.ui.commands import OrderedSystemCommands
+
+    return OrderedSystemCommands
+
+
 class GradApp(App):
     """gradtui: touch a gradient."""
+
+    COMMANDS = {_commands_provider}
 
     # Home's styles load with the app's, in one parse: loading a screen's CSS_PATH when it is
     # first shown parses the whole stylesheet again.

@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
@@ -50,7 +51,8 @@ class HomeScreen(Screen):
             mark = "✓" if done >= total else f"{done}/{total}" if done else "·"
             here = "  ← you were here" if lesson.id == app.store.current else ""
             text = f"{mark:>3}  {lesson.order}. {lesson.title}{here}"
-            options.append(Option(text, id=f"lesson:{lesson.id}"))
+            # Content, not a str: an OptionList reads a str as markup, and titles are untrusted
+            options.append(Option(Content(text), id=f"lesson:{lesson.id}"))
         sandbox = "  ▶  Sandbox: free play with any function, data and learning rate"
         options.append(Option(sandbox, id="sandbox"))
         return options
