@@ -32,9 +32,9 @@ $(RUN_STAMP): pyproject.toml $(LOCK)
 	(the CPU build: about 200 MB)) and the app's packages; a few minutes the first time."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(if $(filter skip,$(TORCH)),--system-site-packages) $(VENV)
 ifeq ($(TORCH),skip)
-	@$(BIN)/python -c "import torch" 2>/dev/null || { echo "TORCH=skip, but $(VENV) has no \
-	torch: install yours into it ($(BIN)/pip install torch...), or delete $(VENV) to make it \
-	again with the packages of $(PYTHON)."; exit 1; }
+	@$(BIN)/python -c "import torch" 2>/dev/null || { echo "TORCH=skip, but $(VENV) sees no \
+	torch: install yours into it ($(BIN)/pip install torch ...), or install it for $(PYTHON) \
+	and delete $(VENV) (a new one sees the packages of $(PYTHON))."; exit 1; }
 # The lock without its torch line, and the torch you have, so that pip never replaces it.
 	grep -v '^torch==' $(LOCK) > $(VENV)/constraints-own-torch.txt
 	$(BIN)/python -c "import importlib.metadata as m; print('torch==' + m.version('torch'))" \
