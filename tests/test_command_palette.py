@@ -9,18 +9,6 @@ from textual.command import CommandList, CommandPalette
 from ui_support import lessons_loaded, screen_text, wait_for
 
 from gradtui.ui.app import GradApp
-from gradtui.ui.commands import counting_order
-
-
-def test_counting_order_compares_numbers_as_numbers():
-    titles = ["Lesson 10: a", "Lesson 2: b", "Help", "lesson 1: c", "Lesson 15: d"]
-    assert sorted(titles, key=counting_order) == [
-        "Help",
-        "lesson 1: c",
-        "Lesson 2: b",
-        "Lesson 10: a",
-        "Lesson 15: d",
-    ]
 
 
 async def open_palette(pilot, query: str = "") -> list[str]:

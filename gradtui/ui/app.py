@@ -9,16 +9,19 @@ import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
 from gradtui.curriculum.progress import ProgressStore
+from gradtui.safe_text import clean
 from gradtui.ui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from gradtui.curriculum.schema import Lesson, LessonProblem
     from gradtui.engine.playground import Playground
 
@@ -36,17 +39,14 @@ LATER_MODULES = (
 )
 
 
-def _commands_provider() -> type:
-    """The palette's command provider, imported when the palette first opens (as Textual's)."""
-    from gradtui.ui.commands import OrderedSystemCommands
+def _lesson_commands():
+    from gradtui.ui.lesson_commands import LessonCommands
 
-    return OrderedSystemCommands
+    return LessonCommands
 
 
 class GradApp(App):
     """gradtui: touch a gradient."""
-
-    COMMANDS = {_commands_provider}
 
     # Home's styles load with the app's, in one parse: loading a screen's CSS_PATH when it is
     # first shown parses the whole stylesheet again.
@@ -57,6 +57,7 @@ class GradApp(App):
         Binding("f1,question_mark", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit"),
     ]
+    COMMANDS = App.COMMANDS | {_lesson_commands}
 
     torch_ready: reactive[bool] = reactive(False)
     """True once torch is imported (in a thread, so the first paint never waits for it)."""
@@ -82,6 +83,34 @@ class GradApp(App):
         self._painted = threading.Event()
         self._lessons_done = threading.Event()
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a notification as plain text, whatever ``markup`` says.
+
+        Messages quote lesson files, typed fields, CSV files, progress files and errors: none
+        is ever read as markup, and control characters are removed.
+        """
+        super().notify(
+            clean(message),
+            title=clean(title, one_line=True),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    async def on_event(self, event: events.Event) -> None:
+        """Pasted text loses its control characters before any field shows or keeps it."""
+        if isinstance(event, events.Paste):
+            event.text = clean(event.text)
+        await super().on_event(event)
+
     def get_default_screen(self) -> Screen:
         """Home is the bottom of the stack: no blank default screen is composed and drawn first."""
         return HomeScreen()
@@ -94,9 +123,8 @@ class GradApp(App):
             from gradtui.ui.screens.sandbox import SandboxScreen
 
             self.push_screen(SandboxScreen(self._sandbox))
-        if self.store.notice:
-            self.notify(self.store.notice, title="progress", severity="warning", timeout=10)
-            self.store.notice = None
+        self.store.listener = self._progress_message
+        self._restore_theme()
         if self._lesson is not None and self._sandbox is None:
             # The lesson is the first thing shown: read them now, it needs them to compose.
             self._lessons_read(*self._read_lessons())
@@ -108,6 +136,23 @@ class GradApp(App):
 
     def on_unmount(self) -> None:
         sys.setswitchinterval(self._switch_interval)
+        self.store.listener = None
+        self.store.flush()  # a change a failed save kept in memory gets one more try
+
+    def _progress_message(self, message: str, severity: str) -> None:
+        """Say what the progress store could not do (its text quotes the file: plain text)."""
+        self.notify(message, title="progress", severity=severity, timeout=10, markup=False)
+
+    def _restore_theme(self) -> None:
+        """Use the theme chosen last time (one this version lacks is ignored), and keep the next."""
+        saved = self.store.theme
+        if saved and saved != self.theme and saved in self.available_themes:
+            self.theme = saved
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme) -> None:
+        if theme.name != self.store.theme:
+            self.store.set_theme(theme.name)
 
     @work(thread=True, exclusive=True, group="lessons")
     def load_lessons(self) -> None:
@@ -218,12 +263,6 @@ class GradApp(App):
         yield SystemCommand(
             "Reset all progress", "Forget every ✓ (asks first)", self.reset_progress
         )
-        for lesson in self.lessons:
-            yield SystemCommand(
-                f"Lesson {lesson.order}: {lesson.title}",
-                "Open this lesson",
-                lambda key=lesson.id: self.open_lesson(key),
-            )
         yield from getattr(screen, "commands", lambda: ())()
         yield from getattr(screen, "playground_commands", lambda: ())()
 
