@@ -16,15 +16,16 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
+from gradtui.safe_text import clean
 from gradtui.ui.widgets.plotext_adapter import figure_strips
 
 FAILED = "(this plot cannot be drawn: {error})"
 
 
 def failure_note(error: BaseException) -> str:
-    """The note shown in place of a plot that plotext could not draw (printable text only)."""
+    """The note shown in place of a plot that plotext could not draw (one clean line)."""
     text = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-    return FAILED.format(error="".join(ch if ch.isprintable() else "?" for ch in text[:200]))
+    return FAILED.format(error=clean(text[:200], one_line=True))
 
 
 class SafePlot(PlotextPlot):
