@@ -10,6 +10,9 @@ from ui_support import lessons_loaded, screen_text, wait_for
 
 from gradtui.ui.app import GradApp
 
+# Tall enough for the palette to show every entry (two lines each) without scrolling.
+SIZE = (100, 120)
+
 
 async def open_palette(pilot, query: str = "") -> list[str]:
     """Press ctrl+p (and type ``query``); the titles the palette then lists, top to bottom."""
@@ -27,7 +30,7 @@ async def open_palette(pilot, query: str = "") -> list[str]:
 
 async def test_palette_lists_the_lessons_one_to_fifteen():
     app = GradApp(load_torch=False)
-    async with app.run_test(size=(100, 60)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         titles = await open_palette(pilot)
         numbers = [int(m[1]) for t in titles if (m := re.match(r"Lesson (\d+):", t))]
         assert numbers == list(range(1, 16))
@@ -46,7 +49,7 @@ async def test_palette_shows_a_lesson_title_as_written_not_as_markup(tmp_path):
     )
     (folder / "16-tiny.md").write_text(text, encoding="utf-8")
     app = GradApp(load_torch=False, lesson_dirs=[folder])
-    async with app.run_test(size=(100, 60)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         titles = await open_palette(pilot)
         assert f"Lesson 16: {title}" in titles
         assert f"Lesson 16: {title}" in screen_text(app)
