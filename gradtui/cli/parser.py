@@ -170,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     from gradtui.cli.graph_export import add_commands as add_graph_export
 
     add_graph_export(sub)
+    from gradtui.cli.program import add_command as add_run
+
+    add_run(sub)
     return parser
 
 
