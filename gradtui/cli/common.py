@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from typing import Any
 
@@ -13,6 +14,11 @@ EXIT_BAD_INPUT = 2
 
 class CliError(Exception):
     """Bad input from the command line: printed as one message, exit status 2."""
+
+
+def wants_color(stream: Any) -> bool:
+    """Colour only for a terminal, and never when NO_COLOR is set and not empty (no-color.org)."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")
 
 
 class Parser(argparse.ArgumentParser):

@@ -41,7 +41,12 @@ def add_fit_options(fit: argparse.ArgumentParser, count: Any) -> None:
 
 def add_data_parser(sub: Any) -> None:
     """The ``data`` command and its ``fetch`` subcommand."""
-    data = sub.add_parser("data", help="get the data sets that lessons use (data fetch ...)")
+    data = sub.add_parser(
+        "data",
+        help="get the data sets that lessons use (data fetch ...)",
+        epilog=DATA_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     data_sub = data.add_subparsers(dest="data_command", metavar="SUBCOMMAND", required=True)
     fetch = data_sub.add_parser(
         "fetch",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from gradtui import __version__
 from gradtui.cli.common import (
     Parser,
     add_at_option,
@@ -41,7 +42,20 @@ EXAMPLES = {
   gradtui sandbox --fn 'x**2' --from 3 --lr 0.1
   gradtui sandbox --fit                               # fit the roller coaster
   gradtui sandbox --data temps.csv                    # fit a model to your own CSV""",
+    "lesson": """examples:
+  gradtui lesson 2                                    # by its number in 'gradtui lessons'
+  gradtui lesson first-gradient                       # or by its id
+  gradtui --lessons my-lessons lesson my-own-id       # one of your own lessons""",
+    "lessons": """examples:
+  gradtui lessons                                     # the list, with your progress
+  gradtui --lessons my-lessons lessons                # your own lessons in the list too
+  gradtui lessons check my-lessons                    # validate a folder: file:line: message
+  gradtui lessons check my-lessons --no-solve         # the same without torch (faster)""",
 }
+
+LESSONS_DESCRIPTION = """With no subcommand, lists every lesson with your progress: [x] solved,
+[~] started, [ ] not yet, and > at the lesson the app opens on. 'lessons check DIR'
+validates a folder of lesson files."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         "in PyTorch. With no command, opens the app.",
         epilog="Run 'gradtui COMMAND --help' for a command's options and examples.",
     )
+    parser.add_argument("--version", action="version", version=f"gradtui {__version__}")
     parser.add_argument(
         "--lessons",
         metavar="DIR",
@@ -137,13 +152,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_lessons_option(sandbox)
 
-    lesson = sub.add_parser("lesson", help="open a lesson in the app")
+    lesson = sub.add_parser(
+        "lesson",
+        help="open a lesson in the app",
+        epilog=EXAMPLES["lesson"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     lesson.add_argument("number", help="the lesson's number or id, e.g. 2")
     add_lessons_option(lesson)
 
     lessons = sub.add_parser(
         "lessons",
         help="list the lessons with your progress; 'lessons check DIR' validates a folder",
+        description=LESSONS_DESCRIPTION,
+        epilog=EXAMPLES["lessons"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_lessons_option(lessons)
     lessons_sub = lessons.add_subparsers(dest="lessons_command", parser_class=Parser)

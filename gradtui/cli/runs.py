@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from gradtui.cli.common import CliError, describe, dumps, engine_errors
+from gradtui.cli.common import CliError, describe, dumps, engine_errors, wants_color
 
 
 def cmd_grad(args: argparse.Namespace) -> int:
@@ -113,7 +113,7 @@ def run_problem(problem: Any, args: argparse.Namespace) -> int:
             out["kept"]["note"] = dropped
         print(dumps(out))
     else:
-        print(render_run(problem, kept.items, stop, color=sys.stdout.isatty()))
+        print(render_run(problem, kept.items, stop, color=wants_color(sys.stdout)))
         if dropped and len(kept) < MIN_CHART_STEPS:  # fewer than the chart would show
             print(f"note: {dropped}")
     return 0
