@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -17,6 +17,7 @@ from textual.screen import Screen
 
 from gradtui.curriculum.progress import ProgressStore
 from gradtui.ui.screens.home import HomeScreen
+from gradtui.ui.widgets.field_input import type_in_order
 
 if TYPE_CHECKING:
     from gradtui.curriculum.schema import Lesson, LessonProblem
@@ -47,6 +48,11 @@ class GradApp(App):
     BINDINGS = [
         Binding("f1,question_mark", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit"),
+        # Textual's own tab waits until the key has bubbled up from the focused widget, and
+        # the keys typed right after it went to the field being left. As priority bindings the
+        # focus moves when the key arrives, before the next key is handed to anyone.
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
     ]
 
     torch_ready: reactive[bool] = reactive(False)
@@ -72,6 +78,12 @@ class GradApp(App):
         self.store = store if store is not None else ProgressStore()
         self._painted = threading.Event()
         self._lessons_done = threading.Event()
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key for a text field is handled in full before the next one (see field_input)."""
+        raw_key = isinstance(event, events.Key) and not event.is_forwarded
+        if not (raw_key and await type_in_order(self, event)):
+            await super().on_event(event)
 
     def get_default_screen(self) -> Screen:
         """Home is the bottom of the stack: no blank default screen is composed and drawn first."""
