@@ -10,11 +10,13 @@ from gradtui.engine.lrfind import lr_find
 from gradtui.engine.optimizers import SURFACES, optimizer_paths
 from gradtui.engine.playground import Playground
 from gradtui.ui.app import GradApp
+from gradtui.ui.screens.lesson import LessonScreen
 from gradtui.ui.screens.lr_compare import LrCompareScreen
 from gradtui.ui.screens.lr_find import LrFindScreen
 from gradtui.ui.screens.optimizers import OptimizersScreen
 from gradtui.ui.widgets.playground_view import PlaygroundView
 from gradtui.ui.widgets.surface_map import SurfaceMap
+from gradtui.ui.widgets.task_panel import TaskStatus
 
 SIZE = (120, 40)
 
@@ -75,6 +77,31 @@ async def test_f_sweeps_and_a_takes_the_suggestion_back_to_the_sandbox():
         await wait_for(pilot, lambda: app.screen.query(PlaygroundView))
         view = app.screen.query_one(PlaygroundView)
         await wait_for(pilot, lambda: view.playground.lr == float(f"{expected.suggestion:.3g}"))
+
+
+async def test_lesson_13_task_3_done_as_it_says_f_then_a_solves_it(tmp_path):
+    # It crashed: in a lesson, f's answer went to a playground that was never mounted.
+    store = ProgressStore(tmp_path / "p.json")
+    app = GradApp(lesson="13", store=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("t")  # task 2 starts in its answer field: escape leaves it
+        await wait_for(pilot, lambda: app.screen.task_index == 1)
+        await ready(pilot)
+        await pilot.press("escape", "t")
+        await wait_for(pilot, lambda: app.screen.task_index == 2)
+        assert "Press f to run lr_find on the roller coaster, then a" in screen_text(app)
+        await open_view(pilot, "f", LrFindScreen, lambda s: s.result is not None)
+        assert "suggested lr 8.32e-06: valley" in screen_text(app)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen))
+        status = app.screen.query_one(TaskStatus)
+        await wait_for(pilot, lambda: status.solved)
+        assert app.screen.query_one("#lr").value == "8.32e-06"
+        assert app.screen.query_one(PlaygroundView).playground.lr == 8.32e-6
+        assert store.inputs("learning-rate-explorer", 2)["lr"] == 8.32e-6
+        assert store.is_solved("learning-rate-explorer", 2)
+        assert "✓ solved" in screen_text(app)
 
 
 async def test_f_in_a_lesson_with_a_fixed_lr_does_not_change_it(tmp_path):

@@ -60,16 +60,17 @@ class PlaygroundControls:
         self._show_status()  # type: ignore[attr-defined]
 
     def action_lr_times(self, factor: float) -> None:
-        """Multiply the learning rate, where the learner may change it.
-
-        The form and a running loop follow, and a lesson hears of it (it saves the input and
-        checks again) as if the number had been typed.
-        """
+        """Multiply the learning rate, where the learner may change it (see ``use_lr``)."""
         note: Any = self.notify  # type: ignore[attr-defined]
         if self.editable is not None and "lr" not in self.editable:
             note("this task keeps the learning rate fixed", timeout=2)
             return
         lr = scale_lr(self.playground.lr, factor)
+        self.use_lr(lr)
+        note(f"learning rate {lr:g}", timeout=1.5)
+
+    def use_lr(self, lr: float) -> None:
+        """Set the learning rate as if it had been typed: the form and a running loop follow,
+        and a lesson hears of it (it saves the input and checks again)."""
         self.set_playground(self.playground.with_(lr=lr))
         self.post_message(SettingsChanged(self.playground, {}))  # type: ignore[attr-defined]
-        note(f"learning rate {lr:g}", timeout=1.5)
