@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Markdown
+from textual.widgets import Footer, Header, Input
 from textual.worker import get_current_worker
 
 from gradtui.curriculum.checks import CheckResult, evaluate
@@ -22,6 +22,7 @@ from gradtui.ui.screens.confirm import ConfirmScreen
 from gradtui.ui.screens.playground_keys import PlaygroundKeys
 from gradtui.ui.widgets.images_view import ImagesView
 from gradtui.ui.widgets.playground_view import PlaygroundView
+from gradtui.ui.widgets.prose_blocks import LessonMarkdown
 from gradtui.ui.widgets.task_panel import TaskPanel, TaskStatus
 
 CHECK_DELAY = 0.3
@@ -76,7 +77,7 @@ class LessonScreen(PlaygroundKeys, Screen):
         yield Header()
         with Horizontal(id="lesson"):
             with VerticalScroll(id="prose"):
-                yield Markdown(self.lesson.body)
+                yield LessonMarkdown(self.lesson.body)
             with Vertical(id="work"):
                 yield self._task_panel()
                 yield self._new_playground_view()
