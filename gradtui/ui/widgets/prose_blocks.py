@@ -164,13 +164,14 @@ def column_widths(rows: list[list[str]], room: int) -> list[int] | None:
 
 
 def _share(room: int, wants: list[int]) -> list[int]:
-    """``room`` cells among columns that want ``wants``: the smallest wants in full, then
-    equal shares of what is left."""
+    """``room`` cells among columns that want ``wants``, smallest want first: each gets its
+    want when that is at most twice an equal share of what is left, else the equal share."""
     given = [0] * len(wants)
     left = max(0, room)
     order = sorted(range(len(wants)), key=lambda i: wants[i])
     for place, i in enumerate(order):
-        given[i] = min(wants[i], left // (len(wants) - place))
+        fair = left // (len(wants) - place)
+        given[i] = min(wants[i], left) if wants[i] <= 2 * fair else fair
         left -= given[i]
     return given
 
