@@ -104,6 +104,27 @@ async def test_lesson_13_task_3_done_as_it_says_f_then_a_solves_it(tmp_path):
         assert "✓ solved" in screen_text(app)
 
 
+async def test_o_in_lesson_14_task_2_opens_with_the_lr_the_learner_typed(tmp_path):
+    app = GradApp(lesson="14", store=ProgressStore(tmp_path / "p.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("escape", "t")  # task 1 starts in its answer field
+        await wait_for(pilot, lambda: app.screen.task_index == 1)
+        await ready(pilot)
+        await pilot.click("#lr")
+        app.screen.query_one("#lr").value = ""
+        await pilot.press(*"0.002", "enter")
+        status = app.screen.query_one(TaskStatus)
+        await wait_for(pilot, lambda: status.solved)
+        await open_view(pilot, "o", OptimizersScreen, lambda s: s.paths)
+        screen = app.screen
+        assert screen.surface.key == "rosenbrock"
+        assert screen.query_one("#opt-lr").value == "0.002"
+        assert screen.query_one("#opt-steps").value == "2000"
+        sgd = screen.paths[0]
+        assert sgd.optimizer == "sgd" and sgd.losses[-1] < 0.001  # the task's goal, seen
+
+
 async def test_f_in_a_lesson_with_a_fixed_lr_does_not_change_it(tmp_path):
     app = GradApp(lesson="14", store=ProgressStore(tmp_path / "p.json"))  # task 1: answer only
     async with app.run_test(size=SIZE) as pilot:
@@ -154,7 +175,7 @@ async def test_o_opens_on_the_lessons_surface_when_the_playground_holds_it(tmp_p
     app = GradApp(lesson="14", store=ProgressStore(tmp_path / "p.json"))
     async with app.run_test(size=SIZE) as pilot:
         await open_view(pilot, "o", OptimizersScreen, lambda s: s.paths)
-        assert app.screen.surface is SURFACES["valley"]
+        assert app.screen.surface == SURFACES["valley"]  # task 1's lr and steps are its own
         assert "yours" not in app.screen.surfaces
 
 
