@@ -9,13 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from gradtui.curriculum import progress
+from gradtui.curriculum import progress, progress_file
 from gradtui.curriculum.progress import ProgressStore, default_path
 
 
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "progress.json"
+
+
+def files(folder: Path) -> list[str]:
+    """The files in ``folder`` but the lock file (which stays, empty, by design)."""
+    return sorted(p.name for p in folder.iterdir() if p.name != "progress.json.lock")
 
 
 def test_round_trip(path):
@@ -88,7 +93,7 @@ def test_writes_are_atomic_through_a_temp_file_in_the_same_folder(path, monkeypa
     ((src, dst, text),) = seen
     assert src.parent == dst.parent == path.parent and src != dst
     assert json.loads(text)["lessons"]["a"]["solved"] == [0, 1]
-    assert sorted(p.name for p in path.parent.iterdir()) == ["progress.json"]
+    assert files(path.parent) == ["progress.json"]
 
 
 @pytest.mark.parametrize(
@@ -98,16 +103,12 @@ def test_writes_are_atomic_through_a_temp_file_in_the_same_folder(path, monkeypa
         b"\xff\xfe not even text",
         b"[1, 2, 3]",
         b'{"version": 99, "lessons": {}}',
-        b'{"version": 1, "current": 5, "lessons": {}}',
-        b'{"version": 1, "lessons": {"a": {"solved": "all"}}}',
-        b'{"version": 1, "lessons": {"a": {"solved": [true]}}}',
-        b'{"version": 1, "lessons": {"a": {"hints": {"0": "two"}}}}',
-        b'{"version": 1, "lessons": {"a": {"inputs": {"0": {"fn": [1]}}}}}',
-        b'{"version": 1, "lessons": {"a": {"extra": 1}}}',
+        b'{"version": true, "lessons": {}}',
+        b'{"version": 1, "lessons": []}',
         b"[" * 100_000,
     ],
 )
-def test_a_corrupt_file_is_backed_up_and_reported(path, content):
+def test_a_file_that_is_not_progress_is_moved_aside_and_reported(path, content):
     path.parent.mkdir(parents=True)
     path.write_bytes(content)
     store = ProgressStore(path)
@@ -119,13 +120,72 @@ def test_a_corrupt_file_is_backed_up_and_reported(path, content):
     assert ProgressStore(path).is_solved("b", 0)
 
 
+@pytest.mark.parametrize(
+    ("record", "named"),
+    [
+        ({"solved": "all"}, "solved ('all', not a list of task numbers)"),
+        ({"solved": [True, 0]}, "solved (true, not a task number)"),
+        ({"hints": {"0": "two"}}, "hints of task 1 ('two', not a count)"),
+        ({"hints": {"²": 1}}, "hints: '²' (not a task number)"),
+        ({"inputs": {"0": {"fn": [1]}}}, "task 1: 'fn' (a list, not a plain value)"),
+        ({"inputs": {"0": {"fn": {"a": [[{}]]}}}}, "task 1: 'fn' (an object, not a plain value)"),
+        ({"inputs": {"0": {"[b": 1}}}, "task 1: input '[b' (not a field name)"),
+        ({"inputs": {"0": 7}}, "task 1 inputs (7, not an object of inputs)"),
+        ({"extra": 1}, "'extra' (not part of progress)"),
+        ({"solved": [10**50]}, "solved (a number, not a task number)"),
+    ],
+)
+def test_bad_values_are_dropped_and_named_and_the_rest_is_kept(path, record, named):
+    good = {"solved": [1], "hints": {"1": 2}, "inputs": {"1": {"lr": 0.5}}}
+    content = json.dumps({"version": 1, "current": "a", "lessons": {"a": record, "b": good}})
+    path.parent.mkdir(parents=True)
+    path.write_text(content)
+    store = ProgressStore(path)
+    assert f"lesson 'a': {named}" in store.notice
+    (backup,) = path.parent.glob("progress.json.corrupt-*")
+    assert backup.read_text() == content and str(backup) in store.notice  # nothing lost
+    assert store.current == "a" and store.is_solved("b", 1) and store.hints_used("b", 1) == 2
+    assert store.inputs("b", 1) == {"lr": 0.5}
+    store.mark_solved("a", 3)  # the next save writes what was kept, and says nothing again
+    assert store.notice.count("cannot be used") == 1
+    again = ProgressStore(path)
+    assert again.notice is None and again.is_solved("a", 3) and again.is_solved("b", 1)
+
+
+def test_good_entries_beside_bad_ones_are_kept(path):
+    record = {"solved": [True, -1, 0, 0, 2], "hints": {"0": 1, "x": 2}, "inputs": {"0": {"a": 1}}}
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"version": 1, "lessons": {"a": record}}))
+    store = ProgressStore(path)
+    assert store.solved_count("a") == 2 and store.is_solved("a", 0) and store.is_solved("a", 2)
+    assert store.hints_used("a", 0) == 1 and store.inputs("a", 0) == {"a": 1}
+    assert "solved (-1, not a task number)" in store.notice
+
+
+def test_a_notice_quotes_keys_as_plain_text(path):
+    lessons = {
+        "[bold": 5,
+        "[@click=app.quit]x[/]": {"solved": "x"},
+        "\x1b]0;title\x07": {},
+        "k" * 500: {},
+    }
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"version": 1, "current": "\x1b[2J", "lessons": lessons}))
+    notice = ProgressStore(path).notice
+    assert "lesson '[bold' (not a progress record)" in notice
+    assert "lesson '[@click=app.quit]x[/]': solved ('x', not a list" in notice
+    assert "\x1b" not in notice and "\\x1b]0;title\\x07" in notice  # escaped, not sent
+    assert "'" + "k" * 40 + "…'" in notice and "k" * 41 not in notice
+    assert "current ('\\x1b[2J', not a name)" in notice
+
+
 def test_backups_never_overwrite_each_other(path, monkeypatch):
     monkeypatch.setattr(progress.time, "strftime", lambda fmt: "20250101-000000")
     path.parent.mkdir(parents=True)
     for content in (b"one", b"two"):
         path.write_bytes(content)
         ProgressStore(path)
-    names = sorted(p.name for p in path.parent.iterdir())
+    names = sorted(p.name for p in path.parent.iterdir() if p.suffix != ".lock")
     assert names == [
         "progress.json.corrupt-20250101-000000",
         "progress.json.corrupt-20250101-000000-2",
@@ -163,7 +223,7 @@ def test_a_failing_write_keeps_the_state_and_sets_a_notice(path, monkeypatch, ta
     def fail(*args, **kwargs):
         raise error
 
-    module = progress.tempfile if target == "mkstemp" else progress.os
+    module = progress_file.tempfile if target == "mkstemp" else progress.os
     monkeypatch.setattr(module, target, fail)
     store.mark_solved("a", 1)
     store.set_current("a")
@@ -171,7 +231,7 @@ def test_a_failing_write_keeps_the_state_and_sets_a_notice(path, monkeypatch, ta
     assert store.is_solved("a", 1) and store.current == "a"
     assert store.notice.startswith(f"could not save progress to {path}")
     assert error.strerror in store.notice
-    assert sorted(p.name for p in path.parent.iterdir()) == ["progress.json"]  # no temp left
+    assert files(path.parent) == ["progress.json"]  # no temp left
     monkeypatch.undo()
     assert store.save() is True
     assert ProgressStore(path).is_solved("a", 1)

@@ -101,7 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             handler = {"graph": cmd_graph, "export": cmd_export}[args.command]
         return handler(args)
     except CliError as err:
-        print(f"gradtui: error: {err}", file=sys.stderr)
+        from gradtui.safe_text import clean
+
+        print(f"gradtui: error: {clean(err)}", file=sys.stderr)  # it may quote a file
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130

@@ -176,8 +176,8 @@ def _lesson_playground(args: argparse.Namespace):
     if not 1 <= args.task <= len(lesson.tasks):
         raise CliError(f"lesson {lesson.order} has tasks 1 to {len(lesson.tasks)}, not {args.task}")
     task = lesson.tasks[args.task - 1]
-    saved = ProgressStore().inputs(lesson.id, args.task - 1)
-    try:
-        return task.playground(saved)
-    except (TypeError, ValueError):
-        return task.playground()
+    store = ProgressStore()
+    saved = store.task_inputs(lesson.id, args.task - 1, task)
+    if store.notice:
+        print(f"gradtui: {store.notice}", file=sys.stderr)
+    return task.playground(saved)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from gradtui.curriculum.loader import load_lessons, shipped_lessons_dir
+from gradtui.safe_text import clean
 
 EXIT_PROBLEMS = 2
 
@@ -22,13 +23,12 @@ def list_lessons(extra_dirs: Iterable[str | Path] = ()) -> int:
         total = len(lesson.tasks)
         mark = "[x]" if done >= total else "[~]" if done else "[ ]"
         here = ">" if lesson.id == store.current else " "
-        print(
-            f"{here} {mark} {lesson.order:>2}. {lesson.title}  ({done}/{total} tasks, {lesson.id})"
-        )
+        title = clean(lesson.title, one_line=True)  # the file's text: no escapes reach the terminal
+        print(f"{here} {mark} {lesson.order:>2}. {title}  ({done}/{total} tasks, {lesson.id})")
     for problem in problems:
         print(problem, file=sys.stderr)
     if store.notice:
-        print(f"gradtui: {store.notice}", file=sys.stderr)
+        print(f"gradtui: {clean(store.notice)}", file=sys.stderr)
     return 0
 
 

@@ -17,11 +17,10 @@ import gradtui
 from gradtui.curriculum.keylines import KeyLines
 from gradtui.curriculum.schema import MAX_FILE_BYTES, Lesson, LessonProblem
 from gradtui.curriculum.validate import Validator
+from gradtui.safe_text import char_name, unsafe_char
 
 FENCE = "+++"
 _TOML_WHERE = re.compile(r"\s*\(at line (\d+), column \d+\)|\s*\(at end of document\)")
-# Control characters other than tab and newline (and CR, for files saved on Windows).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def shipped_lessons_dir() -> Traversable:
@@ -97,10 +96,10 @@ def load_file(entry: Traversable | str) -> tuple[Lesson | None, list[LessonProbl
     except UnicodeDecodeError as err:
         return fail(_line_at(data, err.start), "not UTF-8 text: save the lesson as UTF-8")
     text = text.removeprefix("\ufeff")
-    control = _CONTROL.search(text)
+    control = unsafe_char(text)  # tab, newline and CR (files saved on Windows) are fine
     if control:
-        line = text.count("\n", 0, control.start()) + 1
-        return fail(line, f"control character {control.group()!r} is not allowed")
+        line = text.count("\n", 0, text.index(control)) + 1
+        return fail(line, f"the control character {char_name(control)} is not allowed")
     return parse_lesson(text, path)
 
 

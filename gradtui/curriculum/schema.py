@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gradtui.engine.playground import Playground
+from gradtui.safe_text import clean
 
 ANSWER = "answer"  # the special editable field: a typed answer, not a Playground field
+MAX_ANSWER = 1_000  # characters of a typed answer (its field, and the saved progress)
 MAX_CHECK_STEPS = 100_000  # no check runs the loop longer than this
 MAX_FILE_BYTES = 256 * 1024
 MAX_TASKS = 20
@@ -86,8 +88,9 @@ class LessonProblem:
     message: str
 
     def __str__(self) -> str:
+        """``file:line: message``, safe to print: a message may quote the file's text."""
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
-        return f"{where}: {self.message}"
+        return clean(f"{where}: {self.message}")
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from gradtui.engine.loop import STOP_REASONS, stop_rule_error
 from gradtui.engine.numeric import DIFFERENCES
 from gradtui.engine.playground import MAX_EPOCHS, MAX_LR, MODES, parse_start
 from gradtui.engine.values import DTYPES, ValueParseError
+from gradtui.safe_text import char_name, unsafe_char
 
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
@@ -68,6 +69,9 @@ def _text(value: Any, limit: int = 2000) -> str:
         raise _Invalid("must not be empty")
     if len(value) > limit:
         raise _Invalid(f"is {len(value):,} characters long; the limit is {limit:,}")
+    control = unsafe_char(value, allow_cr=False)  # a TOML escape such as \u001b makes one
+    if control:
+        raise _Invalid(f"holds {char_name(control)}: no control or bidi characters in lessons")
     return value
 
 
@@ -269,7 +273,7 @@ class Validator:
                 validate = VALIDATORS[FIELD_KINDS[key]]
             else:
                 known = ", ".join(FIELD_KINDS) + (f", {ANSWER}" if answer else "")
-                self.report(at + (key,), f"unknown Playground field '{key}' (known: {known})")
+                self.report(at + (key,), f"unknown Playground field {key!r} (known: {known})")
                 continue
             checked = self._value(value, at + (key,), validate)
             if checked is not _MISSING:
@@ -298,7 +302,7 @@ class Validator:
             if name not in spec:
                 allowed = ", ".join(spec)
                 self.report(
-                    where + (name,), f"unknown {kind} parameter '{name}' (allowed: {allowed})"
+                    where + (name,), f"unknown {kind} parameter {name!r} (allowed: {allowed})"
                 )
                 continue
             checked = self._value(value, where + (name,), VALIDATORS[spec[name][0]])
@@ -335,7 +339,7 @@ class Validator:
         for key in table:
             if key not in allowed:
                 self.report(
-                    at + (key,), f"unknown key '{key}' in {what} (allowed: {', '.join(allowed)})"
+                    at + (key,), f"unknown key {key!r} in {what} (allowed: {', '.join(allowed)})"
                 )
 
     def _field(self, table: dict, key: str, at: tuple, validate) -> Any:

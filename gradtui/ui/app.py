@@ -16,10 +16,13 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from gradtui.curriculum.progress import ProgressStore
+from gradtui.safe_text import clean
 from gradtui.ui.screens.home import HomeScreen
 from gradtui.ui.widgets.field_input import type_in_order
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from gradtui.curriculum.schema import Lesson, LessonProblem
     from gradtui.engine.playground import Playground
 
@@ -35,6 +38,12 @@ LATER_MODULES = (
     "gradtui.ui.screens.help",
     "gradtui.ui.screens.confirm",
 )
+
+
+def _lesson_commands():
+    from gradtui.ui.lesson_commands import LessonCommands
+
+    return LessonCommands
 
 
 class GradApp(App):
@@ -54,6 +63,7 @@ class GradApp(App):
         Binding("tab", "focus_next", show=False, priority=True),
         Binding("shift+tab", "focus_previous", show=False, priority=True),
     ]
+    COMMANDS = App.COMMANDS | {_lesson_commands}
 
     torch_ready: reactive[bool] = reactive(False)
     """True once torch is imported (in a thread, so the first paint never waits for it)."""
@@ -79,8 +89,33 @@ class GradApp(App):
         self._painted = threading.Event()
         self._lessons_done = threading.Event()
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a notification as plain text, whatever ``markup`` says.
+
+        Messages quote lesson files, typed fields, CSV files, progress files and errors: none
+        is ever read as markup, and control characters are removed.
+        """
+        super().notify(
+            clean(message),
+            title=clean(title, one_line=True),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     async def on_event(self, event: events.Event) -> None:
-        """A key for a text field is handled in full before the next one (see field_input)."""
+        """Pasted text loses its control characters before any field shows or keeps it, and a
+        key for a text field is handled in full before the next one (see field_input)."""
+        if isinstance(event, events.Paste):
+            event.text = clean(event.text)
         raw_key = isinstance(event, events.Key) and not event.is_forwarded
         if not (raw_key and await type_in_order(self, event)):
             await super().on_event(event)
@@ -97,9 +132,8 @@ class GradApp(App):
             from gradtui.ui.screens.sandbox import SandboxScreen
 
             self.push_screen(SandboxScreen(self._sandbox))
-        if self.store.notice:
-            self.notify(self.store.notice, title="progress", severity="warning", timeout=10)
-            self.store.notice = None
+        self.store.listener = self._progress_message
+        self._restore_theme()
         if self._lesson is not None and self._sandbox is None:
             # The lesson is the first thing shown: read them now, it needs them to compose.
             self._lessons_read(*self._read_lessons())
@@ -111,6 +145,23 @@ class GradApp(App):
 
     def on_unmount(self) -> None:
         sys.setswitchinterval(self._switch_interval)
+        self.store.listener = None
+        self.store.flush()  # a change a failed save kept in memory gets one more try
+
+    def _progress_message(self, message: str, severity: str) -> None:
+        """Say what the progress store could not do (its text quotes the file: plain text)."""
+        self.notify(message, title="progress", severity=severity, timeout=10, markup=False)
+
+    def _restore_theme(self) -> None:
+        """Use the theme chosen last time (one this version lacks is ignored), and keep the next."""
+        saved = self.store.theme
+        if saved and saved != self.theme and saved in self.available_themes:
+            self.theme = saved
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme) -> None:
+        if theme.name != self.store.theme:
+            self.store.set_theme(theme.name)
 
     @work(thread=True, exclusive=True, group="lessons")
     def load_lessons(self) -> None:
@@ -221,12 +272,6 @@ class GradApp(App):
         yield SystemCommand(
             "Reset all progress", "Forget every ✓ (asks first)", self.reset_progress
         )
-        for lesson in self.lessons:
-            yield SystemCommand(
-                f"Lesson {lesson.order}: {lesson.title}",
-                "Open this lesson",
-                lambda key=lesson.id: self.open_lesson(key),
-            )
         yield from getattr(screen, "commands", lambda: ())()
         yield from getattr(screen, "playground_commands", lambda: ())()
 

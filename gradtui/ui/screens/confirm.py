@@ -8,6 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from gradtui.safe_text import plain
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Dismisses with True (yes) or False (no, escape)."""
@@ -31,7 +33,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question)
+            yield Static(plain(self.question))
             with Horizontal():
                 yield Button("Yes (y)", variant="warning", id="yes")
                 yield Button("No (n)", variant="primary", id="no")

@@ -11,6 +11,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from gradtui.safe_text import plain
+
 
 def shown_path(path: Path) -> str:
     """The path relative to the current folder when it is inside it, else absolute."""
@@ -36,7 +38,7 @@ class ExportScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(self.where, id="export-where")
+        yield Static(plain(self.where), id="export-where")  # a folder name may hold "["
         with VerticalScroll(id="export-script"):
             yield Static(Syntax(self.script, "python", line_numbers=True, word_wrap=False))
         yield Footer(compact=True)

@@ -12,6 +12,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from gradtui.safe_text import plain
+
 INTRO = (
     "[b]Touch a gradient.[/b] Type a function, a starting value and a learning rate, and "
     "watch PyTorch's autograd and gradient descent happen: the value, its grad_fn and .grad, "
@@ -33,14 +35,14 @@ class HomeScreen(Screen):
         yield Header()
         with Vertical(id="home"):
             yield Static(INTRO, id="intro")
-            yield OptionList(*self.options(), id="menu")
+            yield OptionList(*self.options(), id="menu", markup=False)
         yield Footer(compact=True)
 
     def options(self) -> list[Option]:
         """The menu entries: one per lesson with its progress mark, then the sandbox.
 
-        Until the app has read the lesson files (a moment after the first paint), one
-        disabled line says so.
+        A title comes from a lesson file: it is plain text, never markup. Until the app has
+        read the lesson files (a moment after the first paint), one disabled line says so.
         """
         app, options = self.app, []
         if not app.lessons_loaded:
@@ -50,7 +52,7 @@ class HomeScreen(Screen):
             mark = "✓" if done >= total else f"{done}/{total}" if done else "·"
             here = "  ← you were here" if lesson.id == app.store.current else ""
             text = f"{mark:>3}  {lesson.order}. {lesson.title}{here}"
-            options.append(Option(text, id=f"lesson:{lesson.id}"))
+            options.append(Option(plain(text, one_line=True), id=f"lesson:{lesson.id}"))
         sandbox = "  ▶  Sandbox: free play with any function, data and learning rate"
         options.append(Option(sandbox, id="sandbox"))
         return options

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Input, Label, Static
 
 from gradtui.engine.csvdata import CsvData, CsvError, read_csv_file
+from gradtui.safe_text import clean, plain
 
 SUFFIXES = (".csv", ".tsv", ".txt")
 
@@ -27,6 +28,12 @@ class DataFileTree(DirectoryTree):
             for p in paths
             if not p.name.startswith(".") and (p.suffix.lower() in SUFFIXES or _is_dir(p))
         ]
+
+    def process_label(self, label: str | Text) -> Text:
+        """A file's name as plain text, without the control characters a name may hold."""
+        return super().process_label(
+            clean(label, one_line=True) if isinstance(label, str) else label
+        )
 
 
 def _is_dir(path: Path) -> bool:
@@ -87,7 +94,7 @@ class ImportDataScreen(ModalScreen[CsvData | None]):
         try:
             data = read_csv_file(self.folder / Path(typed).expanduser(), name=typed)
         except CsvError as err:
-            error.update(Text(str(err)))  # file text is never read as markup
+            error.update(plain(err))  # it quotes the file: never read as markup
             return
         self.dismiss(data)
 

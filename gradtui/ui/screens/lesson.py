@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,12 +16,13 @@ from textual.worker import get_current_worker
 from gradtui.curriculum.checks import CheckResult, evaluate
 from gradtui.curriculum.progress import ProgressStore
 from gradtui.curriculum.schema import ANSWER, Lesson
+from gradtui.safe_text import clean
 from gradtui.ui.messages import SettingsChanged
 from gradtui.ui.screens.confirm import ConfirmScreen
 from gradtui.ui.screens.playground_keys import PlaygroundKeys
 from gradtui.ui.widgets.images_view import ImagesView
 from gradtui.ui.widgets.playground_view import PlaygroundView
-from gradtui.ui.widgets.prose_blocks import LessonMarkdown
+from gradtui.ui.widgets.prose import Prose
 from gradtui.ui.widgets.task_panel import TaskPanel, TaskStatus
 
 CHECK_DELAY = 0.3
@@ -68,6 +68,8 @@ class LessonScreen(PlaygroundKeys, Screen):
             task = unsolved[0] if unsolved else 0
         self.task_index = task
         self._timer: Timer | None = None
+        # What was saved for this task, checked once: values its fields refuse are dropped.
+        self._restored = store.task_inputs(self.lesson.id, task, self.task)
 
     @property
     def task(self):
@@ -77,7 +79,7 @@ class LessonScreen(PlaygroundKeys, Screen):
         yield Header()
         with Horizontal(id="lesson"):
             with VerticalScroll(id="prose"):
-                yield LessonMarkdown(self.lesson.body)
+                yield Prose(self.lesson.body)
             with Vertical(id="work"):
                 yield self._task_panel()
                 yield self._new_playground_view()
@@ -95,22 +97,15 @@ class LessonScreen(PlaygroundKeys, Screen):
     def _fields(self) -> tuple[str, ...]:
         return tuple(f for f in self.task.editable if f != ANSWER)
 
-    def _saved(self) -> dict[str, Any]:
-        return self.store.inputs(self.lesson.id, self.task_index)
-
     def _playground(self):
-        saved = {k: v for k, v in self._saved().items() if k != ANSWER}
-        try:
-            return self.task.playground(saved)
-        except (TypeError, ValueError):
-            return self.task.playground()
+        return self.task.playground({k: v for k, v in self._restored.items() if k != ANSWER})
 
     def _task_panel(self) -> TaskPanel:
         panel = TaskPanel(
             self.task,
             self.task_index + 1,
             len(self.lesson.tasks),
-            str(self._saved().get(ANSWER, "")),
+            clean(self._restored.get(ANSWER, ""), one_line=True),  # the progress file's text
             id="task",
         )
         panel.hints_shown = self.store.hints_used(self.lesson.id, self.task_index)
@@ -118,7 +113,7 @@ class LessonScreen(PlaygroundKeys, Screen):
         return panel
 
     def on_mount(self) -> None:
-        self.sub_title = f"lesson {self.lesson.order}: {self.lesson.title}"
+        self.sub_title = f"lesson {self.lesson.order}: {clean(self.lesson.title, one_line=True)}"
         self.store.set_current(self.lesson.id)
         # A typed-answer task starts in its field, so letters are the answer, not shortcuts.
         answers = self.query("#answer")
@@ -138,9 +133,7 @@ class LessonScreen(PlaygroundKeys, Screen):
 
     @on(Input.Changed, "#answer")
     def _answered(self, event: Input.Changed) -> None:
-        self.store.set_inputs(
-            self.lesson.id, self.task_index, {**self._saved(), ANSWER: event.value}
-        )
+        self.store.set_inputs(self.lesson.id, self.task_index, {ANSWER: event.value})
         self._schedule()
 
     @on(Input.Submitted, "#answer")
@@ -186,9 +179,6 @@ class LessonScreen(PlaygroundKeys, Screen):
         if newly_solved:
             self.query_one(TaskPanel).solution_shown = True
             self.notify("Task solved! Press t for the next task, n for the next lesson.")
-        if self.store.notice:
-            self.notify(self.store.notice, severity="warning", timeout=8)
-            self.store.notice = None
 
     # -- actions -----------------------------------------------------------------------------
 

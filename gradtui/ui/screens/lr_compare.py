@@ -20,6 +20,7 @@ from gradtui.engine.lrcompare import (
 )
 from gradtui.engine.playground import Playground
 from gradtui.engine.report import format_value
+from gradtui.safe_text import plain
 from gradtui.ui.delivery import deliver
 from gradtui.ui.widgets.compare_plot import MARKERS, ComparePlot
 
@@ -55,9 +56,9 @@ class LrCompareScreen(Screen):
         self.sub_title = "compare learning rates"
         steps = compare_steps(self.playground)
         what = "fit" if self.playground.mode == "fit" else f"f = {self.playground.fn}"
-        self.query_one(
-            "#compare-plot"
-        ).border_title = f"{what}, from start {self.playground.start}, {steps} steps each"
+        self.query_one("#compare-plot").border_title = plain(
+            f"{what}, from start {self.playground.start}, {steps} steps each", one_line=True
+        )
         self.query_one("#compare-table").border_title = "legend and labels"
         self.action_rerun()
 
@@ -80,7 +81,7 @@ class LrCompareScreen(Screen):
     def _show_error(self, message: str) -> None:
         self.error = message
         box = self.query_one("#lrs-error", Static)
-        box.update(message)
+        box.update(plain(message))  # it quotes what was typed: never markup
         box.display = bool(message)
 
     @work(thread=True, exclusive=True, group="compare")

@@ -18,6 +18,7 @@ from gradtui.engine.lrfind import (
     lr_find,
 )
 from gradtui.engine.playground import Playground
+from gradtui.safe_text import plain
 from gradtui.ui.delivery import deliver
 from gradtui.ui.widgets.lr_find_plot import LrFindPlot
 
@@ -46,9 +47,9 @@ class LrFindScreen(Screen[float | None]):
     def on_mount(self) -> None:
         self.sub_title = "lr_find"
         what = "fit" if self.playground.mode == "fit" else f"f = {self.playground.fn}"
-        self.query_one(
-            "#lr-find-plot"
-        ).border_title = f"{what}: lr from {START_LR:g} to {END_LR:g}, {NUM_IT} steps at most"
+        self.query_one("#lr-find-plot").border_title = plain(
+            f"{what}: lr from {START_LR:g} to {END_LR:g}, {NUM_IT} steps at most", one_line=True
+        )
         self.query_one("#lr-find-text").border_title = "suggestion"
         self._sweep()
 
@@ -64,7 +65,7 @@ class LrFindScreen(Screen[float | None]):
         self.app.call_from_thread(deliver, self, self._show, result)
 
     def _text(self, text: str) -> None:
-        self.query_one("#lr-find-text", Static).update(text)
+        self.query_one("#lr-find-text", Static).update(plain(text))  # errors quote settings
 
     def _show(self, result: LrFindResult) -> None:
         self.result = result

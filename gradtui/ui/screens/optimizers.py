@@ -21,6 +21,7 @@ from gradtui.engine.optimizers import (
     playground_surface,
 )
 from gradtui.engine.playground import Playground
+from gradtui.safe_text import plain
 from gradtui.ui.delivery import deliver
 from gradtui.ui.widgets.surface_map import LEGEND, SurfaceMap
 
@@ -80,9 +81,9 @@ class OptimizersScreen(Screen):
 
     def _title_map(self) -> None:
         s = self.surface
-        self.query_one(
-            SurfaceMap
-        ).border_title = f"f(x, y) = {s.expr}, from ({s.start[0]:g}, {s.start[1]:g})"
+        self.query_one(SurfaceMap).border_title = plain(
+            f"f(x, y) = {s.expr}, from ({s.start[0]:g}, {s.start[1]:g})", one_line=True
+        )
 
     @on(Select.Changed, "#surface")
     def _surface_chosen(self, event: Select.Changed) -> None:
@@ -127,7 +128,7 @@ class OptimizersScreen(Screen):
     def _show_error(self, message: str) -> None:
         self.error = message
         box = self.query_one("#opt-error", Static)
-        box.update(message)
+        box.update(plain(message))  # it quotes what was typed: never markup
         box.display = bool(message)
 
     @work(thread=True, exclusive=True, group="optimizers")

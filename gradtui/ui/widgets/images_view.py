@@ -20,6 +20,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from gradtui.engine.playground import Playground
+from gradtui.safe_text import plain
 from gradtui.ui.delivery import deliver
 from gradtui.ui.messages import SettingsChanged, TrainProgress
 from gradtui.ui.widgets.pixel_image import PixelImage
@@ -135,7 +136,7 @@ class ImagesView(PlaygroundControls, Vertical):
             image.note = "no data"
         self.query_one("#images-middle").display = False
         missing = self.query_one("#images-missing", Static)
-        missing.update(message)
+        missing.update(plain(message))  # it quotes paths and servers
         missing.display = True
         self._show_status()
 
@@ -304,7 +305,8 @@ class ImagesView(PlaygroundControls, Vertical):
         status = self.query_one("#images-status", Static)
         if self.problem:
             first = self.problem.splitlines()[0]
-            status.update(first if self.trainer is None and self.data is None else self.problem)
+            shown = first if self.trainer is None and self.data is None else self.problem
+            status.update(plain(shown))
             return
         if self.data is None:
             status.update("loading Fashion-MNIST…")
@@ -325,4 +327,4 @@ class ImagesView(PlaygroundControls, Vertical):
         lines.append(f"test acc. {accuracy} (pixels {self.baseline.accuracy:.4f})")
         if self.ended is not None:
             lines.append(self.ended.message)
-        status.update("\n".join(lines))
+        status.update(plain("\n".join(lines)))  # the stop message may quote an error

@@ -28,6 +28,7 @@ from gradtui.engine.playground import Playground, lr_note
 from gradtui.engine.plotdata import CurveView, FitView, function_view, scalar_param
 from gradtui.engine.probe import ProbeResult, TorchError, probe, probe_at
 from gradtui.engine.report import describe_step
+from gradtui.safe_text import plain
 from gradtui.ui.messages import RunProgress, SettingsChanged
 from gradtui.ui.widgets.autograd_panel import AutogradPanel
 from gradtui.ui.widgets.function_plot import FunctionPlot
@@ -419,7 +420,7 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
 
     def _show_status(self) -> None:
         if self.replaying:
-            self.query_one("#status", Static).update(self.replay_status())
+            self.query_one("#status", Static).update(plain(self.replay_status()))
             return
         speed = SPEEDS[self.speed_index]
         rate = f"{speed}/s" if speed else "max"
@@ -433,7 +434,7 @@ class PlaygroundView(ReplayMixin, PlaygroundControls, Vertical):
         if self.stopped is not None:
             lines.append(self.stopped.message.splitlines()[0])
         # The panel's size is fixed: no layout pass (it would re-render the whole screen).
-        self.query_one("#status", Static).update("\n".join(lines), layout=False)
+        self.query_one("#status", Static).update(plain("\n".join(lines)), layout=False)
 
     def _seven_steps(self) -> SevenSteps:
         return self.query_one(SevenSteps)

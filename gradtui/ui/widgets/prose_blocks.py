@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 from textual.widgets._markdown import (
     MarkdownBlock,
     MarkdownFence,
@@ -241,10 +241,5 @@ PROSE_BLOCKS: dict[str, type[MarkdownBlock]] = {
     "code_block": WrappedFence,
     "table_open": FittedTable,
 }
-"""Markdown's block classes for code and tables, for a ``Markdown`` subclass's ``BLOCKS``."""
-
-
-class LessonMarkdown(Markdown):
-    """Markdown whose code blocks and tables show every character (see the module)."""
-
-    BLOCKS = {**Markdown.BLOCKS, **PROSE_BLOCKS}
+"""Markdown's block classes for code and tables, for a ``Markdown`` subclass's ``BLOCKS``
+(the lesson's ``Prose``)."""

@@ -15,6 +15,7 @@ from textual.timer import Timer
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from gradtui.engine.playground import Playground, parse_fields
+from gradtui.safe_text import plain
 from gradtui.ui.messages import SettingsChanged
 from gradtui.ui.widgets.field_input import FieldInput
 
@@ -169,7 +170,7 @@ class SettingsForm(Vertical):
         for label in self.query(".field-error").results(Static):
             name = (label.id or "").removesuffix("-error")
             message = errors.get(name, "")
-            label.update(message)
+            label.update(plain(message))  # it quotes what was typed: never markup
             label.display = bool(message)
 
     def _label_fn(self) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Input, Static
 
-from gradtui.curriculum.schema import ANSWER, Task
+from gradtui.curriculum.schema import ANSWER, MAX_ANSWER, Task
+from gradtui.safe_text import clean, plain
 
 
 class TaskStatus(Static):
@@ -23,12 +25,15 @@ class TaskStatus(Static):
             text.append(" ✓ solved ", style="bold reverse green")
         else:
             text.append(" ✗ not yet ", style="bold reverse")
-        text.append(f"  {self.detail}")
+        text.append(f"  {clean(self.detail)}")  # it may quote the typed answer
         return text
 
 
 class TaskPanel(Vertical):
-    """Shows one task; the screen sets ``hints_shown`` and ``solution_shown``."""
+    """Shows one task; the screen sets ``hints_shown`` and ``solution_shown``.
+
+    The goal, hints and solution come from the lesson file: they are shown as plain text.
+    """
 
     hints_shown: reactive[int] = reactive(0)
     solution_shown: reactive[bool] = reactive(False)
@@ -41,13 +46,15 @@ class TaskPanel(Vertical):
         self.answer = answer
 
     def compose(self) -> ComposeResult:
-        yield Static(f"[b]Task {self.number}/{self.count}[/b]  {self.lesson_task.goal}", id="goal")
+        heading = Content.styled(f"Task {self.number}/{self.count}", "bold")
+        yield Static(heading + "  " + plain(self.lesson_task.goal), id="goal")
         yield TaskStatus(id="task-status")
         if ANSWER in self.lesson_task.editable:
             yield Input(
                 self.answer,
                 placeholder="type your answer (enter or escape: back to the keys)",
                 id="answer",
+                max_length=MAX_ANSWER,
                 compact=True,
             )
         yield Static(self._hints_text(), id="hints")
@@ -59,19 +66,19 @@ class TaskPanel(Vertical):
     def watch_solution_shown(self) -> None:
         self._update_solution()
 
-    def _hints_text(self) -> str:
+    def _hints_text(self) -> Content:
         hints = self.lesson_task.hints[: self.hints_shown]
         lines = [f"hint {i}: {h}" for i, h in enumerate(hints, 1)]
         left = len(self.lesson_task.hints) - len(hints)
         if left:
             lines.append(f"({left} hint{'s' if left > 1 else ''} left: press h)")
-        return "\n".join(lines)
+        return plain("\n".join(lines))
 
-    def _solution_text(self) -> str:
+    def _solution_text(self) -> Content:
         if not self.solution_shown:
-            return ""
+            return plain("")
         parts = [f"{k} = {v!r}" for k, v in self.lesson_task.solution.items()]
-        return "reference solution: " + ", ".join(parts)
+        return plain("reference solution: " + ", ".join(parts))
 
     def _update_hints(self) -> None:
         for widget in self.query("#hints").results(Static):
