@@ -21,8 +21,10 @@ async def type_in_order(app: App, event: events.Key) -> bool:
     """Handle ``event``, a key straight from the terminal, if a text field has the focus.
 
     Returns False (the app goes on as usual) when no ``Input`` has the focus. Otherwise does
-    what the app would: its priority bindings, else the bindings from the field up to the app
-    (the field's own first), else the typed character; but now, not after the keys behind it.
+    what the app would, in its order: the priority bindings; else the field's own key handler
+    (it shows the cursor again, and types a printable key); else, for a key it does not type,
+    the bindings from the field up to the app (the field's own first). But all of it now,
+    before the keys behind it.
     """
     field = app.focused
     if not isinstance(field, Input) or app.screen.maximized is not None:
@@ -30,9 +32,9 @@ async def type_in_order(app: App, event: events.Key) -> bool:
     app.app_focus = True
     if await app._check_bindings(event.key, priority=True):
         return True
-    if not event.is_printable and await app._check_bindings(event.key):
-        return True
-    await field._on_key(event)  # the typed character (an Input binds no printable key)
+    await field._on_key(event)
+    if not event.is_printable:
+        await app._check_bindings(event.key)
     return True
 
 
