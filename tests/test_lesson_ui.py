@@ -162,3 +162,19 @@ async def test_a_check_that_ends_after_the_learner_moved_on_is_quietly_dropped(t
         old._checked(old.task_index, CheckResult(False, "late"))  # as its worker would
         await pilot.pause(0.1)
         assert app.is_running and app.screen.lesson.order == 3
+
+
+async def test_a_check_that_ends_while_its_task_panel_is_gone_is_dropped(tmp_path):
+    """A check's result can arrive while the screen has no task panel (the task being
+    replaced, or the app closing): the result is dropped, the app stays up."""
+    from gradtui.curriculum.checks import CheckResult
+    from gradtui.ui.widgets.task_panel import TaskPanel
+
+    app = GradApp(lesson="2", store=ProgressStore(tmp_path / "progress.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        await screen.query_one(TaskPanel).remove()
+        screen._checked(screen.task_index, CheckResult(True, "late"))  # as its worker would
+        await pilot.pause()
+        assert app.is_running and app.return_code is None

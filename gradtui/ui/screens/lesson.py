@@ -174,10 +174,12 @@ class LessonScreen(PlaygroundKeys, Screen):
             self.store.mark_solved(self.lesson.id, task_index)
         if not self.is_attached:  # the learner moved on (n, p, t) while the check ran
             return
-        status = self.query_one(TaskStatus)
-        status.solved, status.detail = result.passed, result.detail
+        # The panel can be gone for a moment (the task being replaced, the app closing).
+        for status in self.query(TaskStatus).results(TaskStatus):
+            status.solved, status.detail = result.passed, result.detail
         if newly_solved:
-            self.query_one(TaskPanel).solution_shown = True
+            for panel in self.query(TaskPanel).results(TaskPanel):
+                panel.solution_shown = True
             self.notify("Task solved! Press t for the next task, n for the next lesson.")
 
     # -- actions -----------------------------------------------------------------------------
