@@ -30,6 +30,7 @@ fuzz: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_start.py
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_program.py
 	$(BIN)/python benchmarks/bench_app.py
 	$(BIN)/python benchmarks/refusals.py
 

@@ -10,6 +10,7 @@ apps started for that browser save progress under ``<data folder>/browsers/<toke
 
 from __future__ import annotations
 
+import argparse
 import errno
 import ipaddress
 import os
@@ -24,6 +25,8 @@ from typing import Any
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+DEFAULT_MAX_SESSIONS = 20  # a workshop room; each session is an app process of about 250 MB
+MAX_SESSIONS_LIMIT = 1000
 LEARNER_COOKIE = "gradtui_learner"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
@@ -44,6 +47,19 @@ def app_command(lesson_dirs: Sequence[str] = (), data_home: Path | None = None) 
         argv += ["--lessons", os.path.abspath(folder)]
     setup = f"export GRADTUI_DATA_HOME={shlex.quote(str(data_home))}; " if data_home else ""
     return setup + "exec " + shlex.join(argv)
+
+
+def max_sessions(text: str) -> int:
+    """``--max-sessions``: a whole number from 1 to MAX_SESSIONS_LIMIT."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 1 <= value <= MAX_SESSIONS_LIMIT:
+        raise argparse.ArgumentTypeError(
+            f"--max-sessions must be between 1 and {MAX_SESSIONS_LIMIT}, not {value}"
+        )
+    return value
 
 
 def learner_token(cookie: str | None) -> str:
@@ -99,8 +115,10 @@ def _bind_message(host: str, port: int, err: OSError) -> str:
     return f"{where}: {err.strerror or err}"
 
 
-def banner(host: str, port: int, browsers_dir: Path) -> str:
-    """What the server prints once it listens: where, who can connect, how to stop."""
+def banner(
+    host: str, port: int, browsers_dir: Path, max_sessions: int = DEFAULT_MAX_SESSIONS
+) -> str:
+    """What the server prints once it listens: where, who can connect, how many, how to stop."""
     url = f"http://{_url_host(host)}:{port}"
     lines = [f"gradtui: serving the app at {url} (each browser tab runs its own app)"]
     if is_loopback(host):
@@ -117,8 +135,13 @@ def banner(host: str, port: int, browsers_dir: Path) -> str:
         lines.append(
             f"WARNING: --host {host} is reachable from the network: anyone who can reach this "
             "computer can open the app, which runs on this computer as you. Use it only on a "
-            "network you trust, and stop the server (Ctrl+C) after the workshop."
+            "network you trust, and stop the server (Ctrl+C) after the workshop. The connection "
+            "is not encrypted."
         )
+    lines.append(
+        f"At most {max_sessions} browser tabs at once (--max-sessions); each runs its own app "
+        "of about 250 MB."
+    )
     lines.append(f"Each browser keeps its own progress, under {browsers_dir}")
     lines.append("Press Ctrl+C to stop.")
     return "\n".join(lines)
@@ -135,7 +158,12 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lesson_dirs: Sequence[str] = ()):
+def serve(
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    lesson_dirs: Sequence[str] = (),
+    max_sessions: int = DEFAULT_MAX_SESSIONS,
+):
     """Check the address and folders, print the banner, and serve until interrupted."""
     for folder in lesson_dirs:
         if not Path(folder).is_dir():
@@ -144,7 +172,8 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lesson_dirs: Seque
     from gradtui.curriculum.progress import default_path
     from gradtui.web_server import make_server
 
-    server = make_server(host, port, lesson_dirs, default_path().parent / "browsers")
+    browsers = default_path().parent / "browsers"
+    server = make_server(host, port, lesson_dirs, browsers, max_sessions)
     try:
         server.serve()
     except OSError as err:  # lost the port between the check and the start

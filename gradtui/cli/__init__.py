@@ -85,6 +85,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return list_lessons(args.lessons)
         if args.command == "serve":
             return cmd_serve(args)
+        if args.command == "run":
+            from gradtui.cli.program import cmd_run
+
+            return cmd_run(args)
         if args.command == "data":
             from gradtui.cli.images import cmd_data
 

@@ -25,6 +25,7 @@ EXAMPLES = {
   gradtui serve                                       # http://127.0.0.1:8000, this computer only
   gradtui serve --port 8080
   gradtui serve --host 0.0.0.0                        # learners on your network connect
+  gradtui serve --host 0.0.0.0 --max-sessions 30      # a room of 30 (about 250 MB each)
   gradtui --lessons my-lessons serve                  # with your own lessons too""",
     "lr-find": """examples:
   gradtui lr-find 'x**2' --from 3                     # one step per lr, 1e-7 up to 10
@@ -146,6 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     from gradtui.cli.graph_export import add_commands as add_graph_export
 
     add_graph_export(sub)
+    from gradtui.cli.program import add_command as add_run
+
+    add_run(sub)
     return parser
 
 
@@ -186,6 +190,16 @@ def _add_serve_parser(sub: Any) -> None:
         "0.0.0.0: every network, anyone who can reach it)",
     )
     serve.add_argument("--port", type=port, default=8000, help="port to listen on (default 8000)")
+    from gradtui.serve import DEFAULT_MAX_SESSIONS, max_sessions
+
+    serve.add_argument(
+        "--max-sessions",
+        type=max_sessions,
+        default=DEFAULT_MAX_SESSIONS,
+        metavar="N",
+        help=f"most browser tabs served at once (default {DEFAULT_MAX_SESSIONS}); each runs "
+        "its own app of about 250 MB, and a tab over the limit is told the server is full",
+    )
 
 
 def port(text: str) -> int:

@@ -159,7 +159,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from gradtui.serve import ServeError, serve
 
     try:
-        serve(args.host, args.port, args.lessons)
+        serve(args.host, args.port, args.lessons, args.max_sessions)
     except ServeError as err:
         raise CliError(str(err)) from None
     return 0

@@ -23,10 +23,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from gradtui.engine.syntax import NODE_NAMES, caret, literal_problem, op_symbol
+
 MAX_CHARS = 1000
 MAX_DEPTH = 32
 MAX_NODES = 400
-MAX_LITERAL = 1e15
 # float32 is the default dtype: a constant beyond its range can only be an accident.
 MAX_CONSTANT = 3.4e38
 
@@ -92,12 +93,7 @@ class ExprError(ValueError):
 
     def caret(self, width: int = 60) -> str:
         """The text (a window of it, if long) with a caret under the offending column."""
-        if not self.column:
-            return self.text[:width]
-        start = max(0, min(self.column - 1 - width // 2, len(self.text) - width))
-        snippet = self.text[start : start + width]
-        shown = "".join(ch if ch.isprintable() and ord(ch) < 128 else "?" for ch in snippet)
-        return f"{shown}\n{' ' * (self.column - 1 - start)}^"
+        return caret(self.text, self.column, width)
 
     def describe(self) -> str:
         """Message and caret, ready to print under an input field."""
@@ -251,28 +247,6 @@ _BINOPS: dict[type, tuple[str, Callable[[Any, Any], Any]]] = {
     ast.Div: ("/", operator.truediv),
     ast.Pow: ("**", operator.pow),
 }
-_REFUSED_NODES: dict[type, str] = {
-    ast.Lambda: "lambdas",
-    ast.ListComp: "comprehensions",
-    ast.SetComp: "comprehensions",
-    ast.DictComp: "comprehensions",
-    ast.GeneratorExp: "generator expressions",
-    ast.JoinedStr: "f-strings",
-    ast.NamedExpr: "':=' (assignment)",
-    ast.Subscript: "indexing with [ ]",
-    ast.Compare: "comparisons",
-    ast.BoolOp: "'and' / 'or'",
-    ast.IfExp: "'if' expressions",
-    ast.List: "lists",
-    ast.Tuple: "tuples",
-    ast.Dict: "dicts",
-    ast.Set: "sets",
-    ast.Starred: "'*' unpacking",
-    ast.Await: "'await'",
-    ast.Yield: "'yield'",
-    ast.YieldFrom: "'yield'",
-    ast.Slice: "slices",
-}
 
 
 class _Compiler:
@@ -304,7 +278,7 @@ class _Compiler:
             raise self.error(f"the expression has more than {MAX_NODES} parts", node)
         method = getattr(self, f"visit_{type(node).__name__}", None)
         if method is None:
-            what = _REFUSED_NODES.get(type(node), f"'{type(node).__name__}'")
+            what = NODE_NAMES.get(type(node), f"'{type(node).__name__}'")
             raise self.error(f"{what} not allowed in an expression", node)
         return method(node)
 
@@ -313,12 +287,10 @@ class _Compiler:
         if isinstance(value, bool) or not isinstance(value, int | float):
             kind = "strings" if isinstance(value, str | bytes) else repr(value)
             raise self.error(f"{kind} not allowed: only numbers", node)
-        if isinstance(value, int) and value.bit_length() > 64:
-            raise self.error("number too large", node)
-        value = float(value)
-        if not math.isfinite(value) or abs(value) > MAX_LITERAL:
-            raise self.error(f"number too large (the limit is {MAX_LITERAL:g})", node)
-        return value
+        problem = literal_problem(value)
+        if problem:
+            raise self.error(problem, node)
+        return float(value)
 
     def visit_Name(self, node: ast.Name) -> _Node:
         name = node.id
@@ -345,7 +317,7 @@ class _Compiler:
             message = f"operator '^' not allowed: use ** for powers, as in {power}"
             raise self._at_op(message, node)
         if type(node.op) not in _BINOPS:
-            raise self._at_op(f"operator {_op_symbol(node.op)} not allowed", node)
+            raise self._at_op(f"operator {op_symbol(node.op)} not allowed", node)
         symbol, op = _BINOPS[type(node.op)]
         left, right = self.visit(node.left), self.visit(node.right)
         if isinstance(left, float) and isinstance(right, float):
@@ -359,7 +331,7 @@ class _Compiler:
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> _Node:
         if not isinstance(node.op, ast.USub | ast.UAdd):
-            raise self.error(f"operator {_op_symbol(node.op)} not allowed", node)
+            raise self.error(f"operator {op_symbol(node.op)} not allowed", node)
         operand = self.visit(node.operand)
         if isinstance(node.op, ast.UAdd):
             return operand
@@ -462,22 +434,6 @@ def _float_hint(node: ast.Call) -> str:
     if isinstance(value, float) and math.isfinite(value):
         return f"type {value!r}"
     return "numbers are floats here already (type 3. or 3.0 for a float number)"
-
-
-def _op_symbol(op: ast.AST) -> str:
-    symbols = {
-        ast.FloorDiv: "//",
-        ast.Mod: "%",
-        ast.MatMult: "@",
-        ast.LShift: "<<",
-        ast.RShift: ">>",
-        ast.BitOr: "|",
-        ast.BitAnd: "&",
-        ast.BitXor: "^",
-        ast.Invert: "~",
-        ast.Not: "not",
-    }
-    return f"'{symbols.get(type(op), type(op).__name__)}'"
 
 
 def _lift(node: _Node) -> Callable[[Mapping[str, Any]], Any]:

@@ -1,0 +1,254 @@
+"""Calls, list comprehensions and assignment targets of a program, compiled into closures.
+
+A call is one of: an allowed member of a module (``torch.randn``, ``F.relu``), checked when
+compiling; a builtin (``print``, ``range``); a method of a value (``loss.backward()``),
+checked against the union of allowed methods when compiling and against the value's kind
+when running; or a name holding a function (a ``def`` of the program, or any callable the
+runtime allows).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from gradtui.engine.program import allowlist, dispatch, sizes
+from gradtui.engine.program.budgets import BudgetExceeded
+from gradtui.engine.program.compile_expr import BUILTINS, Closure, ExprCompiler, lazy
+from gradtui.engine.program.compile_store import compile_store
+from gradtui.engine.program.context import Frame
+from gradtui.engine.program.dispatch import (
+    call_method,
+    call_value,
+    iterate,
+)
+from gradtui.engine.program.interpreter import Where, call_user, left_call, mark
+from gradtui.engine.program.names import Scope, target_names
+from gradtui.engine.program.values import Spec, UserFunction
+
+_NO_KEYWORDS: dict[str, Any] = {}
+# In-place methods that, called on a .grad, reset it (the pile-up note looks for them).
+_RESETS = {"zero_", "fill_", "mul_"}
+
+
+@dataclass(frozen=True)
+class CallParts:
+    """A call whose callee is only known when it runs (it may be a ``def`` function)."""
+
+    target: Closure
+    args: Callable[[Any], tuple]
+    kwargs: Callable[[Any], dict]
+    where: Where
+
+
+def _arguments(c: ExprCompiler, node: ast.Call) -> tuple[Callable, Callable]:
+    for arg in node.args:
+        if isinstance(arg, ast.Starred):
+            raise c.refuse("'*' unpacking is not in the subset", arg, "write the items out")
+    for kw in node.keywords:
+        if kw.arg is None:
+            raise c.refuse("'**' unpacking is not in the subset", kw, "write name=value")
+    closures = [c.visit(a) for a in node.args]
+    keywords = [(kw.arg, c.visit(kw.value)) for kw in node.keywords]
+    if not closures:
+        args: Callable[[Any], tuple] = lambda f: ()  # noqa: E731
+    elif len(closures) == 1:
+        (one,) = closures
+        args = lambda f: (one(f),)  # noqa: E731
+    elif len(closures) == 2:
+        a, b = closures
+        args = lambda f: (a(f), b(f))  # noqa: E731
+    elif len(closures) == 3:
+        a, b, c3 = closures
+        args = lambda f: (a(f), b(f), c3(f))  # noqa: E731
+    else:
+        args = lambda f: tuple([x(f) for x in closures])  # noqa: E731
+    if not keywords:
+        kwargs: Callable[[Any], dict] = lambda f: _NO_KEYWORDS  # noqa: E731
+    else:
+        kwargs = lambda f: {k: v(f) for k, v in keywords}  # noqa: E731
+    return args, kwargs
+
+
+def _check_keywords(c: ExprCompiler, node: ast.Call, name: str, allowed: frozenset[str]) -> None:
+    for kw in node.keywords:
+        if kw.arg is not None and kw.arg not in allowed:
+            listed = ", ".join(sorted(allowed)) or "none"
+            raise c.refuse(
+                f"{name}() takes no '{kw.arg}=' in gradtui's subset",
+                kw,
+                f"keywords allowed: {listed}",
+            )
+
+
+def _member_spec(path: str) -> Any:
+    parent, _, name = path.rpartition(".")
+    return allowlist.MODULES[parent][name]
+
+
+def call_parts(c: ExprCompiler, node: ast.AST) -> CallParts | None:
+    """The parts of a call of a name that may hold a ``def`` function, else None."""
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+        return None
+    name = node.func.id
+    if name in BUILTINS and not c.names.rebinds(name):
+        return None
+    if c.static_path(node.func)[0] is not None:
+        return None
+    c.check_name(name, node.func)  # keywords are checked by the callee when it runs
+    args, kwargs = _arguments(c, node)
+    return CallParts(c.visit(node.func), args, kwargs, c.where(node))
+
+
+def compile_call(c: ExprCompiler, node: ast.Call) -> Closure:
+    """A call, checked and compiled."""
+    func, where = node.func, c.where(node)
+    path = c.static_path(func)[0] if isinstance(func, ast.Name | ast.Attribute) else None
+    if path is not None and path not in allowlist.MODULES:
+        spec = _member_spec(path)
+        if spec == "no_grad":
+            raise c.refuse(
+                "torch.no_grad() goes in a with statement", node, "with torch.no_grad():"
+            )
+        if isinstance(spec, Spec):
+            _check_keywords(c, node, path, spec.keywords)
+        target = lazy(path) if c.static_path(func)[1] else c.visit(func)
+        return _static(target, *_arguments(c, node), where)
+    if isinstance(func, ast.Name) and func.id in BUILTINS and not c.names.rebinds(func.id):
+        c.check_name(func.id, func)
+        builtin = BUILTINS[func.id]
+        _check_keywords(c, node, func.id, builtin.spec.keywords)
+        return _static(lambda f: builtin, *_arguments(c, node), where)
+    if isinstance(func, ast.Attribute) and path is None:
+        receiver = c.visit(func.value)  # what comes first on the line is refused first
+        c.check_attribute(func, method=True)
+        _check_keywords(c, node, f".{func.attr}", allowlist.KEYWORDS)
+        resets = func.attr in _RESETS and _mentions_grad(func.value)
+        return _method(receiver, func.attr, *_arguments(c, node), where, resets)
+    parts = call_parts(c, node)
+    if parts is None:  # a call of another expression's value: model(x), fns[0](x)
+        parts = CallParts(c.visit(func), *_arguments(c, node), where)
+    return _dynamic(parts)
+
+
+def _mentions_grad(node: ast.AST) -> bool:
+    return any(isinstance(n, ast.Attribute) and n.attr == "grad" for n in ast.walk(node))
+
+
+def _static(target: Closure, args: Callable, kwargs: Callable, where: Where) -> Closure:
+    def run(f: Any) -> Any:
+        try:
+            return call_value(f.ctx, target(f), args(f), kwargs(f))
+        except Exception as error:
+            mark(error, where)
+            raise
+
+    return run
+
+
+def _method(
+    receiver: Closure, name: str, args: Callable, kwargs: Callable, where: Where, resets: bool
+) -> Closure:
+    spec = allowlist.TENSOR_METHODS.get(name)
+    plain = spec is not None and spec.size is None and spec.max_args is None
+    plain = plain and name != "backward" and not resets
+    if plain:  # the common case, a tensor method with no size to check first: one call less
+        return _tensor_method(receiver, name, args, kwargs, where, spec.keywords)
+
+    def run(f: Any) -> Any:
+        try:
+            result = call_method(f.ctx, receiver(f), name, args(f), kwargs(f))
+        except Exception as error:
+            mark(error, where)
+            raise
+        if resets:
+            f.ctx.grad_resets += 1
+        return result
+
+    return run
+
+
+def _tensor_method(
+    receiver: Closure,
+    name: str,
+    args: Callable,
+    kwargs: Callable,
+    where: Where,
+    keywords: frozenset[str],
+) -> Closure:
+    def run(f: Any) -> Any:
+        try:
+            obj = receiver(f)
+            if not isinstance(obj, dispatch.Tensor):
+                return call_method(f.ctx, obj, name, args(f), kwargs(f))
+            given, named = args(f), kwargs(f)
+            if named and not named.keys() <= keywords:
+                return call_method(f.ctx, obj, name, given, named)  # says which is refused
+            if given and isinstance(given[0], dispatch.Tensor):
+                sizes.check_broadcast(f.ctx.meter, (obj, given[0]))
+            return dispatch.counted(f.ctx, getattr(obj, name)(*given, **named))
+        except Exception as error:
+            mark(error, where)
+            raise
+
+    return run
+
+
+def _dynamic(parts: CallParts) -> Closure:
+    target, args, kwargs, where = parts.target, parts.args, parts.kwargs, parts.where
+
+    def run(f: Any) -> Any:
+        try:
+            fn = target(f)
+            if type(fn) is not UserFunction:
+                return call_value(f.ctx, fn, args(f), kwargs(f))
+            bound = fn.bind(args(f), kwargs(f))
+            try:
+                return call_user(f.ctx, fn, bound)
+            except Exception as error:
+                left_call(error, fn.name, where)
+                raise
+        except Exception as error:
+            mark(error, where)
+            raise
+
+    return run
+
+
+def compile_comprehension(c: ExprCompiler, node: ast.ListComp) -> Closure:
+    """``[elt for target in iterable if test]``: one ``for``, its names its own."""
+    if len(node.generators) != 1:
+        raise c.refuse("a comprehension with several 'for' is not in the subset", node)
+    gen = node.generators[0]
+    if gen.is_async:
+        raise c.refuse("'async for' is not in the subset", node)
+    iterable = c.visit(gen.iter)
+    scope = Scope("comprehension", frozenset(target_names(gen.target)), c.scope, c.scope.function)
+    inner = ExprCompiler(c.source, c.names, scope)
+    store = compile_store(inner, gen.target)
+    tests = [inner.visit(t) for t in gen.ifs]
+    element = inner.visit(node.elt)
+    where = c.where(node)
+
+    def run(f: Any) -> Any:
+        ctx = f.ctx
+        limit = ctx.meter.budgets.list_items
+        frame = Frame({}, ctx, f, f.function)
+        made: list[Any] = []
+        try:
+            for item in iterate(ctx, iterable(f)):
+                ctx.meter.tick()
+                store(frame, item)
+                if all(test(frame) for test in tests):
+                    made.append(element(frame))
+                    if len(made) > limit:
+                        raise BudgetExceeded("list_items", limit)
+            ctx.meter.check_items(len(made))
+        except Exception as error:
+            mark(error, where)
+            raise
+        return made
+
+    return run

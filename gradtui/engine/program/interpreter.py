@@ -1,0 +1,155 @@
+"""Running compiled statements, one at a time: the generator behind stepping.
+
+``run_block`` runs a block's statements in order, counting each against the budgets and
+yielding it once it has run, so a caller can stop after any statement and look at the
+variables. ``for``, ``while``, ``if`` and ``with`` yield their own header and then run their
+body through ``run_block``; a ``def`` function's body runs the same way, stepped into when
+the call is a whole statement (``train_epoch(...)``, ``loss = calc_loss(...)``) and run to
+its end when it is part of an expression.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from gradtui.engine.program.context import Context, Frame
+from gradtui.engine.program.values import UserFunction
+
+
+@dataclass(frozen=True)
+class Where:
+    """A place in the program: line, 1-based column and width of the part that failed."""
+
+    line: int
+    column: int = 0
+    span: int = 1
+
+
+class Returned:
+    """A ``return`` leaving a function's body, with its value."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any):
+        self.value = value
+
+
+BREAK = object()
+CONTINUE = object()
+
+# Exceptions carry where they happened: the innermost place, then the calls they left.
+_WHERE = "gradtui_where"
+_CALLS = "gradtui_calls"
+
+
+def mark(error: BaseException, where: Where) -> None:
+    """Remember where ``error`` happened, unless a deeper place is known already."""
+    try:
+        if getattr(error, _WHERE, None) is None:
+            setattr(error, _WHERE, where)
+    except AttributeError:  # an exception type without a __dict__
+        pass
+
+
+def place(error: BaseException) -> Where | None:
+    """Where ``error`` happened, if known."""
+    return getattr(error, _WHERE, None)
+
+
+def calls(error: BaseException) -> list[tuple[str, Where]]:
+    """The ``def`` functions ``error`` left, innermost first, with the line of each call."""
+    return list(getattr(error, _CALLS, ()))
+
+
+def left_call(error: BaseException, function: str, where: Where) -> None:
+    """``error`` left the call of ``function`` made at ``where``."""
+    try:
+        found = getattr(error, _CALLS, None)
+        if found is None:
+            found = []
+            setattr(error, _CALLS, found)
+        found.append((function, where))
+    except AttributeError:
+        pass
+
+
+Steps = Generator[Any, None, Any]
+
+
+def run_block(statements: Sequence[Any], frame: Frame) -> Steps:
+    """Run ``statements``; yield each after it ran; return BREAK, CONTINUE, Returned or None."""
+    ctx = frame.ctx
+    tick = ctx.meter.tick
+    for stmt in statements:
+        if stmt.simple:
+            ctx.line = stmt.line
+            try:
+                stmt.exec(frame)
+                tick()
+            except Exception as error:
+                mark(error, stmt.where)
+                raise
+            ctx.frame = frame
+            yield stmt
+        else:
+            signal = yield from stmt.steps(frame)
+            if signal is not None:
+                return signal
+    return None
+
+
+def run_fast(statements: Sequence[Any], frame: Frame) -> Any:
+    """``run_block`` without yielding: for a whole run, and for calls inside expressions."""
+    ctx = frame.ctx
+    tick = ctx.meter.tick
+    for stmt in statements:
+        if stmt.simple:
+            ctx.line = stmt.line
+            try:
+                stmt.exec(frame)
+                tick()
+            except Exception as error:
+                mark(error, stmt.where)
+                raise
+        else:
+            signal = stmt.run(frame)
+            if signal is not None:
+                return signal
+    ctx.frame = frame
+    return None
+
+
+def user_steps(ctx: Context, fn: UserFunction, bound: dict[str, Any]) -> Steps:
+    """A call of a ``def`` function with its arguments bound (``fn.bind``), statement by
+    statement; returns its value."""
+    frame = Frame(bound, ctx, None, fn.name)
+    ctx.meter.enter_call()
+    try:
+        signal = yield from run_block(fn.body, frame)
+    finally:
+        ctx.meter.depth -= 1
+    return signal.value if type(signal) is Returned else None
+
+
+def call_user(ctx: Context, fn: UserFunction, bound: dict[str, Any]) -> Any:
+    """A call of a ``def`` function, run to its end: its value."""
+    meter = ctx.meter
+    meter.enter_call()
+    try:
+        frame = Frame(bound, ctx, None, fn.name)
+        only = fn.only_return
+        if only is not None:  # def f(x): return ...: the statement without its block
+            ctx.line = only.line
+            try:
+                value = only.value(frame)
+                meter.tick()
+            except Exception as error:
+                mark(error, only.where)
+                raise
+            return value
+        signal = run_fast(fn.body, frame)
+    finally:
+        meter.depth -= 1
+    return signal.value if type(signal) is Returned else None

@@ -1,0 +1,269 @@
+"""The compiled statements, each runnable two ways: stepped, or straight through.
+
+A simple statement (an assignment, a call, ``print``, ``import``, ``def``) has ``exec(frame)``.
+A compound one (``for``, ``while``, ``if``, ``with torch.no_grad():``, ``break``,
+``continue``, ``return``, a call of a ``def`` function as a whole statement) has
+``steps(frame)``, a generator run by ``interpreter.run_block`` that yields its header and then
+each statement it runs, and ``run(frame)``, the same without yielding (for ``Run.run()`` and
+for functions called inside expressions, which are never stepped into). Both return the
+block's signal: BREAK, CONTINUE, a ``Returned`` value, or None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gradtui.engine.program import phases
+from gradtui.engine.program.dispatch import call_value, iterate
+from gradtui.engine.program.interpreter import (
+    BREAK,
+    CONTINUE,
+    Returned,
+    Where,
+    call_user,
+    left_call,
+    mark,
+    run_block,
+    run_fast,
+    user_steps,
+)
+from gradtui.engine.program.values import UserFunction
+
+
+class Statement:
+    """A simple statement: ``exec(frame)`` runs it."""
+
+    simple = True
+
+    def __init__(self, where: Where, kinds: set[str], exec_: Callable[[Any], None] | None = None):
+        self.where = where
+        self.line = where.line
+        self.kind = phases.main_kind(kinds)
+        self.phases = phases.phase_numbers(kinds)
+        if exec_ is not None:
+            self.exec = exec_
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} line {self.line} {self.kind}>"
+
+
+class Compound(Statement):
+    """A statement with a body or a signal: ``steps(frame)`` and ``run(frame)``."""
+
+    simple = False
+
+
+def _guarded(f: Any, where: Where, fn: Callable[[Any], Any]) -> Any:
+    try:
+        return fn(f)
+    except Exception as error:
+        mark(error, where)
+        raise
+
+
+def _header(stmt: Statement, f: Any) -> None:
+    """The header ran: count it as a statement."""
+    ctx = f.ctx
+    ctx.line = stmt.line
+    try:
+        ctx.meter.tick()
+    except Exception as error:
+        mark(error, stmt.where)
+        raise
+    ctx.frame = f
+
+
+class For(Compound):
+    """``for target in iterable:``; each iteration counts (and yields) the header first."""
+
+    def steps(self, f: Any) -> Any:
+        items = _guarded(f, self.where, lambda f: iterate(f.ctx, self.iterable(f)))
+        while True:
+            try:
+                item = next(items)
+            except StopIteration:
+                return None
+            except Exception as error:
+                mark(error, self.where)
+                raise
+            self.store(f, item)
+            _header(self, f)
+            yield self
+            signal = yield from run_block(self.body, f)
+            if signal is BREAK:
+                return None
+            if signal is not None and signal is not CONTINUE:
+                return signal
+
+    def run(self, f: Any) -> Any:
+        items = _guarded(f, self.where, lambda f: iterate(f.ctx, self.iterable(f)))
+        store, body, where = self.store, self.body, self.where
+        while True:
+            try:
+                item = next(items)
+            except StopIteration:
+                return None
+            except Exception as error:
+                mark(error, where)
+                raise
+            store(f, item)
+            _header(self, f)
+            signal = run_fast(body, f)
+            if signal is BREAK:
+                return None
+            if signal is not None and signal is not CONTINUE:
+                return signal
+
+
+class While(Compound):
+    """``while test:``."""
+
+    def steps(self, f: Any) -> Any:
+        while _guarded(f, self.where, lambda f: bool(self.test(f))):
+            _header(self, f)
+            yield self
+            signal = yield from run_block(self.body, f)
+            if signal is BREAK:
+                return None
+            if signal is not None and signal is not CONTINUE:
+                return signal
+        return None
+
+    def run(self, f: Any) -> Any:
+        while _guarded(f, self.where, lambda f: bool(self.test(f))):
+            _header(self, f)
+            signal = run_fast(self.body, f)
+            if signal is BREAK:
+                return None
+            if signal is not None and signal is not CONTINUE:
+                return signal
+        return None
+
+
+class If(Compound):
+    """``if test:`` (an ``elif`` is an ``If`` in the ``else`` block, as Python reads it)."""
+
+    def steps(self, f: Any) -> Any:
+        chosen = _guarded(f, self.where, lambda f: bool(self.test(f)))
+        _header(self, f)
+        yield self
+        return (yield from run_block(self.body if chosen else self.orelse, f))
+
+    def run(self, f: Any) -> Any:
+        chosen = _guarded(f, self.where, lambda f: bool(self.test(f)))
+        _header(self, f)
+        return run_fast(self.body if chosen else self.orelse, f)
+
+
+class NoGrad(Compound):
+    """``with torch.no_grad():``; when stepping, the grad mode is restored whenever a step is
+    handed out (it is per thread, and the caller may run torch between two steps)."""
+
+    def steps(self, f: Any) -> Any:
+        import torch
+
+        set_mode = torch._C._set_grad_enabled  # what torch.no_grad() itself calls
+        _header(self, f)
+        yield self
+        before = torch.is_grad_enabled()
+        set_mode(False)
+        try:
+            inner = run_block(self.body, f)
+            while True:
+                try:
+                    stmt = next(inner)
+                except StopIteration as done:
+                    return done.value
+                set_mode(before)
+                yield stmt
+                set_mode(False)
+        finally:
+            set_mode(before)
+
+    def run(self, f: Any) -> Any:
+        import torch
+
+        _header(self, f)
+        before = torch.is_grad_enabled()
+        torch._C._set_grad_enabled(False)
+        try:
+            return run_fast(self.body, f)
+        finally:
+            torch._C._set_grad_enabled(before)
+
+
+class Signal(Compound):
+    """``break``, ``continue`` or ``return value``."""
+
+    def steps(self, f: Any) -> Any:
+        signal = self.run(f)
+        yield self
+        return signal
+
+    def run(self, f: Any) -> Any:
+        ctx = f.ctx
+        ctx.line = self.line
+        try:
+            value = self.value(f) if self.value is not None else None
+            ctx.meter.tick()
+        except Exception as error:
+            mark(error, self.where)
+            raise
+        ctx.frame = f
+        return Returned(value) if self.signal is None else self.signal
+
+
+class CallStatement(Compound):
+    """``fn(...)`` or ``x = fn(...)`` where fn may be a ``def`` function: stepped into."""
+
+    def _callee(self, f: Any) -> tuple[Any, tuple, dict, Any]:
+        parts = self.parts
+        try:
+            fn, args, kwargs = parts.target(f), parts.args(f), parts.kwargs(f)
+            bound = fn.bind(args, kwargs) if type(fn) is UserFunction else None
+        except Exception as error:
+            mark(error, self.where)
+            raise
+        return fn, args, kwargs, bound
+
+    def _finish(self, f: Any, value: Any) -> None:
+        if self.store is not None:
+            _guarded(f, self.where, lambda f: self.store(f, value))
+        _header(self, f)
+
+    def steps(self, f: Any) -> Any:
+        fn, args, kwargs, bound = self._callee(f)
+        if bound is not None:
+            try:
+                value = yield from user_steps(f.ctx, fn, bound)
+            except Exception as error:
+                left_call(error, fn.name, self.parts.where)
+                mark(error, self.where)
+                raise
+        else:
+            value = _guarded(f, self.where, lambda f: call_value(f.ctx, fn, args, kwargs))
+        self._finish(f, value)
+        yield self
+
+    def run(self, f: Any) -> Any:
+        parts, ctx = self.parts, f.ctx
+        try:
+            fn, args, kwargs = parts.target(f), parts.args(f), parts.kwargs(f)
+            if type(fn) is UserFunction:
+                bound = fn.bind(args, kwargs)
+                try:
+                    value = call_user(ctx, fn, bound)
+                except Exception as error:
+                    left_call(error, fn.name, parts.where)
+                    raise
+            else:
+                value = call_value(ctx, fn, args, kwargs)
+            if self.store is not None:
+                self.store(f, value)
+            ctx.line = self.line
+            ctx.meter.tick()
+        except Exception as error:
+            mark(error, self.where)
+            raise
+        ctx.frame = f

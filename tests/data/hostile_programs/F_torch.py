@@ -1,0 +1,4 @@
+# expect: refused: torch.nn.functional.torch
+import torch.nn.functional as F
+
+t = F.torch.save

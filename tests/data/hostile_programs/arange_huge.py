@@ -1,0 +1,2 @@
+# expect: stopped: tensor_elements
+x = torch.arange(10**11)

@@ -1,0 +1,2 @@
+# expect: refused: RIGHT-TO-LEFT OVERRIDE
+x = "‮)txet("

@@ -1,0 +1,3 @@
+# expect: refused: class
+class A:
+    pass

@@ -1,0 +1,2 @@
+# expect: refused: 'compile'
+c = compile("1", "f", "eval")

@@ -1,0 +1,2 @@
+# expect: refused: device
+x = torch.zeros(2, device='meta')

@@ -1,0 +1,2 @@
+# expect: refused: dicts
+d = {'a': 1}

@@ -1,0 +1,4 @@
+# expect: stopped: list_items
+s = 'x'
+while True:
+    s = s + s

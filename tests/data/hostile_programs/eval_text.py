@@ -1,0 +1,2 @@
+# expect: refused: 'eval'
+print(eval('1 + 1'))

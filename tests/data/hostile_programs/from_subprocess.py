@@ -1,0 +1,3 @@
+# expect: refused: subprocess
+from subprocess import run
+run(['touch', 'pwned'])

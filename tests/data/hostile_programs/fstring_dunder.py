@@ -1,0 +1,3 @@
+# expect: refused: __class__
+x = torch.zeros(2)
+s = f'{x.__class__}'

@@ -1,0 +1,3 @@
+# expect: refused: format
+x = 1.5
+s = f'{x:{10**9}}'

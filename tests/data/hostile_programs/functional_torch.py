@@ -1,0 +1,2 @@
+# expect: refused: torch.nn.functional.torch
+t = torch.nn.functional.torch

@@ -1,0 +1,2 @@
+# expect: refused: generator
+s = sum(i for i in range(10))

@@ -1,0 +1,3 @@
+# expect: refused: get_state
+g = torch.manual_seed(1)
+s = g.get_state()

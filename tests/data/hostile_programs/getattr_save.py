@@ -1,0 +1,2 @@
+# expect: refused: 'getattr'
+getattr(torch, "save")(torch.zeros(1), "pwned.pt")

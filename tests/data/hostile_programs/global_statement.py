@@ -1,0 +1,7 @@
+# expect: refused: global
+x = 1
+
+
+def f():
+    global x
+    x = 2

@@ -1,0 +1,2 @@
+# expect: refused: 'globals'
+globals()["torch"]

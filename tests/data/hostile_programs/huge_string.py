@@ -1,0 +1,2 @@
+# expect: stopped: list_items
+s = "x" * 10**10

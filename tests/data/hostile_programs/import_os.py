@@ -1,0 +1,4 @@
+# expect: refused: 'import os'
+import os
+
+os.system("touch pwned")

@@ -1,0 +1,2 @@
+# expect: refused: 'input'
+name = input()

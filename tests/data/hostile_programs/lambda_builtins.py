@@ -1,0 +1,2 @@
+# expect: refused: lambdas
+f = lambda: __builtins__

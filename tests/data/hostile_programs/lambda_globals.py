@@ -1,0 +1,3 @@
+# expect: refused: lambdas
+g = lambda: globals()
+print(g())

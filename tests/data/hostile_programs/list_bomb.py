@@ -1,0 +1,2 @@
+# expect: stopped: list_items
+L = [0] * 10**9

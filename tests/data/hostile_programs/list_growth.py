@@ -1,0 +1,4 @@
+# expect: stopped: items_made
+L = []
+while True:
+    L.append([0] * 100000)

@@ -1,0 +1,2 @@
+# expect: stopped: list_items
+L = list(range(10**12))

@@ -1,0 +1,2 @@
+# expect: stopped: list_items
+s = max(range(10**12))

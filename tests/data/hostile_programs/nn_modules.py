@@ -1,0 +1,2 @@
+# expect: refused: torch.nn.modules
+m = torch.nn.modules

@@ -1,0 +1,2 @@
+# expect: refused: 'open'
+open("pwned.txt", "w").write("x")

@@ -1,0 +1,3 @@
+# expect: refused: '%' formatting
+x = torch.zeros(2)
+s = "%s" % (x,)

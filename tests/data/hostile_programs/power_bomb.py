@@ -1,0 +1,2 @@
+# expect: stopped: number_bits
+n = 9**9**9

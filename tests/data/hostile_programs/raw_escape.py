@@ -1,0 +1,2 @@
+# expect: refused: ESC
+print("]52;c;cHduZWQ=")

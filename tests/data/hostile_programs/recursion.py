@@ -1,0 +1,6 @@
+# expect: stopped: call_depth
+def f(n):
+    return f(n + 1)
+
+
+f(0)

@@ -1,0 +1,2 @@
+# expect: refused: '*'
+print(*[1, 2])

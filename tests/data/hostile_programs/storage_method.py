@@ -1,0 +1,3 @@
+# expect: refused: storage
+x = torch.zeros(3)
+s = x.storage()

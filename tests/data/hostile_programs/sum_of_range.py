@@ -1,0 +1,2 @@
+# expect: stopped: list_items
+s = sum(range(10**12))

@@ -1,0 +1,2 @@
+# expect: refused: torch.Tensor
+d = torch.Tensor.__dict__

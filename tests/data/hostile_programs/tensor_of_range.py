@@ -1,0 +1,2 @@
+# expect: stopped: tensor_elements
+x = torch.tensor(range(10**12))

@@ -1,0 +1,2 @@
+# expect: refused: .to
+x = torch.zeros(2).to("meta")

@@ -1,0 +1,2 @@
+# expect: refused: torch.empty
+x = torch.empty(10)

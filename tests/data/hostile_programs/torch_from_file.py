@@ -1,0 +1,2 @@
+# expect: refused: torch.from_file
+x = torch.from_file("pwned.bin", True, 10)

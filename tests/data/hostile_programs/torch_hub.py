@@ -1,0 +1,2 @@
+# expect: refused: torch.hub
+m = torch.hub.load("someone/repo", "model")

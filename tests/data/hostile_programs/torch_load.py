@@ -1,0 +1,2 @@
+# expect: refused: torch.load
+x = torch.load("model.pt")

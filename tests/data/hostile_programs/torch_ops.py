@@ -1,0 +1,2 @@
+# expect: refused: torch.ops
+f = torch.ops.aten.add

@@ -1,0 +1,5 @@
+# expect: refused: try
+try:
+    x = 1
+except Exception:
+    pass

@@ -1,0 +1,3 @@
+# expect: refused: 'type'
+x = torch.zeros(2)
+T = type(x)

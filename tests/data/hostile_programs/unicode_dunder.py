@@ -1,0 +1,3 @@
+# expect: refused: ASCII
+x = torch.zeros(2)
+c = x.__ｃlass__

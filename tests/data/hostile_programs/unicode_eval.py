@@ -1,0 +1,2 @@
+# expect: refused: ASCII
+ｅval("1")

@@ -1,0 +1,2 @@
+# expect: refused: ASCII
+ｏｐｅｎ("pwned.txt", "w")

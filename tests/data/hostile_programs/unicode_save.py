@@ -1,0 +1,2 @@
+# expect: refused: ASCII
+torch.ｓave(torch.zeros(1), "pwned.pt")

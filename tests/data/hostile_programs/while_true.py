@@ -1,0 +1,3 @@
+# expect: stopped: statements
+while True:
+    pass

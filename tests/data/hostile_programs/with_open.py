@@ -1,0 +1,3 @@
+# expect: refused: 'open'
+with open("pwned.txt", "w") as f:
+    f.write("x")

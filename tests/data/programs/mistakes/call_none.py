@@ -1,0 +1,2 @@
+model = None
+preds = model(3)

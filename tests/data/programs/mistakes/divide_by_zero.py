@@ -1,0 +1,2 @@
+count = 0
+mean = 10 / count
