@@ -111,7 +111,6 @@ class ProbeApp(GradApp):
 
     def _start_run(self) -> None:
         from gradtui.ui.widgets.loss_plot import LossPlot
-        from gradtui.ui.widgets.playground_view import SPEEDS
 
         view = self._view()
         if not view.settled:
@@ -127,12 +126,12 @@ class ProbeApp(GradApp):
             return build(size)
 
         plot._build = counted
-        view.speed_index = len(SPEEDS) - 1
+        view.speed_index = len(view.SPEEDS) - 1
         view.action_run()
         self.set_timer(WARMUP, self._open_window)
 
     def _open_window(self) -> None:
-        self._window = (time.perf_counter(), self._view().stepper.step_index, self.renders)
+        self._window = (time.perf_counter(), self._view().run.stepper.step_index, self.renders)
         self._cpu = (time.thread_time(), time.process_time())
         self.ticks.start()
         if self.profile:  # the main thread only: where a frame's time goes
@@ -151,7 +150,7 @@ class ProbeApp(GradApp):
             "process_share": (time.process_time() - self._cpu[1]) / elapsed,
         }
         self.result["run"] = {
-            "steps_per_s": (self._view().stepper.step_index - steps) / elapsed,
+            "steps_per_s": (self._view().run.stepper.step_index - steps) / elapsed,
             "redraws_per_s": (self.renders - renders) / elapsed,
             **self.ticks.summary(),
         }
@@ -159,7 +158,7 @@ class ProbeApp(GradApp):
         self.set_interval(0.2, self._watch_memory)
 
     def _watch_memory(self) -> None:
-        done = self._view().stepper.step_index
+        done = self._view().run.stepper.step_index
         marks = self.result["rss_by_steps"]
         if done >= 20_000 * (len(marks) + 1):
             marks.append([done, rss_mib()])

@@ -7,7 +7,8 @@ a 120x40 pty:
   and then for 2 s of idling (the machine's own noise, as a yardstick).
 - ``run:x2`` / ``run:fit``: the sandbox running ``x**2`` / the roller-coaster fit at full
   speed with live plots: steps/s, plot redraws/s and the longest heartbeat gap over 5 s,
-  against the hand-written loop run in this process just before (same run, same load).
+  against the hand-written loop that keeps the same records as the stepper (the loss, values
+  and grads of each step), run in this process just before (same run, same load).
   Meanwhile ``l`` (log loss) is pressed 12 times through the pty: latency is from writing
   the key to the plot title's new text arriving. ``run:x2`` then keeps running to 100,000
   steps for the memory figures.
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from _pty import ROOT, Terminal, python
 from _table import median, table, verdict
-from bench_engine import hand_fit, hand_square
+from bench_engine import recording_fit, recording_square
 
 GAP_GOAL_MS = 100
 SPEED_GOAL = 0.5
@@ -94,7 +95,7 @@ def main() -> None:
         result, _ = probe("load")
         add("load_gap", result["load"]["max_gap_ms"])
         add("idle_gap", result["idle"]["max_gap_ms"])
-        for mode, loop in (("run:x2", hand_square), ("run:fit", hand_fit)):
+        for mode, loop in (("run:x2", recording_square), ("run:fit", recording_fit)):
             bare = bare_rate(loop)
             steps = args.steps if mode == "run:x2" else 0
             result, keys = probe(mode, steps, PRESSES)
@@ -131,7 +132,7 @@ def main() -> None:
     for mode, name in (("run:x2", "x**2"), ("run:fit", "fit")):
         ratio, redraws, run_gap = med(f"{mode} ratio"), med(f"{mode} redraws"), med(f"{mode} gap")
         rows += [
-            row(f"{name}: hand-written loop alone", f"{med(f'{mode} bare'):,.0f} steps/s"),
+            row(f"{name}: hand-written loop + records", f"{med(f'{mode} bare'):,.0f} steps/s"),
             row(f"{name}: Run mode, plots live", f"{med(f'{mode} app'):,.0f} steps/s"),
             row(
                 f"{name}:   Run / hand-written (per run)",

@@ -29,28 +29,27 @@ def rss_mib() -> float:
 
 
 def engine(mode: str) -> None:
-    from gradtui.engine.history import LossHistory
-    from gradtui.engine.loop import StepRecord
     from gradtui.engine.playground import Playground
+    from gradtui.engine.run import Run
 
     playground = (
         Playground(max_steps=None)
         if mode == "descend"
         else Playground().switch_mode("fit").with_(max_steps=None)
     )
-    stepper = playground.stepper()
-    history = LossHistory()
+    run = Run(playground.stepper())
     start, t0 = rss_mib(), time.perf_counter()
     print(f"engine {mode}: start {start:.1f} MiB")
-    for record in stepper.run():
-        if not isinstance(record, StepRecord):
-            print(f"  stopped early: {record.message}")
+    run.resume_clock()
+    while True:
+        if run.advance():
+            print(f"  stopped early: {run.stopped.message}")
             return
-        history.add(record.step, record.loss, None)
-        done = record.step + 1
+        done = run.stepper.step_index
         if done in CHECKPOINTS:
             rate = done / (time.perf_counter() - t0)
-            print(f"  step {done:>7,}: {rss_mib():6.1f} MiB  history {len(history)}  {rate:,.0f}/s")
+            kept = len(run.history)
+            print(f"  step {done:>7,}: {rss_mib():6.1f} MiB  history {kept}  {rate:,.0f}/s")
         if done >= STEPS:
             return
 
@@ -58,7 +57,7 @@ def engine(mode: str) -> None:
 async def app() -> None:
     from gradtui.engine.playground import Playground
     from gradtui.ui.app import GradApp
-    from gradtui.ui.widgets.playground_view import SPEEDS, PlaygroundView
+    from gradtui.ui.widgets.playground_view import PlaygroundView
 
     gradtui_app = GradApp(sandbox=Playground(max_steps=None))
     async with gradtui_app.run_test(size=(120, 40)) as pilot:
@@ -66,19 +65,19 @@ async def app() -> None:
             await pilot.pause(0.1)
         await pilot.pause(0.5)
         view = gradtui_app.screen.query_one(PlaygroundView)
-        view.speed_index = len(SPEEDS) - 1  # as fast as possible
+        view.speed_index = len(view.SPEEDS) - 1  # as fast as possible
         start, t0 = rss_mib(), time.perf_counter()
         print(f"app descend: start {start:.1f} MiB")
         await pilot.press("space")
         marks = list(CHECKPOINTS)
         while marks:
             await pilot.pause(0.2)
-            step = view.stepper.step_index
+            step = view.run.stepper.step_index
             while marks and step >= marks[0]:
                 rate = step / (time.perf_counter() - t0)
-                trail = len(view.history.trail)
+                trail = len(view.run.history.trail)
                 print(
-                    f"  step {step:>7,}: {rss_mib():6.1f} MiB  history {len(view.history)}  "
+                    f"  step {step:>7,}: {rss_mib():6.1f} MiB  history {len(view.run.history)}  "
                     f"trail {trail}  {rate:,.0f}/s"
                 )
                 marks.pop(0)

@@ -21,7 +21,7 @@ async def _sandbox_mid_run(path: Path) -> None:
             await pilot.pause(0.15)
         await pilot.pause(1.0)
         app.save_screenshot(filename=path.name, path=str(path.parent))
-        print(f"wrote {path} at step {view.stepper.step_index}")
+        print(f"wrote {path} at step {view.run.stepper.step_index}")
 
 
 def main() -> None:

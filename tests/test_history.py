@@ -27,8 +27,10 @@ def test_thinned_keeps_everything_below_its_limit():
 def test_loss_history_pairs_steps_with_losses_and_resets():
     history = LossHistory(max_points=10)
     for step in range(25):
-        history.add(step, float(step) ** 2, position=float(step))
-    assert len(history.steps) == len(history.losses) == len(history) < 10
+        history.add(step, float(step) ** 2)
+        history.trail.append(float(step))
+        assert history.steps[-1] == step and history.losses[-1] == step**2  # the latest is in
+    assert len(history.steps) == len(history.losses) == len(history) <= 10
     assert all(loss == step**2 for step, loss in zip(history.steps, history.losses, strict=True))
     assert list(history.trail)[-1] == 24.0
     history.clear()

@@ -32,15 +32,15 @@ async def test_train_to_the_end_then_solve_with_a_larger_lr(tmp_path):
         await wait_for(pilot, lambda: status.detail != "checking…")
         assert not status.solved and "best test accuracy 0.8" in status.detail
         await pilot.press("space")
-        await wait_for(pilot, lambda: view.ended is not None)
+        await wait_for(pilot, lambda: view.frame.end is not None)
         await wait_for(pilot, lambda: view.settled)
-        assert view.epochs == list(range(1, 21)) and len(view.losses) == 20 * 3
+        assert view.frame.epochs == tuple(range(1, 21)) and len(view.frame.losses) == 20 * 3
         text = screen_text(app)
         assert "epoch 20/20 · batch 3/3" in text and "out of epochs: made 20 epochs" in text
-        assert f"test acc. {view.accuracies[-1]:.4f}" in text
+        assert f"test acc. {view.frame.accuracies[-1]:.4f}" in text
         await pilot.press("right_square_bracket", "right_square_bracket")  # lr 0.01 -> 1
         await wait_for(pilot, lambda: status.solved)
-        assert view.playground.lr == 1 and view.trainer.lr == 1
+        assert view.playground.lr == 1 and view.run.trainer.lr == 1
         assert "✓ solved" in screen_text(app)
     assert ProgressStore(tmp_path / "p.json").is_solved("pullover-vs-dress", 0)
 
@@ -49,16 +49,18 @@ async def test_step_does_one_mini_batch_and_reset_starts_again(tmp_path):
     app = GradApp(lesson="10", store=ProgressStore(tmp_path / "p.json"))
     async with app.run_test(size=SIZE) as pilot:
         view = await images_ready(pilot)
-        first = view.weights.copy()
+        first = view.frame.weights.copy()
         assert not first.any()  # nothing learned yet
         await pilot.press("s")
-        await wait_for(pilot, lambda: view.latest is not None)
-        assert (view.latest.epoch, view.latest.batch) == (1, 1) and len(view.losses) == 1
+        await wait_for(pilot, lambda: view.frame.latest is not None)
+        latest = view.frame.latest
+        assert (latest.epoch, latest.batch) == (1, 1) and len(view.frame.losses) == 1
         await wait_for(pilot, lambda: view.settled)
-        assert view.weights.any()
+        assert view.frame.weights.any()
         await pilot.press("r")
         await pilot.pause(0.1)
-        assert view.latest is None and view.losses == [] and not view.weights.any()
+        frame = view.frame
+        assert frame.latest is None and frame.losses == () and not frame.weights.any()
 
 
 async def test_without_data_the_lesson_says_how_to_get_it(tmp_path, monkeypatch):
@@ -73,7 +75,7 @@ async def test_without_data_the_lesson_says_how_to_get_it(tmp_path, monkeypatch)
         assert "gradtui data fetch fashion-mnist" in text
         await pilot.press("space")
         await pilot.pause(0.2)
-        assert not view.running and view.trainer is None
+        assert not view.running and view.run is None
 
 
 def test_shrink_averages_blocks_of_pixels():

@@ -44,8 +44,8 @@ async def test_a_bad_file_shows_its_line_and_a_good_one_is_fitted(tmp_path, monk
         await ready(pilot)
         view = app.screen.query_one(PlaygroundView)
         assert view.playground.mode == "fit"
-        assert view.stepper.problem.data == {"t": (-10.0, 0.0, 10.0, 20.0, 30.0, 40.0)}
-        assert view.stepper.problem.targets == (14.0, 32.0, 50.0, 68.0, 86.0, 104.0)
+        assert view.run.problem.data == {"t": (-10.0, 0.0, 10.0, 20.0, 30.0, 40.0)}
+        assert view.run.problem.targets == (14.0, 32.0, 50.0, 68.0, 86.0, 104.0)
         plotted = app.screen.query_one(FunctionPlot).view
         assert plotted.data_x == [-10.0, 0.0, 10.0, 20.0, 30.0, 40.0]  # data and model together
         assert len(plotted.model_y) == len(plotted.model_x) > 0

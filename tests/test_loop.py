@@ -668,3 +668,40 @@ def test_parse_start():
         parse_start("")
     with pytest.raises(ValueParseError):
         parse_start(";")
+
+
+def test_a_loss_that_is_the_parameter_itself():
+    """``f = x``: the loss is the leaf; its grad is 1 every step (2, 3, 4 when not zeroed)."""
+    problem = descend_problem("x", {"x": parse_values("3.")})
+    records = [r for r in Stepper(problem, 0.5, StopRules(5)).run() if isinstance(r, StepRecord)]
+    assert [r.grads["x"] for r in records] == [1.0] * 5
+    assert [r.params["x"] for r in records] == [3.0, 2.5, 2.0, 1.5, 1.0]
+    stepper = Stepper(problem, 0.5, StopRules(4), zero_grad=False)
+    records = [r for r in stepper.run() if isinstance(r, StepRecord)]
+    assert [r.grads["x"] for r in records] == [1.0, 2.0, 3.0, 4.0]
+    problem = descend_problem("x + x", {"x": parse_values("3.")})
+    records = [r for r in Stepper(problem, 0.5, StopRules(3)).run() if isinstance(r, StepRecord)]
+    assert [r.grads["x"] for r in records] == [2.0] * 3
+
+
+def test_between_steps_now_holds_what_torch_holds():
+    """After each step, ``now()`` is the loss and ``.grad`` right after ``backward()``:
+    the next record's numbers, and ``x.grad`` itself (piled up when not zeroed)."""
+    for zero_grad in (True, False):
+        stepper = descend("x**2", {"x": 3.0}, 0.1, StopRules(5), zero_grad=zero_grad)
+        x = stepper.params["x"]
+        for _ in range(3):
+            now = stepper.now()
+            assert now.grads["x"] == x.grad.item() and now.params["x"] == x.item()
+            assert now.loss == stepper.loss.item()
+            record = stepper.step()
+            assert (record.params, record.grads, record.loss) == (now.params, now.grads, now.loss)
+    # not zeroed: 6, 10.8 = 6 + 4.8, 13.44 = 10.8 + 2.64, 13.392 = 13.44 - 0.048 (lesson 7)
+    assert stepper.now().grads["x"] == pytest.approx(13.392, abs=1e-5)
+
+
+def test_a_failure_of_steps_2_to_4_ends_the_run_at_the_next_step():
+    stepper = descend("x**2", {"x": "1,2"}, 0.1, StopRules(100))
+    assert isinstance(stepper.now(), RuntimeError)
+    stop = stepper.step()
+    assert stop.reason == "error" and "Tensor with 2 elements" in stop.message

@@ -36,9 +36,9 @@ async def finished_run(pilot, steps: int = 10) -> PlaygroundView:
     view = pilot.app.screen.query_one(PlaygroundView)
     view.speed_index = 8  # as fast as possible
     await pilot.press("space")
-    await wait_for(pilot, lambda: view.stopped is not None)
+    await wait_for(pilot, lambda: view.snapshot.stop is not None)
     await ready(pilot)
-    assert view.stopped.steps == steps
+    assert view.snapshot.stop.steps == steps
     return view
 
 
@@ -57,8 +57,9 @@ async def test_scrubbing_shows_each_steps_state_in_every_panel():
         assert view.replay_at == 7
         assert text.count("replay: step 7 of 10") == 2  # the plot's title and the run panel
         assert format_value(xs[7], 6) in params_row(text)  # parameters
-        # autograd panel: the fewest digits that rebuild the float32 weight exactly
-        assert f"x = torch.tensor({np.float32(xs[7])!s})" in text
+        # autograd panel: the run's own x at step 7, as torch prints it
+        assert ">>> x  # after 7 steps of x -= x.grad * lr" in text
+        assert repr(torch.tensor(np.float32(xs[7])).requires_grad_()) in text
         assert f"step 6: x: {xs[6]:.4g} - " in text  # the update that led here
         assert f"near x = {xs[7]:.4g}" not in text  # the plot's live title is replaced
         assert view.query_one(SevenSteps).current == "step"
@@ -113,13 +114,13 @@ async def test_stepping_leaves_replay_and_continues_the_live_run():
         view = app.screen.query_one(PlaygroundView)
         for n in range(3):
             await pilot.press("s")
-            await wait_for(pilot, lambda n=n: view.latest is not None and view.latest.step == n)
+            await wait_for(pilot, lambda n=n: view.snapshot.step == n + 1)
         await ready(pilot)
         await pilot.press("home")
         await ready(pilot)
         assert view.replay_at == 0
         await pilot.press("s")
-        await wait_for(pilot, lambda: view.latest.step == 3)
+        await wait_for(pilot, lambda: view.snapshot.step == 4)
         await ready(pilot)
         assert not view.replaying
         assert format_value(xs[4], 6) in params_row(screen_text(app))  # from the live state
@@ -160,7 +161,7 @@ async def test_older_steps_that_are_not_kept_are_named():
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         view = app.screen.query_one(PlaygroundView)
-        view.replay = ReplayBuffer(max_steps=5)
+        view.run.replay = ReplayBuffer(max_steps=5)
         view = await finished_run(pilot, steps=20)
         await pilot.press("home")
         await ready(pilot)
@@ -184,7 +185,8 @@ async def test_replay_works_in_a_lesson(tmp_path):
         text = screen_text(app)
         assert view.replay_at == 2
         assert "replay: step 2 of 10" in text
-        assert ">>> w = torch.tensor(0.79" in text  # the lesson's accepted answer
+        assert ">>> w  # after 2 steps" in text
+        assert "tensor(0.79" in text  # the lesson's accepted answer
 
 
 async def test_palette_entries_for_replay_and_import(tmp_path):

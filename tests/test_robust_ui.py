@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import random
 
 import pytest
 from ui_support import lessons_loaded, ready, screen_text, wait_for
 
+from gradtui.engine import run as run_module
 from gradtui.engine.history import LossHistory
 from gradtui.engine.loop import Stepper
 from gradtui.engine.playground import MAX_LR, Playground
@@ -79,9 +81,9 @@ async def test_300_random_actions_never_crash_the_app():
         await pilot.press("r")
         await ready(pilot)
         await pilot.press("s")
-        await wait_for(pilot, lambda: view(app).latest is not None)
+        await wait_for(pilot, lambda: view(app).snapshot.step >= 1)
         await ready(pilot)
-        assert abs(view(app).values["x"] - 2.4) < 1e-6
+        assert abs(view(app).snapshot.params["x"] - 2.4) < 1e-6
         assert "x: 3 - 6 × 0.1 → 2.4" in screen_text(app)
 
 
@@ -139,7 +141,7 @@ async def test_an_lr_that_will_not_descend_is_named(lr, said):
         await ready(pilot)
         await enter(pilot, "lr", lr)
         await pilot.press("s")
-        await wait_for(pilot, lambda: view(app).latest is not None)
+        await wait_for(pilot, lambda: view(app).snapshot.step >= 1)
         await ready(pilot)
         assert said in screen_text(app)
 
@@ -150,9 +152,9 @@ async def test_lr_1e10_diverges_and_says_so():
         await ready(pilot)
         await enter(pilot, "lr", "1e10")
         await pilot.press("s", "s")
-        await wait_for(pilot, lambda: view(app).stopped is not None)
+        await wait_for(pilot, lambda: view(app).snapshot.stop is not None)
         await ready(pilot)
-        assert view(app).stopped.reason == "diverged"
+        assert view(app).snapshot.stop.reason == "diverged"
         assert "diverged" in screen_text(app)
 
 
@@ -162,10 +164,10 @@ async def test_a_vector_of_10000_numbers_and_float64():
         await ready(pilot)
         await enter(pilot, "start", ",".join(["1."] * 10_000))
         await ready(pilot)
-        assert view(app).probe.value == 10_000.0
+        assert view(app).snapshot.loss == 10_000.0
         # the session line is summarised as torch prints a long tensor, not 10,000 numbers
         line = "x = torch.tensor([1., 1., 1., ..., 1., 1., 1.]).requires_grad_()"
-        assert view(app).probe.lines[1][0] == line
+        assert view(app).frame.transcript.lines[1][0] == line
         assert "x = torch.tensor([1., 1., 1., ...," in screen_text(app)
         app.screen.query_one("#dtype").value = "float64"
         await pilot.pause(0.1)
@@ -173,29 +175,29 @@ async def test_a_vector_of_10000_numbers_and_float64():
         assert view(app).playground.dtype == "float64"
         assert "dtype=torch.float64" in screen_text(app)
         await pilot.press("s")
-        await wait_for(pilot, lambda: view(app).latest is not None)
+        await wait_for(pilot, lambda: view(app).snapshot.step >= 1)
         await ready(pilot)
-        assert view(app).values["x"][:2] == [0.8, 0.8]
+        assert view(app).snapshot.params["x"][:2] == [0.8, 0.8]
 
 
 # --- long runs -----------------------------------------------------------------------------
 
 
-async def test_a_long_run_keeps_a_bounded_history():
+async def test_a_long_run_keeps_a_bounded_history(monkeypatch):
+    monkeypatch.setattr(run_module, "LossHistory", functools.partial(LossHistory, max_points=64))
     app = GradApp(sandbox=Playground(max_steps=3000))
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         pg_view = view(app)
-        pg_view.history = LossHistory(max_points=64)
         pg_view.speed_index = 8  # as fast as possible
         await pilot.press("space")
-        await wait_for(pilot, lambda: pg_view.stopped is not None, timeout=120)
+        await wait_for(pilot, lambda: pg_view.snapshot.stop is not None, timeout=120)
         await ready(pilot)
-        assert pg_view.stopped.reason == "max_steps"
-        assert 32 <= len(pg_view.history) < 64
-        assert pg_view.history.steps[0] == 0
-        assert pg_view.history.steps[-1] >= 3000 - 64
-        assert len(pg_view.history.trail) == 30
+        assert pg_view.snapshot.stop.reason == "max_steps"
+        assert 32 <= len(pg_view.run.history) <= 64
+        assert pg_view.run.history.steps[0] == 0
+        assert pg_view.run.history.steps[-1] == 3000  # the current loss is always in
+        assert len(pg_view.run.history.trail) == 30
 
 
 # --- terminal sizes ------------------------------------------------------------------------
@@ -213,7 +215,7 @@ async def test_every_size_and_resizes_mid_run(size):
             await pilot.pause(0.1)
         await pilot.press("space")
         await ready(pilot)
-        assert view(app).stepper.step_index >= 1
+        assert view(app).snapshot.step >= 1
         assert app.size == size
 
 
@@ -242,11 +244,11 @@ async def test_an_error_inside_a_step_is_a_stop_reason_and_a_notification(monkey
         def broken():
             raise ZeroDivisionError("a broken loss")
 
-        monkeypatch.setattr(view(app).stepper, "_current_loss", broken)
+        monkeypatch.setattr(view(app).run.stepper, "compute_loss", broken)
         await pilot.press("s")
-        await wait_for(pilot, lambda: view(app).stopped is not None)
+        await wait_for(pilot, lambda: view(app).snapshot.stop is not None)
         await ready(pilot)
-        assert view(app).stopped.reason == "error"
+        assert view(app).snapshot.stop.reason == "error"
         notes = [(n.title, n.message, n.severity) for n in app._notifications]
         assert ("the run stopped", "error: ZeroDivisionError: a broken loss", "error") in notes
         assert "error: ZeroDivisionError: a broken loss" in screen_text(app)  # the run panel
@@ -263,16 +265,16 @@ async def test_an_error_in_the_worker_itself_is_reported_too(monkeypatch):
 
         monkeypatch.setattr(Stepper, "step", exploding)
         await pilot.press("space")
-        await wait_for(pilot, lambda: view(app).stopped is not None)
+        await wait_for(pilot, lambda: view(app).snapshot.stop is not None)
         await ready(pilot)
-        assert view(app).stopped.reason == "error"
+        assert view(app).snapshot.stop.reason == "error"
         assert not view(app).running
         assert "KeyError: 'the worker broke'" in screen_text(app)
         assert any("the worker broke" in n.message for n in app._notifications)
         monkeypatch.undo()
         await pilot.press("r", "s")  # and the app goes on
-        await wait_for(pilot, lambda: view(app).latest is not None)
-        assert view(app).stopped is None
+        await wait_for(pilot, lambda: view(app).snapshot.step >= 1)
+        assert view(app).snapshot.stop is None
 
 
 # --- plots of numbers plotext cannot draw ----------------------------------------------------

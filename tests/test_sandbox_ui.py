@@ -78,9 +78,9 @@ async def test_step_moves_x_by_minus_lr_times_grad():
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("s")
-        await wait_for(pilot, lambda: view(app).latest is not None)
+        await wait_for(pilot, lambda: view(app).snapshot.step == 1)
         await pilot.pause(0.3)
-        assert abs(view(app).values["x"] - (3 - 0.1 * 6)) < 1e-6
+        assert abs(view(app).snapshot.params["x"] - (3 - 0.1 * 6)) < 1e-6
         text = screen_text(app)
         assert "x: 3 - 6 × 0.1 → 2.4" in text
         assert "tensor(4.8000)" in text  # the grad at the new x
@@ -91,13 +91,13 @@ async def test_run_then_pause_stops_stepping():
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("space")
-        await wait_for(pilot, lambda: view(app).stepper.step_index >= 3)
+        await wait_for(pilot, lambda: view(app).snapshot.step >= 3)
         await pilot.press("space")
         await pilot.pause(0.3)
-        paused_at = view(app).stepper.step_index
+        paused_at = view(app).snapshot.step
         assert not view(app).running
         await pilot.pause(0.5)
-        assert view(app).stepper.step_index == paused_at
+        assert view(app).snapshot.step == paused_at
         assert "paused · step" in screen_text(app)
 
 
@@ -108,9 +108,9 @@ async def test_lr_too_large_diverges_and_says_so():
         for _ in range(5):
             await pilot.press("plus")  # faster
         await pilot.press("space")
-        await wait_for(pilot, lambda: view(app).stopped is not None)
+        await wait_for(pilot, lambda: view(app).snapshot.stop is not None)
         await pilot.pause(0.2)
-        assert view(app).stopped.reason == "diverged"
+        assert view(app).snapshot.stop.reason == "diverged"
         assert "diverged" in screen_text(app)
 
 
@@ -123,8 +123,8 @@ async def test_lr_keys_change_the_learning_rate_mid_run():
         assert view(app).playground.lr == 0.01
         assert app.screen.query_one("#lr").value == "0.01"
         await pilot.press("s")
-        await wait_for(pilot, lambda: view(app).latest is not None)
-        assert view(app).latest.lr == 0.01
+        await wait_for(pilot, lambda: view(app).snapshot.step == 1)
+        assert view(app).snapshot.previous.lr == 0.01
 
 
 async def test_fit_mode_lowers_the_loss():
@@ -135,8 +135,8 @@ async def test_fit_mode_lowers_the_loss():
         for _ in range(4):
             await pilot.press("s")
             await pilot.pause(0.1)
-        await wait_for(pilot, lambda: len(view(app).history) >= 4)
-        losses = view(app).history.losses
+        await wait_for(pilot, lambda: view(app).snapshot.step == 4)
+        losses = list(view(app).snapshot.losses)
         assert losses[-1] < losses[0]
         assert "a.grad" in screen_text(app)
 
@@ -197,9 +197,9 @@ async def test_step_presses_faster_than_steps_all_count():
         view = app.screen.query_one(PlaygroundView)
         for _ in range(5):  # a burst, as a held-down key sends it: no step finishes between
             app.screen.action_playground("step")
-        await wait_for(pilot, lambda: view.latest is not None and view.latest.step == 4)
+        await wait_for(pilot, lambda: view.snapshot.step == 5)
         await ready(pilot)
-        assert len(view.history) == 5
+        assert len(view.snapshot.losses) == 6
 
 
 async def test_a_fast_run_widens_the_table_once_and_it_fits_its_numbers_after():

@@ -25,7 +25,7 @@ def test_sandbox_after_ten_steps(snap_compare):
         view = pilot.app.screen.query_one(PlaygroundView)
         for n in range(1, 11):
             await pilot.press("s")
-            await wait_for(pilot, lambda n=n: view.latest is not None and view.latest.step == n - 1)
+            await wait_for(pilot, lambda n=n: view.snapshot.step == n)
         await pilot.pause(0.8)  # let the seven-steps highlight finish its pass
         await ready(pilot)
 
@@ -80,7 +80,9 @@ def test_pullover_dress_after_a_run(snap_compare, tmp_path):
         view = pilot.app.screen.query_one(ImagesView)
         await wait_for(pilot, lambda: view.settled)
         await pilot.press("space")
-        await wait_for(pilot, lambda: view.ended is not None and view.settled)
+        await wait_for(
+            pilot, lambda: view.frame is not None and view.frame.end is not None and view.settled
+        )
         status = pilot.app.screen.query_one(TaskStatus)
         await wait_for(pilot, lambda: status.detail != "checking…")
         await pilot.wait_for_animation()

@@ -21,7 +21,7 @@ async def _run_to_the_end(pilot) -> None:
     view = pilot.app.screen.query_one(PlaygroundView)
     view.speed_index = 8
     await pilot.press("space")
-    await wait_for(pilot, lambda: view.stopped is not None)
+    await wait_for(pilot, lambda: view.snapshot.stop is not None)
     await ready(pilot)
 
 

@@ -40,7 +40,7 @@ def test_finite_differences_view(snap_compare):
     async def open_view(pilot):
         await ready(pilot)
         view = pilot.app.screen.query_one(PlaygroundView)
-        screen = FiniteDiffScreen(view.stepper.problem, view.values, measure=False)
+        screen = FiniteDiffScreen(view.run.problem, view.snapshot.params, measure=False)
         await pilot.app.push_screen(screen)
         await wait_for(pilot, lambda: screen.table is not None)
         screen.show_points(MEASURED, True)

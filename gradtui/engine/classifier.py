@@ -207,3 +207,81 @@ class LinearTrainer:
         words = {"max_steps": "out of epochs", "diverged": "diverged"}[reason]
         self.ended = TrainEnd(reason, f"{words}: {message}", epochs, self.accuracy())
         return self.ended
+
+
+@dataclass(frozen=True)
+class TrainingSnapshot:
+    """The training run at one mini-batch, for every panel of the images playground.
+
+    ``steps`` is in epochs (1.5: halfway through epoch 2), one per mini-batch with its loss in
+    ``losses``; ``epochs``/``accuracies`` the test accuracy after each finished epoch;
+    ``weights`` what training changed (``w - w_init``, as an image); ``latest`` the last
+    mini-batch, ``end`` why training stopped.
+    """
+
+    lr: float
+    steps: tuple[float, ...]
+    losses: tuple[float, ...]
+    epochs: tuple[int, ...]
+    accuracies: tuple[float, ...]
+    weights: np.ndarray
+    latest: BatchRecord | None = None
+    end: TrainEnd | None = None
+
+
+class TrainingRun:
+    """A ``LinearTrainer`` stepped one mini-batch at a time, with its history."""
+
+    def __init__(self, trainer: LinearTrainer):
+        self.trainer = trainer
+        self._records = trainer.run()
+        self.steps: list[float] = []
+        self.losses: list[float] = []
+        self.epochs: list[int] = []
+        self.accuracies: list[float] = []
+        self.latest: BatchRecord | None = None
+
+    @property
+    def ended(self) -> TrainEnd | None:
+        return self.trainer.ended
+
+    def advance(self) -> bool:
+        """Train on one more mini-batch (an epoch's test accuracy on the way); True once
+        training has ended."""
+        for item in self._records:
+            if isinstance(item, EpochRecord):
+                self.epochs.append(item.epoch)
+                self.accuracies.append(item.accuracy)
+            elif isinstance(item, BatchRecord):
+                self.steps.append(item.epoch - 1 + item.batch / item.batches)
+                self.losses.append(item.loss)
+                self.latest = item
+                return False
+            else:
+                return True
+        return True
+
+    def resume_clock(self) -> None:
+        """Training has no time budget: nothing to count."""
+
+    def fail(self, error: BaseException) -> None:
+        """End training because of ``error``."""
+        self.close()
+        self.trainer.ended = TrainEnd("error", f"error: {type(error).__name__}: {error}", 0, 0.0)
+
+    def close(self) -> None:
+        """Stop the trainer's generator (its thread setting is put back)."""
+        self._records.close()
+
+    def snapshot(self) -> TrainingSnapshot:
+        """The run now."""
+        return TrainingSnapshot(
+            self.trainer.lr,
+            tuple(self.steps),
+            tuple(self.losses),
+            tuple(self.epochs),
+            tuple(self.accuracies),
+            self.trainer.learned_image(),
+            self.latest,
+            self.trainer.ended,
+        )

@@ -39,30 +39,41 @@ class Thinned(Generic[T]):
 
 
 class LossHistory:
-    """(step, loss) pairs for the loss plot, thinned, plus the trail of recent positions."""
+    """(step, loss) pairs for the loss plot, thinned, plus the trail of recent positions.
+
+    ``steps`` and ``losses`` always end with the latest pair added, even when thinning did not
+    keep it: the plot shows the current loss.
+    """
 
     def __init__(self, max_points: int = MAX_POINTS):
         self.max_points = max_points
         self._points: Thinned[tuple[int, float]] = Thinned(max_points)
+        self.last: tuple[int, float] | None = None
         self.trail: deque[float] = deque(maxlen=TRAIL)
 
-    def add(self, step: int, loss: float, position: float | None = None) -> None:
-        """Add a step (the plot keeps an evenly thinned sample of all steps)."""
-        if position is not None:
-            self.trail.append(position)
+    def add(self, step: int, loss: float) -> None:
+        """Add a step's loss (the plot keeps an evenly thinned sample of all steps)."""
         self._points.add((step, loss))
+        self.last = (step, loss)
+
+    def pairs(self) -> list[tuple[int, float]]:
+        """The kept (step, loss) pairs, ending with the latest one."""
+        kept = list(self._points.items)
+        if self.last is not None and (not kept or kept[-1] != self.last):
+            kept.append(self.last)
+        return kept
 
     @property
     def steps(self) -> list[int]:
-        return [step for step, _ in self._points.items]
+        return [step for step, _ in self.pairs()]
 
     @property
     def losses(self) -> list[float]:
-        return [loss for _, loss in self._points.items]
+        return [loss for _, loss in self.pairs()]
 
     def clear(self) -> None:
         """Forget everything (a reset)."""
         self.__init__(self.max_points)
 
     def __len__(self) -> int:
-        return len(self._points)
+        return len(self.pairs())

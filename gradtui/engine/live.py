@@ -1,51 +1,41 @@
-"""What the panels show for one frame of a run, worked out beside the run (in its thread)."""
+"""What the playground's panels show for one snapshot, worked out beside the run (in its
+thread): the function plot's view and the autograd transcript."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
-from gradtui.engine.expr import ExprError
-from gradtui.engine.loop import StepRecord
 from gradtui.engine.plotdata import CurveView, FitView, function_view
-from gradtui.engine.probe import ProbeResult, TorchError, probe_at
 from gradtui.engine.problem import Problem
+from gradtui.engine.run import Snapshot
+from gradtui.engine.transcript import Transcript, transcript
 
 
 @dataclass(frozen=True)
-class LiveFrame:
-    """The function plot's view, and fresh digits when they are due.
+class Frame:
+    """One snapshot and what it looks like: every panel draws from this, so they agree.
 
-    ``probe`` holds the autograd steps at the frame's values (``error`` when they failed);
-    between digits it is None and the digits on screen stay.
+    ``view`` is None when f is not a curve of one scalar variable, or when steps 2-4 failed
+    (``transcript.error`` says why).
     """
 
+    snapshot: Snapshot
     view: CurveView | FitView | None
-    probe: ProbeResult | None = None
-    error: Exception | None = None
+    transcript: Transcript
 
 
-def live_frame(
-    problem: Problem,
-    values: dict[str, Any],
-    record: StepRecord | None,
-    scalar: str | None,
-    trail: Sequence[float],
-    digits: bool,
-) -> LiveFrame:
-    """A frame at ``values`` after ``record``, the run's latest step.
-
-    Between digits the point and tangent come from ``record`` (a step behind the values,
-    invisible at a run's speed) instead of running the autograd steps again.
-    """
-    probe = error = None
-    if digits:
-        try:
-            probe = probe_at(problem, values)
-        except (TorchError, ExprError, ValueError, OverflowError) as err:
-            error = err
+def frame(problem: Problem, snap: Snapshot) -> Frame:
+    """The frame of ``snap``: the curve (or the model and the data) and the session lines."""
+    lines = transcript(problem, snap)
+    if lines.error:
+        return Frame(snap, None, lines)
     point = None
-    if record is not None and scalar:
-        point = (record.params[scalar], record.loss, record.grads.get(scalar))
-    return LiveFrame(function_view(problem, values, point, trail), probe, error)
+    if not problem.is_fit and len(snap.params) == 1:
+        ((name, value),) = snap.params.items()
+        grad = snap.grads.get(name)
+        if not isinstance(value, list):
+            point = (value, snap.loss, grad if isinstance(grad, float) else None)
+    view = function_view(problem, snap.params, point, snap.trail)
+    if isinstance(view, CurveView) and not snap.zero_grad and snap.step > 0:
+        view = replace(view, slope_is_tangent=False)  # .grad piled up: not the tangent
+    return Frame(snap, view, lines)

@@ -2,8 +2,7 @@
 
 1 init the weights, 2 predict, 3 loss, 4 gradients (``loss.backward()``), 5 step
 (``p -= p.grad * lr`` under ``torch.no_grad()``, then zero the grad), 6 repeat, 7 stop.
-The numbers are exactly those of that plain loop; how it gets them is leaner (see
-``engine.backward`` and the comments in ``Stepper``).
+``Stepper`` is that plain loop, line for line (see its docstring).
 
 Record ``i`` holds the parameters, the loss and the grads *before* update ``i``; a run ends
 with one ``Stop`` holding the reason and the final parameters and loss.
@@ -15,9 +14,8 @@ import math
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from gradtui.engine.backward import scalar_backward
 from gradtui.engine.problem import Problem
 
 SEVEN_STEPS = ("init", "predict", "loss", "gradient", "step", "repeat", "stop")
@@ -84,8 +82,36 @@ class Stop:
     loss: float
 
 
+class State(NamedTuple):
+    """What torch holds right after ``loss.backward()`` at the parameters as they are now.
+
+    ``grads`` is each ``p.grad`` as torch holds it: this step's gradient, plus every earlier
+    one when the grads are not zeroed (None: the loss does not depend on that parameter).
+    (A tuple: made once a step, it should cost next to nothing.)
+    """
+
+    loss: float
+    params: dict[str, Any]
+    grads: dict[str, Any]
+
+
 class Stepper:
-    """Runs the seven steps on a ``Problem``; ``lr`` may change between steps."""
+    """Runs the seven steps on a ``Problem``; ``lr`` may change between steps.
+
+    Each ``step()`` is this loop's body, in PyTorch's own words::
+
+        loss = f(params)                  # 2 predict, 3 loss (done at the end of the last step)
+        loss.backward()                   # 4 gradients
+        if a stop rule fires: stop        # 7 stop
+        with torch.no_grad():
+            for p in params:
+                p -= p.grad * lr          # 5 step
+                p.grad.zero_()            #   (unless zero_grad is off)
+        # 6 repeat: loss = f(params); loss.backward() at the new values
+
+    Steps 2-4 for the new values run at the end of a step, so that between steps ``now()``
+    holds what torch holds there: the loss and each ``.grad`` right after ``backward()``.
+    """
 
     def __init__(
         self,
@@ -94,22 +120,22 @@ class Stepper:
         rules: StopRules | None = None,
         zero_grad: bool = True,
     ):
+        import torch
+
         self.problem = problem
         self.lr = lr
         self.rules = rules or StopRules()
         self.zero_grad = zero_grad
         built = problem.build()  # step 1: init the weights
         self.params = built.params
-        self._current_loss = built.current_loss
-        self._backward = scalar_backward()
-        # Step 5 writes through a detached alias of each parameter: the same storage and
-        # version counter, but nothing for autograd to record, so the update needs no
-        # ``torch.no_grad()`` (whose Python context manager costs a tenth of an x**2 step).
-        self._slots = tuple((n, p, p.detach()) for n, p in self.params.items())
+        self.compute_loss = built.current_loss  # steps 2 and 3: f(params) as they are now
+        self.loss: Any = None  # the latest loss tensor, after its backward()
+        self._no_grad = torch.no_grad
         self.step_index = 0
         self.stopped: Stop | None = None
         self.elapsed = 0.0
-        self._first_loss: float | None = None
+        self._now: State | BaseException | None = None  # see now()
+        self._scale: float | None = None  # max(|first loss|, 1): divergence is relative to it
         self._prev_loss: float | None = None
         self._rises = 0
         self._tick: float | None = None
@@ -118,46 +144,65 @@ class Stepper:
         """Current parameter values as Python numbers/lists."""
         return {n: p.tolist() for n, p in self.params.items()}  # tolist needs no detach
 
+    def now(self) -> State | BaseException:
+        """Steps 2-4 at the parameters as they are now: the ``State``, or why they failed."""
+        if self._now is None:
+            self._now = self._gradients()
+        return self._now
+
     def resume_clock(self) -> None:
         """Start counting running time from now (call when a run starts or resumes)."""
         self._tick = time.perf_counter()
 
     def step(self) -> StepRecord | Stop:
-        """Steps 2-5 once, or the ``Stop`` if a rule fires first (then always that ``Stop``)."""
+        """Step 5 once (after steps 2-4), or the ``Stop`` if a rule fires first (then always
+        that ``Stop``)."""
         if self.stopped is not None:
             return self.stopped
         now = time.perf_counter()
         if self._tick is not None:
             self.elapsed += now - self._tick
         self._tick = now
+        state = self._now if self._now is not None else self.now()
+        if isinstance(state, BaseException):
+            return self.fail(state)
+        stop = self._check(state.loss)
+        if stop is not None:
+            return stop
+        lr, zero = self.lr, self.zero_grad
         try:
-            loss = self._current_loss()  # steps 2 and 3
-            value = loss.item()
-            stop = self._check(value)
-            if stop is not None:
-                return stop
-            self._backward(loss)  # step 4: loss.backward()
-            values, grads = {}, {}
-            lr, zero = self.lr, self.zero_grad
-            # One pass records each parameter and its grad, then updates it (step 5): a
-            # parameter's update touches only itself, so every record is still "before".
-            for n, p, alias in self._slots:
-                values[n] = p.tolist()
-                grad = p.grad
-                if grad is None:  # the loss does not depend on this parameter
-                    grads[n] = None
-                    continue
-                grads[n] = grad.tolist()
-                if zero:  # the grad is zeroed next anyway: scale it in place, no new tensor
-                    alias -= grad.mul_(lr)  # p -= p.grad * lr, bit for bit
-                    grad.zero_()
-                else:
-                    alias -= grad * lr
-            record = StepRecord(self.step_index, values, value, grads, lr)
+            with self._no_grad():  # step 5: nothing here is part of the next graph
+                for p in self.params.values():
+                    if p.grad is None:  # the loss does not depend on this parameter
+                        continue
+                    p -= p.grad * lr
+                    if zero:
+                        p.grad.zero_()
         except Exception as err:  # any failure ends the run with its reason, never a crash
             return self.fail(err)
-        self.step_index += 1
+        record = StepRecord(self.step_index, state.params, state.loss, state.grads, lr)
+        self.step_index += 1  # step 6: repeat
+        self._now = self._gradients()
+        if isinstance(self._now, BaseException):  # steps 2-4 failed at the new values
+            self.fail(self._now)
         return record
+
+    def _gradients(self) -> State | BaseException:
+        """Steps 2-4: ``loss = f(params)``, ``loss.backward()``, and what torch then holds
+        (or the error that stopped them: the run ends with it)."""
+        try:
+            loss = self.compute_loss()
+            value = loss.item()
+            loss.backward()
+            params, grads = {}, {}
+            for n, p in self.params.items():
+                params[n] = p.tolist()
+                grad = p.grad
+                grads[n] = None if grad is None else grad.tolist()
+        except Exception as err:  # any failure is kept, never a crash
+            return err
+        self.loss = loss
+        return State(value, params, grads)
 
     def fail(self, error: BaseException) -> Stop:
         """End the run because of ``error``: a ``Stop`` with reason ``error`` and the message."""
@@ -187,20 +232,18 @@ class Stepper:
         rules = self.rules
         if not math.isfinite(loss):
             return self._stop("diverged", f"the loss became {loss}", loss)
-        if self._first_loss is None:
-            self._first_loss = loss
-        limit = rules.diverge_factor * max(abs(self._first_loss), 1.0)
-        if abs(loss) > limit:
+        scale = self._scale
+        if scale is None:
+            scale = self._scale = max(abs(loss), 1.0)
+        if abs(loss) > rules.diverge_factor * scale:
             return self._stop(
                 "diverged", f"|loss| = {loss:.4g} is over {rules.diverge_factor:g}x the start", loss
             )
-        if rules.target is not None and loss <= rules.target:
-            return self._stop("target", f"loss {loss:.4g} <= target {rules.target:g}", loss)
-        if self._prev_loss is not None and loss > self._prev_loss:
-            self._rises += 1
-        else:
-            self._rises = 0
-        self._prev_loss = loss
+        target = rules.target
+        if target is not None and loss <= target:
+            return self._stop("target", f"loss {loss:.4g} <= target {target:g}", loss)
+        previous, self._prev_loss = self._prev_loss, loss
+        self._rises = self._rises + 1 if previous is not None and loss > previous else 0
         if rules.patience and self._rises >= rules.patience:
             return self._stop("worse", f"the loss rose {self._rises} steps in a row", loss)
         if rules.time_budget is not None and self.elapsed >= rules.time_budget:

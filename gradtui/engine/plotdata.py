@@ -19,7 +19,11 @@ MAX_DATA_POINTS = 2000  # a terminal plot has fewer cells than this: plot every 
 
 @dataclass(frozen=True)
 class CurveView:
-    """A 1-D picture: the curve, the tangent at the point, the trail and the y-range."""
+    """A 1-D picture: the curve, the tangent at the point, the trail and the y-range.
+
+    The line through the point has the slope ``.grad``: the tangent, except when the grads
+    were not zeroed and have piled up (``slope_is_tangent`` False).
+    """
 
     xs: list[float]
     ys: list[float]
@@ -29,6 +33,7 @@ class CurveView:
     trail_xs: list[float] = field(default_factory=list)
     trail_ys: list[float] = field(default_factory=list)
     ylim: tuple[float, float] = (0.0, 1.0)
+    slope_is_tangent: bool = True
 
 
 @dataclass(frozen=True)

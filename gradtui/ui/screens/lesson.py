@@ -8,7 +8,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 from textual.worker import get_current_worker
@@ -17,12 +16,12 @@ from gradtui.curriculum.checks import CheckResult, evaluate
 from gradtui.curriculum.progress import ProgressStore
 from gradtui.curriculum.schema import ANSWER, Lesson
 from gradtui.safe_text import clean
-from gradtui.ui.messages import SettingsChanged
 from gradtui.ui.screens.confirm import ConfirmScreen
-from gradtui.ui.screens.playground_keys import PlaygroundKeys
+from gradtui.ui.screens.playground_screen import PlaygroundScreen
 from gradtui.ui.widgets.images_view import ImagesView
 from gradtui.ui.widgets.playground_view import PlaygroundView
 from gradtui.ui.widgets.prose import Prose
+from gradtui.ui.widgets.settings_form import SettingsForm
 from gradtui.ui.widgets.task_panel import TaskPanel, TaskStatus
 
 CHECK_DELAY = 0.3
@@ -32,7 +31,7 @@ TASK = Binding.Group("Task", compact=True)
 LESSON = Binding.Group("Lesson", compact=True)
 
 
-class LessonScreen(PlaygroundKeys, Screen):
+class LessonScreen(PlaygroundScreen):
     """One lesson; ``n``/``p`` move between lessons, ``t``/``T`` between its tasks."""
 
     CSS_PATH = [
@@ -51,7 +50,7 @@ class LessonScreen(PlaygroundKeys, Screen):
         Binding("escape", "back", "List"),
         *[
             b if b.description in ("Step", "Run/Pause") else replace(b, show=False)
-            for b in PlaygroundKeys.BINDINGS
+            for b in PlaygroundScreen.KEYS
         ],
     ]
 
@@ -88,8 +87,8 @@ class LessonScreen(PlaygroundKeys, Screen):
     def _new_playground_view(self) -> PlaygroundView | ImagesView:
         """The sandbox's playground, or the image classifier's for a task in mode images.
 
-        (Not ``_playground_view``: that is ``PlaygroundKeys``' lookup of the mounted one, which
-        c, f and o work on.)"""
+        (Not ``_playground_view``: that is ``PlaygroundScreen``'s lookup of the mounted one,
+        which c, f and o work on.)"""
         playground = self._playground()
         view = ImagesView if playground.mode == "images" else PlaygroundView
         return view(playground, self._fields(), id="playground")
@@ -122,8 +121,8 @@ class LessonScreen(PlaygroundKeys, Screen):
 
     # -- checking ----------------------------------------------------------------------------
 
-    @on(SettingsChanged)
-    def _changed(self, event: SettingsChanged) -> None:
+    @on(SettingsForm.Changed)
+    def _changed(self, event: SettingsForm.Changed) -> None:
         if event.errors:
             return
         inputs = {f: getattr(event.playground, f) for f in self._fields()}

@@ -6,21 +6,20 @@ from collections.abc import Iterable
 
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from gradtui.engine.csvdata import CsvData
 from gradtui.engine.playground import Playground
-from gradtui.ui.screens.playground_keys import PlaygroundKeys
+from gradtui.ui.screens.playground_screen import PlaygroundScreen
 from gradtui.ui.widgets.playground_view import PlaygroundView
 
 
-class SandboxScreen(PlaygroundKeys, Screen):
+class SandboxScreen(PlaygroundScreen):
     """Any function or model, any start, lr and stopping rule."""
 
     CSS_PATH = "../widgets/playground_view.tcss"
     BINDINGS = [
-        *PlaygroundKeys.BINDINGS,
+        *PlaygroundScreen.KEYS,
         Binding("escape", "back", "Home"),
         Binding("m", "switch_mode", "Mode"),
         Binding("i", "import_data", "Import data", show=False),

@@ -25,16 +25,18 @@ def _view(screen: Screen) -> PlaygroundView | None:
 
 
 def _state(screen: Screen) -> tuple[Any, dict[str, Any]] | None:
-    """The current problem and parameter values, or None (and a notice) when there are none."""
+    """The problem and the parameter values on screen (the replayed step's while replaying),
+    or None (and a notice) when there are none."""
     view = _view(screen)
     if view is None:
         return None
-    if view.stepper is None or not view.values:
-        loading = not screen.app.torch_ready  # type: ignore[attr-defined]
+    shown = view.replayed or view.frame
+    if view.run is None or shown is None:
+        loading = not getattr(view.app, "torch_ready", False)
         message = "torch is still loading…" if loading else "fix the inputs first"
         screen.notify(message, severity="information" if loading else "warning", timeout=2)
         return None
-    return view.stepper.problem, dict(view.values)
+    return view.run.problem, dict(shown.snapshot.params)
 
 
 def open_graph(screen: Screen) -> None:

@@ -40,7 +40,8 @@ class FunctionPlot(SafePlot):
         if v.xs:  # empty when f is nan or inf all around x (plotext fails on an empty series)
             plt.plot(v.xs, v.ys, marker="braille", label=self.fn_label)
         if v.tangent_xs:
-            plt.plot(v.tangent_xs, v.tangent_ys, marker="·", label="tangent (slope = .grad)")
+            label = "tangent (slope = .grad)" if v.slope_is_tangent else "slope = piled-up .grad"
+            plt.plot(v.tangent_xs, v.tangent_ys, marker="·", label=label)
         if v.trail_xs:
             plt.scatter(v.trail_xs, v.trail_ys, marker="o", label="earlier steps")
         plt.scatter([v.point[0]], [v.point[1]], marker="●", label="x now")

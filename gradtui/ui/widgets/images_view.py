@@ -1,48 +1,42 @@
 """The pullover-vs-dress playground: the two mean images, the weights as a picture, the loss
 per mini-batch, the test accuracy per epoch and the seven steps, live.
 
-The data loads and the model trains in thread workers; a run posts ``TrainProgress``
-messages at most ``REDRAWS_PER_SECOND`` times a second, and the panels redraw on a timer.
+The data loads in a thread worker; the model trains in the run driver's (``RunView``), which
+posts a ``TrainingSnapshot`` at most ``FRAMES_PER_SECOND`` times a second.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.widgets import Static
-from textual.worker import get_current_worker
 
 from gradtui.engine.playground import Playground
 from gradtui.safe_text import plain
 from gradtui.ui.delivery import deliver
-from gradtui.ui.messages import SettingsChanged, TrainProgress
 from gradtui.ui.widgets.pixel_image import PixelImage
-from gradtui.ui.widgets.playground_controls import PlaygroundControls
+from gradtui.ui.widgets.run_view import RunView
 from gradtui.ui.widgets.settings_form import SettingsForm
 from gradtui.ui.widgets.seven_steps import SevenSteps
 from gradtui.ui.widgets.training_plot import TrainingPlot
 
-REDRAWS_PER_SECOND = 5
-SPEEDS = (2, 10, 50, 200, 0)  # mini-batches per second; 0 = as fast as possible
-DEFAULT_SPEED = 4
 PHASES = ("predict", "loss", "gradient", "step", "repeat")
-NARROW = 66  # columns below which the panels stack
 
 
-class ImagesView(PlaygroundControls, Vertical):
+class ImagesView(RunView):
     """Train the linear pullover-vs-dress classifier of ``playground`` (mode ``images``)."""
 
-    running: reactive[bool] = reactive(False)
-    SPEEDS = SPEEDS
-    NARROW = NARROW
-    speed_index: reactive[int] = reactive(DEFAULT_SPEED)
+    SPEEDS: ClassVar[tuple[int, ...]] = (2, 10, 50, 200, 0)  # mini-batches a second
+    NARROW: ClassVar[int] = 66
+    FRAMES_PER_SECOND: ClassVar[int] = 5
+    YIELD_EACH_STEP: ClassVar[bool] = True
+    speed_index: reactive[int] = reactive(4)
 
     def __init__(
         self,
@@ -51,24 +45,10 @@ class ImagesView(PlaygroundControls, Vertical):
         *,
         id: str | None = None,
     ):
-        super().__init__(id=id)
-        self.playground = playground
-        self.editable = tuple(editable) if editable is not None else ("lr", "epochs")
+        super().__init__(playground, editable if editable is not None else ("lr", "epochs"), id=id)
         self.data: Any = None
         self.baseline: Any = None
-        self.trainer: Any = None
-        self.ended: Any = None
         self.problem = ""  # why there is nothing to train (no data, bad lr...)
-        self.steps: list[float] = []  # in epochs: 1.5 is halfway through epoch 2
-        self.losses: list[float] = []
-        self.epochs: list[int] = []
-        self.accuracies: list[float] = []
-        self.latest: Any = None  # the last BatchRecord
-        self.weights: Any = None
-        self._records: Any = None  # the trainer's generator
-        self._lock = threading.Lock()  # one thread at a time advances the generator
-        self._wake = threading.Event()
-        self._dirty = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="images-top"):
@@ -99,9 +79,8 @@ class ImagesView(PlaygroundControls, Vertical):
         weights.border_subtitle = "blue pullover, red dress"
         for image in self.query(PixelImage):
             image.note = "loading…"
-        self.set_interval(1 / REDRAWS_PER_SECOND, self._redraw)
         self.watch(self.app, "torch_ready", self._on_torch, init=True)
-        self._show_status()
+        self.show_status()
 
     # -- data --------------------------------------------------------------------------------
 
@@ -138,147 +117,84 @@ class ImagesView(PlaygroundControls, Vertical):
         missing = self.query_one("#images-missing", Static)
         missing.update(plain(message))  # it quotes paths and servers
         missing.display = True
-        self._show_status()
+        self.show_status()
 
     @property
     def settled(self) -> bool:
         """True once the data is loaded (or known missing) and the panels show the latest."""
-        return (self.trainer is not None or bool(self.problem)) and not (
-            self._dirty or self.running
-        )
+        return super().settled or (bool(self.problem) and self.run is None)
 
-    # -- state -------------------------------------------------------------------------------
+    # -- the run -----------------------------------------------------------------------------
 
     def reset(self) -> None:
         """Back to step 1: fresh random weights, plots cleared."""
-        self._cancel_run()
-        with self._lock:
-            if self._records is not None:
-                self._records.close()
-            self._records = None
-            self.trainer = self.ended = self.latest = None
-        self.steps, self.losses, self.epochs, self.accuracies = [], [], [], []
+        from gradtui.engine.classifier import LinearTrainer, TrainingRun
+
+        self.cancel_run()
+        with self.driver.lock:
+            if self.run is not None:
+                self.run.close()
+            self.run = self.frame = None
         steps = self.query_one(SevenSteps)
         steps.current, steps.detail = "init", ""
         if self.data is not None:
-            from gradtui.engine.classifier import LinearTrainer
-
             pg = self.playground
             try:
-                self.trainer = LinearTrainer(self.data, lr=pg.lr, epochs=pg.epochs, seed=pg.seed)
-                self.problem = ""
+                trainer = LinearTrainer(self.data, lr=pg.lr, epochs=pg.epochs, seed=pg.seed)
             except ValueError as err:
                 self.problem = str(err)
-            if self.trainer is not None:
-                self._records = self.trainer.run()
-                self.weights = self.trainer.learned_image()
-        self._dirty = True
-        self._show_status()
+            else:
+                self.problem = ""
+                self.run = TrainingRun(trainer)
+                self.show(self.driver.snapshot_frame(self.run))
+        self.show_status()
 
-    @on(SettingsChanged)
-    def _settings_changed(self, event: SettingsChanged) -> None:
-        if not event.errors:
-            self._apply(event.playground)
-
-    def _apply(self, new: Playground) -> None:
+    def apply(self, new: Playground) -> None:
         old, self.playground = self.playground, new
-        if old.with_(lr=new.lr) == new and self.trainer is not None:
-            self.trainer.lr = new.lr  # the next step uses it
-            self._show_status()
+        if old.with_(lr=new.lr) == new and self.run is not None:
+            with self.driver.lock:
+                self.run.trainer.lr = new.lr  # the next step uses it
+            self.show_status()
         else:
             self.reset()
 
-    # -- actions (the playground keys) -------------------------------------------------------
-
-    def action_step(self) -> None:
-        """One mini-batch: predict, loss, gradients, step."""
-        if self.running:
-            self._cancel_run()
-        if self._can_step():
-            self._run_worker(single=True)
+    def why_not_step(self) -> tuple[str, SeverityLevel] | None:
+        if self.run is None:
+            message = self.problem.splitlines()[0] if self.problem else "the data is loading…"
+            return message, "warning"
+        if self.run.ended is not None:
+            return f"stopped ({self.run.ended.reason}); press r to reset", "information"
+        return None
 
     def action_toggle_log(self) -> None:
         plot = self.query_one(TrainingPlot)
         plot.log = not plot.log
 
-    def _can_step(self) -> bool:
-        if self.trainer is None:
-            message = self.problem.splitlines()[0] if self.problem else "the data is loading…"
-            self.notify(message, severity="warning", timeout=3)
-            return False
-        if self.ended is not None:
-            self.notify(f"stopped ({self.ended.reason}); press r to reset", timeout=2)
-            return False
-        return True
+    def frame_of(self, run: Any) -> Any:
+        return run.snapshot()
 
-    def _cancel_run(self) -> None:
-        self.workers.cancel_group(self, "images-run")
-        self._wake.set()
-        self.running = False
+    def stopped(self, frame: Any) -> bool:
+        return frame.end is not None
 
-    # -- the run worker ----------------------------------------------------------------------
+    # -- drawing -------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="images-run")
-    def _run_worker(self, single: bool) -> None:
-        from gradtui.engine.classifier import BatchRecord, TrainEnd
-
-        worker = get_current_worker()
-        trainer, records = self.trainer, self._records
-        if trainer is None or records is None:
-            return
-        self._wake.clear()
-        batch: list[Any] = []
-        posted = time.monotonic()
-        while not worker.is_cancelled:
-            with self._lock:
-                if records is not self._records:
-                    return  # reset meanwhile
-                item = next(records, None)
-                weights = trainer.learned_image()
-            if item is None:
-                return
-            batch.append(item)
-            done = isinstance(item, TrainEnd) or (single and isinstance(item, BatchRecord))
-            now = time.monotonic()
-            if done or self.delay >= 0.05 or now - posted >= 1 / REDRAWS_PER_SECOND:
-                self.post_message(TrainProgress(batch, weights, single, trainer))
-                batch, posted = [], now
-            if done:
-                return
-            if self.delay and isinstance(item, BatchRecord) and self._wake.wait(self.delay):
-                return
-            time.sleep(0)  # let the event loop take the GIL between mini-batches
-
-    def on_train_progress(self, message: TrainProgress) -> None:
-        from gradtui.engine.classifier import BatchRecord, EpochRecord, TrainEnd
-
-        if message.trainer is not self.trainer:
-            return  # from a run that was reset meanwhile
-        for item in message.results:
-            if isinstance(item, BatchRecord):
-                self.steps.append(item.epoch - 1 + item.batch / item.batches)
-                self.losses.append(item.loss)
-                self.latest = item
-            elif isinstance(item, EpochRecord):
-                self.epochs.append(item.epoch)
-                self.accuracies.append(item.accuracy)
-            elif isinstance(item, TrainEnd):
-                self._ended(item)
-        self.weights = message.weights
-        self._dirty = True
+    def show(self, frame: Any, single: bool = False) -> None:
+        """The weights, the plot, the seven steps and the status from one snapshot."""
+        self.frame = frame
+        self.query_one("#weights-image", PixelImage).pixels = frame.weights
+        plot = self.query_one(TrainingPlot)
+        plot.accuracies = (list(frame.epochs), list(frame.accuracies))
+        plot.losses = (list(frame.steps), list(frame.losses))
         steps = self.query_one(SevenSteps)
-        if self.ended is None:
-            if message.single or self.delay >= 0.2:
-                self._animate_phases(0.6 if message.single else self.delay)
-            else:
-                steps.current = "repeat"
-        self._show_status()
-
-    def _ended(self, end: Any) -> None:
-        self.ended = end
-        self.running = False
-        steps = self.query_one(SevenSteps)
-        steps.current, steps.detail = "stop", end.message
+        if frame.end is not None:
+            steps.current, steps.detail = "stop", frame.end.message
+        elif frame.latest is None:
+            steps.current, steps.detail = "init", ""
+        elif single or (self.running and self.delay >= 0.2):
+            self._animate_phases(0.6 if single else self.delay)
+        else:
+            steps.current = "repeat"
+        self.show_status()
 
     def _animate_phases(self, total: float) -> None:
         each = total / len(PHASES)
@@ -286,45 +202,36 @@ class ImagesView(PlaygroundControls, Vertical):
             self.set_timer(each * i + 0.001, lambda p=phase: self._phase(p))
 
     def _phase(self, phase: str) -> None:
-        if self.ended is None:
+        if self.frame is not None and self.frame.end is None:
             self.query_one(SevenSteps).current = phase
 
-    # -- drawing -----------------------------------------------------------------------------
-
-    def _redraw(self) -> None:
-        """Push the latest state into the panels (at most REDRAWS_PER_SECOND times a second)."""
-        if not self._dirty:
-            return
-        self._dirty = False
-        self.query_one("#weights-image", PixelImage).pixels = self.weights
-        plot = self.query_one(TrainingPlot)
-        plot.accuracies = (list(self.epochs), list(self.accuracies))
-        plot.losses = (list(self.steps), list(self.losses))
-
-    def _show_status(self) -> None:
+    def show_status(self) -> None:
         status = self.query_one("#images-status", Static)
         if self.problem:
             first = self.problem.splitlines()[0]
-            shown = first if self.trainer is None and self.data is None else self.problem
+            shown = first if self.run is None and self.data is None else self.problem
             status.update(plain(shown))
             return
         if self.data is None:
             status.update("loading Fashion-MNIST…")
             return
-        speed = SPEEDS[self.speed_index]
+        speed = self.SPEEDS[self.speed_index]
         rate = f"{speed}/s" if speed else "max"
-        state = "running" if self.running else ("stopped" if self.ended else "paused")
+        frame = self.frame
+        ended = frame.end if frame is not None else None
+        state = "running" if self.running else ("stopped" if ended else "paused")
         pg = self.playground
         lines = [f"{state} · lr {pg.lr:g} · speed {rate}"]
-        if self.latest is not None:
-            r = self.latest
+        if frame is not None and frame.latest is not None:
+            r = frame.latest
             lines.append(f"epoch {r.epoch}/{pg.epochs} · batch {r.batch}/{r.batches}")
             lines.append(f"loss {r.loss:.4f}")
         else:
             lines.append(f"{len(self.data.train_x):,} images to learn from")
             lines.append("space: train · s: one batch")
-        accuracy = f"{self.accuracies[-1]:.4f}" if self.accuracies else "-"
+        accuracies = frame.accuracies if frame is not None else ()
+        accuracy = f"{accuracies[-1]:.4f}" if accuracies else "-"
         lines.append(f"test acc. {accuracy} (pixels {self.baseline.accuracy:.4f})")
-        if self.ended is not None:
-            lines.append(self.ended.message)
+        if ended is not None:
+            lines.append(ended.message)
         status.update(plain("\n".join(lines)))  # the stop message may quote an error

@@ -35,7 +35,11 @@ class LossPlot(SafePlot):
         if pairs:
             xs, ys = zip(*pairs, strict=True)
             xs, ys = thin_series(xs, ys, max(self.size.width, 20))
-            plt.plot(xs, ys, marker="braille", label=title)
+            if len(xs) == 1:  # the starting loss alone: a dot, on an axis of steps from 0
+                plt.scatter(xs, ys, marker="●", label=title)
+                plt.xlim(0, 1)
+            else:
+                plt.plot(xs, ys, marker="braille", label=title)
             plt.title(f"{title} per step   (l: {'linear' if self.log else 'log10'})")
         else:
             plt.title(f"{title}: no steps yet")

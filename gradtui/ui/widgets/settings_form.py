@@ -7,16 +7,17 @@ a caret) under the field while the last good state stays in use.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from gradtui.engine.playground import Playground, parse_fields
 from gradtui.safe_text import plain
-from gradtui.ui.messages import SettingsChanged
 from gradtui.ui.widgets.field_input import FieldInput
 
 DEBOUNCE = 0.3
@@ -50,6 +51,13 @@ def field_text(playground: Playground, name: str) -> str:
 
 class SettingsForm(Vertical):
     """Inputs for the playground fields in ``editable`` (all of them by default)."""
+
+    @dataclass
+    class Changed(Message):
+        """The learner's inputs parsed: ``playground`` is the new state, ``errors`` by field."""
+
+        playground: Playground
+        errors: dict[str, str]
 
     def __init__(
         self,
@@ -156,7 +164,7 @@ class SettingsForm(Vertical):
         self.apply()
 
     def apply(self) -> None:
-        """Parse every field now and post ``SettingsChanged``."""
+        """Parse every field now and post ``Changed``."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
@@ -164,7 +172,7 @@ class SettingsForm(Vertical):
         self._show_errors(errors)
         if not errors:
             self.playground = playground
-        self.post_message(SettingsChanged(playground, errors))
+        self.post_message(self.Changed(playground, errors))
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         for label in self.query(".field-error").results(Static):

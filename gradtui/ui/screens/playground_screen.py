@@ -1,19 +1,18 @@
-"""The playground's keys, bound on the screen so they work wherever the focus is."""
+"""A screen with a playground: its keys, bound on the screen so they work wherever the focus
+is, and the views pushed over it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Input
 
 from gradtui.ui.screens import see_inside
-
-if TYPE_CHECKING:
-    from gradtui.ui.widgets.playground_view import PlaygroundView
-
+from gradtui.ui.widgets.playground_view import PlaygroundView
+from gradtui.ui.widgets.run_view import RunView
 
 # The palette's entries for the keys below that open something: (title, help, action).
 PALETTE = [
@@ -47,11 +46,11 @@ SPEED = Binding.Group("Speed", compact=True)
 LR = Binding.Group("lr×÷10", compact=True)
 
 
-class PlaygroundKeys:
-    """Screen bindings that drive the screen's ``PlaygroundView`` or ``ImagesView``
-    (whatever has focus)."""
+class PlaygroundScreen(Screen):
+    """A screen holding one ``RunView`` (a ``PlaygroundView`` or an ``ImagesView``), driven
+    by the bindings of ``KEYS``, which each screen places among its own ``BINDINGS``."""
 
-    BINDINGS = [
+    KEYS = [
         Binding("s,f6", "playground('step')", "Step"),
         Binding("space,f5", "playground('run')", "Run/Pause"),
         Binding("r,f7", "playground('reset')", "Reset"),
@@ -83,13 +82,15 @@ class PlaygroundKeys:
         Binding("e", "export", "Export script", show=False),
     ]
 
-    def _view(self) -> object | None:
+    _run_view: RunView | None = None
+
+    def _view(self) -> RunView | None:
         # check_action asks for every binding whenever the Footer refreshes: look once.
-        view = getattr(self, "_playground_widget", None)
+        view = self._run_view
         if view is None or not view.is_attached:
-            views = self.query("PlaygroundView, ImagesView")  # type: ignore[attr-defined]
+            views = self.query(RunView)
             view = views.first() if views else None
-            self._playground_widget = view
+            self._run_view = view
         return view
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -101,20 +102,20 @@ class PlaygroundKeys:
             if not hasattr(view, f"action_{parameters[0]}"):
                 return False
             if parameters[0] == "leave_replay":
-                return bool(view.replaying)  # type: ignore[union-attr]
-        return super().check_action(action, parameters)  # type: ignore[misc]
+                return isinstance(view, PlaygroundView) and view.replaying
+        return super().check_action(action, parameters)
 
     def action_scroll_playground(self, pages: int) -> None:
         view = self._view()
         if view is not None:
-            view.scroll_page_down() if pages > 0 else view.scroll_page_up()  # type: ignore[attr-defined]
+            view.scroll_page_down() if pages > 0 else view.scroll_page_up()
 
     def action_back(self) -> None:
         """escape: out of a text field first (the keys work again), then off this screen."""
-        if isinstance(self.focused, Input):  # type: ignore[attr-defined]
-            self.set_focus(None)  # type: ignore[attr-defined]
+        if isinstance(self.focused, Input):
+            self.set_focus(None)
         else:
-            self.app.pop_screen()  # type: ignore[attr-defined]
+            self.app.pop_screen()
 
     def action_playground(self, action: str, *args: float) -> None:
         """Run ``action_<action>`` on the playground of this screen."""
@@ -126,7 +127,7 @@ class PlaygroundKeys:
 
     def playground_commands(self) -> Iterable[SystemCommand]:
         """Command palette entries for replay and the views (the images playground has none)."""
-        if not self.query("PlaygroundView"):  # type: ignore[attr-defined]
+        if not self.query(PlaygroundView):
             return
         for title, help_text, action in PALETTE:
             yield SystemCommand(title, help_text, getattr(self, f"action_{action}"))
@@ -136,10 +137,10 @@ class PlaygroundKeys:
 
     def _playground_view(self) -> PlaygroundView | None:
         """The screen's ``PlaygroundView``: these views need its ``Playground`` settings."""
-        views = self.query("PlaygroundView")  # type: ignore[attr-defined]
+        views = self.query(PlaygroundView)
         if not views:
             message = "c, f and o work on a function or model playground, not on this one"
-            self.notify(message, timeout=3)  # type: ignore[attr-defined]
+            self.notify(message, timeout=3)
             return None
         return views.first()
 
@@ -148,7 +149,7 @@ class PlaygroundKeys:
         from gradtui.ui.screens.lr_compare import LrCompareScreen
 
         if (view := self._playground_view()) is not None:
-            self.app.push_screen(LrCompareScreen(view.playground))  # type: ignore[attr-defined]
+            self.app.push_screen(LrCompareScreen(view.playground))
 
     def action_lr_find(self) -> None:
         """The lr_find sweep; its suggestion may be taken back as the playground's lr."""
@@ -167,23 +168,23 @@ class PlaygroundKeys:
                 view.notify(f"learning rate {lr:g}", timeout=2)
 
         screen = LrFindScreen(view.playground, can_apply)
-        self.app.push_screen(screen, chosen)  # type: ignore[attr-defined]
+        self.app.push_screen(screen, chosen)
 
     def action_optimizers(self) -> None:
         """Plain SGD, momentum and Adam on a 2-D surface."""
         from gradtui.ui.screens.optimizers import OptimizersScreen
 
         if (view := self._playground_view()) is not None:
-            self.app.push_screen(OptimizersScreen(view.playground))  # type: ignore[attr-defined]
+            self.app.push_screen(OptimizersScreen(view.playground))
 
     def action_see_graph(self) -> None:
         """The computation graph of the current state."""
-        see_inside.open_graph(self)  # type: ignore[arg-type]
+        see_inside.open_graph(self)
 
     def action_see_finite_diff(self) -> None:
         """Autograd vs finite differences at the current state."""
-        see_inside.open_finite_diff(self)  # type: ignore[arg-type]
+        see_inside.open_finite_diff(self)
 
     def action_export(self) -> None:
         """Save and copy a plain-PyTorch script of this run."""
-        see_inside.export_playground(self)  # type: ignore[arg-type]
+        see_inside.export_playground(self)
