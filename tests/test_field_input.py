@@ -108,11 +108,11 @@ async def test_the_keys_after_enter_are_the_screens_again():
         await ready(pilot)
         await focus(pilot, "lr")
         burst(app, "end", "backspace", "backspace", "backspace", "0", ".", "2", "enter", "s")
-        await wait_for(pilot, lambda: view(app).latest is not None)
+        await wait_for(pilot, lambda: view(app).snapshot is not None and view(app).snapshot.step)
         await settle(pilot)
         assert values(app)["lr"] == "0.2"  # not 0.2s: s was the step key again
         assert app.focused is None
-        assert view(app).latest.step == 0 and view(app).playground.lr == 0.2
+        assert view(app).snapshot.step == 1 and view(app).playground.lr == 0.2
 
 
 def view(app: GradApp) -> PlaygroundView:
