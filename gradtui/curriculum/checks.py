@@ -16,6 +16,7 @@ from typing import Any
 from gradtui.curriculum.budget import Work, over_budget, step_numbers
 from gradtui.curriculum.schema import (
     CHECK_KINDS,
+    DEFAULT_REL_TOL,
     DEFAULT_TOL,
     MAX_CHECK_STEPS,
     Check,
@@ -169,8 +170,9 @@ def check_error_is(
 def check_finite_difference_close(
     params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
 ) -> CheckResult:
+    """The forward (default) or central difference at ``h`` is within ``tol`` of ``.grad``."""
     from gradtui.engine.expr import compile_expr
-    from gradtui.engine.numeric import forward_differences
+    from gradtui.engine.numeric import DIFFERENCES, differences
 
     result = _probe(pg)
     name = _variable(result, params)
@@ -179,10 +181,12 @@ def check_finite_difference_close(
     if "" in values:
         values = {expr.variables[0]: values[""]}
     tensors = {n: v.to_tensor(pg.dtype) for n, v in values.items()}
-    slope = forward_differences(expr, tensors, pg.h)[name].tolist()
+    kind = params.get("difference", "forward")
+    slope = differences(kind, expr, tensors, pg.h)[name].tolist()
     ok, how = _close(slope, result.grads[name], params["tol"])
+    formula = DIFFERENCES[kind].replace("x", name)
     detail = (
-        f"with h = {pg.h:g}, (f({name}+h) - f({name}))/h = {_show(slope)} and "
+        f"with h = {pg.h:g}, {formula} = {_show(slope)} and "
         f"{name}.grad = {_show(result.grads[name])} ({how})"
     )
     return CheckResult(ok, detail)
@@ -198,6 +202,22 @@ def check_answer_is(
     return CheckResult(
         ok, f"'{answer.strip()}' is right" if ok else f"'{answer.strip()}' is not it"
     )
+
+
+def check_answer_near(
+    params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
+) -> CheckResult:
+    """The typed answer is a number within ``rel_tol`` (relative) of ``value``."""
+    typed = answer.strip()
+    if not typed:
+        return CheckResult(False, "no answer typed yet")
+    try:
+        number = float(typed.replace(" ", "").replace("_", ""))
+    except ValueError:
+        return CheckResult(False, f"'{typed}' is not a number (type it as 0.0123 or 1.23e-2)")
+    value, tol = params["value"], params.get("rel_tol", DEFAULT_REL_TOL)
+    ok = math.isfinite(number) and abs(number - value) <= tol * abs(value)
+    return CheckResult(ok, f"'{typed}' is right" if ok else f"'{typed}' is not it")
 
 
 def normalise_answer(text: str) -> str:
@@ -366,6 +386,7 @@ CHECKS: dict[str, Callable[[Mapping, Playground, str, Cancelled], CheckResult]] 
     "grad_fn_is": check_grad_fn_is,
     "error_is": check_error_is,
     "answer_is": check_answer_is,
+    "answer_near": check_answer_near,
     "finite_difference_close": check_finite_difference_close,
     "loss_below_within_steps": check_loss_below_within_steps,
     "stop_reason_is": check_stop_reason_is,

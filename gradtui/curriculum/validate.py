@@ -10,6 +10,7 @@ from gradtui.curriculum.budget import lesson_over_budget, over_budget, task_work
 from gradtui.curriculum.keylines import KeyLines
 from gradtui.curriculum.schema import (
     ANSWER,
+    ANSWER_KINDS,
     CHECK_KINDS,
     FIELD_KINDS,
     IMAGES_KINDS,
@@ -26,6 +27,7 @@ from gradtui.curriculum.schema import (
 from gradtui.engine.examples import EXAMPLES
 from gradtui.engine.expr import ExprError, compile_expr
 from gradtui.engine.loop import STOP_REASONS, stop_rule_error
+from gradtui.engine.numeric import DIFFERENCES
 from gradtui.engine.playground import MAX_EPOCHS, MAX_LR, MODES, parse_start
 from gradtui.engine.values import DTYPES, ValueParseError
 from gradtui.safe_text import char_name, unsafe_char
@@ -196,6 +198,7 @@ VALIDATORS = {
     "texts": _texts,
     "name": _name,
     "reason": lambda v: _choice(v, STOP_REASONS),
+    "difference": lambda v: _choice(v, tuple(DIFFERENCES)),
     "csv": _csv,
     "epochs": lambda v: _integer(v, 1, MAX_EPOCHS),
     "fraction": _fraction,
@@ -346,9 +349,9 @@ class Validator:
             self.report(where, f"task {i + 1}: mode images is checked with {allowed}")
         elif check.kind == "accuracy_at_least" and modes != {"images"}:
             self.report(where, f"task {i + 1}: accuracy_at_least needs mode images")
-        if check.kind == "answer_is":
+        if check.kind in ANSWER_KINDS:
             if editable is not _MISSING and ANSWER not in editable:
-                self.report(where, f"task {i + 1}: answer_is needs 'answer' in editable")
+                self.report(where, f"task {i + 1}: {check.kind} needs 'answer' in editable")
             if ANSWER not in solution:
                 self.report(at + ("solution",), f"task {i + 1}: the solution needs an 'answer'")
 

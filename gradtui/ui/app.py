@@ -19,6 +19,7 @@ from gradtui.curriculum.progress import ProgressStore
 from gradtui.safe_text import clean
 from gradtui.ui.screens.home import HomeScreen
 from gradtui.ui.textual_guards import closed_as_it_opened, guard_textual
+from gradtui.ui.widgets.field_input import type_in_order
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -59,6 +60,11 @@ class GradApp(App):
     BINDINGS = [
         Binding("f1,question_mark", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit"),
+        # Textual's own tab waits until the key has bubbled up from the focused widget, and
+        # the keys typed right after it went to the field being left. As priority bindings the
+        # focus moves when the key arrives, before the next key is handed to anyone.
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
     ]
     COMMANDS = App.COMMANDS | {_lesson_commands}
 
@@ -112,10 +118,13 @@ class GradApp(App):
         )
 
     async def on_event(self, event: events.Event) -> None:
-        """Pasted text loses its control characters before any field shows or keeps it."""
+        """Pasted text loses its control characters before any field shows or keeps it, and a
+        key for a text field is handled in full before the next one (see field_input)."""
         if isinstance(event, events.Paste):
             event.text = clean(event.text)
-        await super().on_event(event)
+        raw_key = isinstance(event, events.Key) and not event.is_forwarded
+        if not (raw_key and await type_in_order(self, event)):
+            await super().on_event(event)
 
     def get_default_screen(self) -> Screen:
         """Home is the bottom of the stack: no blank default screen is composed and drawn first."""

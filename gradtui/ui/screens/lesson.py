@@ -81,11 +81,14 @@ class LessonScreen(PlaygroundScreen):
                 yield Prose(self.lesson.body)
             with Vertical(id="work"):
                 yield self._task_panel()
-                yield self._playground_view()
+                yield self._new_playground_view()
         yield Footer(compact=True)
 
-    def _playground_view(self) -> PlaygroundView | ImagesView:
-        """The sandbox's playground, or the image classifier's for a task in mode images."""
+    def _new_playground_view(self) -> PlaygroundView | ImagesView:
+        """The sandbox's playground, or the image classifier's for a task in mode images.
+
+        (Not ``_playground_view``: that is ``PlaygroundScreen``'s lookup of the mounted one,
+        which c, f and o work on.)"""
         playground = self._playground()
         view = ImagesView if playground.mode == "images" else PlaygroundView
         return view(playground, self._fields(), id="playground")
