@@ -30,7 +30,7 @@ async def test_train_to_the_end_then_solve_with_a_larger_lr(tmp_path):
         assert "pullover" in text and "learned: w - w(init)" in text
         status = app.screen.query_one(TaskStatus)
         await wait_for(pilot, lambda: status.detail != "checking…")
-        assert not status.solved and "the check reads epoch 20" in status.detail
+        assert not status.solved and "checked at epoch 20" in status.detail
         await pilot.press("space")
         await wait_for(pilot, lambda: view.frame.end is not None)
         await wait_for(pilot, lambda: view.settled)

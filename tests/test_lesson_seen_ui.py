@@ -38,7 +38,7 @@ async def test_a_new_lr_after_a_finished_run_is_judged_on_its_own_run_on_screen(
         await type_into(pilot, "lr", "0.1")
         await wait_for(pilot, lambda: view.playground.lr == 0.1)
         # The lr-0.01 run is gone: a fresh run of lr 0.1 waits at step 0, not yet judged.
-        await wait_for(pilot, lambda: "run these settings" in status(app).detail)
+        await wait_for(pilot, lambda: "run it to see the verdict" in status(app).detail)
         await pilot.pause(0.6)  # the check itself has finished by now (and passed)
         assert view.snapshot.step == 0 and not status(app).solved
         assert not store.is_solved("learning-rate", 0)
@@ -73,7 +73,7 @@ async def test_lesson_7_piling_up_is_judged_after_the_step_it_names(tmp_path):
         view = app.screen.query_one("#playground")
         await pilot.click("#zero_grad")
         await wait_for(pilot, lambda: not view.playground.zero_grad)
-        await wait_for(pilot, lambda: "run these settings" in status(app).detail)
+        await wait_for(pilot, lambda: "run it to see the verdict" in status(app).detail)
         app.screen.set_focus(None)
         await pilot.press("s")  # step 1: .grad 10.8 on screen
         await wait_for(pilot, lambda: status(app).solved)

@@ -94,7 +94,7 @@ async def test_lesson_13_task_3_done_as_it_says_f_then_a_solves_it(tmp_path):
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen))
         status = app.screen.query_one(TaskStatus)
-        await wait_for(pilot, lambda: "run these settings" in status.detail)
+        await wait_for(pilot, lambda: "run it to see the verdict" in status.detail)
         await pilot.press("space")  # the run of the suggested lr, on screen
         await wait_for(pilot, lambda: status.solved)
         assert app.screen.query_one("#lr").value == "8.32e-06"

@@ -26,6 +26,9 @@ from gradtui.ui.widgets.settings_form import SettingsForm
 from gradtui.ui.widgets.task_panel import TaskPanel, TaskStatus
 
 CHECK_DELAY = 0.3
+# A lesson's playground keeps its panels side by side (compact, all in view) down to this
+# many columns; below, they stack and scroll as in a narrow sandbox.
+COMPACT_BELOW = 60
 
 
 TASK = Binding.Group("Task", compact=True)
@@ -42,6 +45,11 @@ class LessonScreen(PlaygroundScreen):
         "lesson.tcss",
     ]
     BINDINGS = [
+        # The run keys first: at 80 columns the Footer shows what fits, from the left.
+        *[
+            b if b.description in ("Step", "Run/Pause") else replace(b, show=False)
+            for b in PlaygroundScreen.KEYS
+        ],
         Binding("a", "answer", "Answer"),
         Binding("h", "hint", "Hint"),
         Binding("v", "solution", "Solution"),
@@ -51,10 +59,6 @@ class LessonScreen(PlaygroundScreen):
         Binding("p", "lesson(-1)", "Prev lesson", group=LESSON),
         Binding("x", "reset_task", "Reset task"),
         Binding("escape", "back", "List"),
-        *[
-            b if b.description in ("Step", "Run/Pause") else replace(b, show=False)
-            for b in PlaygroundScreen.KEYS
-        ],
     ]
 
     def __init__(self, lessons: list[Lesson], index: int, store: ProgressStore, task: int = -1):
@@ -99,6 +103,9 @@ class LessonScreen(PlaygroundScreen):
         view = ImagesView if playground.mode == "images" else PlaygroundView
         widget = view(playground, self._fields(), id="playground")
         widget.live_changes = False  # the run on screen is always the one the check judges
+        if isinstance(widget, PlaygroundView):  # beside the prose: every panel in view
+            widget.narrow_below = COMPACT_BELOW
+            widget.add_class("compact")
         if isinstance(widget, PlaygroundView) and playground.max_steps:
             widget.pace(playground.max_steps)
         return widget
@@ -132,6 +139,9 @@ class LessonScreen(PlaygroundScreen):
     def _changed(self, event: SettingsForm.Changed) -> None:
         if event.errors:
             return
+        view = self.query_one("#playground")
+        if isinstance(view, PlaygroundView) and event.playground.max_steps:
+            view.pace(event.playground.max_steps)  # more steps typed: a faster run
         inputs = {f: getattr(event.playground, f) for f in self._fields()}
         inputs.update(self._answer())
         self.store.set_inputs(self.lesson.id, self.task_index, inputs)
@@ -214,6 +224,9 @@ class LessonScreen(PlaygroundScreen):
         if not self.is_attached:
             return
         detail = result.detail if seen else self._run_it(result)
+        if passed:  # what next, here rather than in a toast over the panels
+            last = self.task_index == len(self.lesson.tasks) - 1
+            detail += " · n: next lesson" if last else " · t: next task"
         # The panel can be gone for a moment (the task being replaced, the app closing).
         for status in self.query(TaskStatus).results(TaskStatus):
             status.solved, status.detail = passed, detail
@@ -223,15 +236,11 @@ class LessonScreen(PlaygroundScreen):
         if newly_solved:
             for panel in self.query(TaskPanel).results(TaskPanel):
                 panel.solution_shown = True
-            self.notify("Task solved! Press t for the next task, n for the next lesson.")
 
     def _run_it(self, result: CheckResult) -> str:
         """What to do to see the check's verdict: run these settings on screen."""
         unit = "epoch" if self.query(ImagesView) else "step"
-        return (
-            f"run these settings to see the verdict: space runs, s steps "
-            f"(the check reads {unit} {result.steps})"
-        )
+        return f"run it to see the verdict: space runs, s steps (checked at {unit} {result.steps})"
 
     # -- actions -----------------------------------------------------------------------------
 

@@ -49,7 +49,7 @@ class LossPlot(SafePlot):
             plt.title(f"{'log10(loss)' if self.log else 'loss'}: no steps yet")
             self.refresh()
             return
-        words = change_words(pairs[0][1], pairs[-1][1])
+        words = change_words(pairs[0][1], pairs[-1][1]) if len(pairs) > 1 else f"{pairs[0][1]:.6g}"
         if self.log:
             below = next(((s, v) for s, v in pairs if v <= 0), None)
             if below is not None:

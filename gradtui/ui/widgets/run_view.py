@@ -36,6 +36,9 @@ class RunView(Vertical):
     # False (a lesson): every change of the settings starts a fresh run, so the run on screen
     # is always the one its settings make, the run a lesson's check judges.
     live_changes: bool = True
+    # Columns below which the panels stack (None: the class's NARROW); a lesson, whose
+    # playground shares the screen with the prose, keeps them side by side down to fewer.
+    narrow_below: int | None = None
 
     class Progress(Message):
         """A new frame of ``run`` from the run's thread (``single``: a single step's)."""
@@ -110,7 +113,8 @@ class RunView(Vertical):
         return self.frame is not None and not self.running and not self.driver.busy
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < self.NARROW, "narrow")
+        narrow = self.size.width < (self.NARROW if self.narrow_below is None else self.narrow_below)
+        self.set_class(narrow, "narrow")
 
     def set_playground(self, playground: Playground) -> None:
         """Show and use ``playground`` (the form follows)."""

@@ -52,7 +52,7 @@ class TaskPanel(Vertical):
         if ANSWER in self.lesson_task.editable:
             yield Input(
                 self.answer,
-                placeholder="press a (or click here) to type your answer; enter: back to the keys",
+                placeholder="a (or a click): type your answer; enter: back to the keys",
                 id="answer",
                 max_length=MAX_ANSWER,
                 compact=True,
