@@ -155,6 +155,18 @@ async def test_a_solved_answer_is_kept_from_stray_keys(tmp_path):
     assert store.task_inputs("computation-graph", 0, app.lessons[10].tasks[0])["answer"] == "2"
 
 
+async def test_a_digit_starts_the_answer_and_stays_in_it(tmp_path):
+    app = GradApp(lesson="15", store=ProgressStore(tmp_path / "progress.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: app.screen.task_index == 1)
+        await ready(pilot)
+        await pilot.press("0", ".", "7", "9", "enter")
+        assert app.screen.query_one("#answer").value == "0.79"
+        await wait_for(pilot, lambda: app.screen.query_one(TaskStatus).solved)
+
+
 async def test_space_runs_after_a_click_on_the_checkbox(tmp_path):
     app = GradApp(lesson="7", store=ProgressStore(tmp_path / "progress.json"))
     async with app.run_test(size=SIZE) as pilot:

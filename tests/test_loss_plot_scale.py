@@ -50,3 +50,12 @@ async def test_log10_of_a_loss_at_or_below_zero_says_it_cannot_be_drawn():
         await pilot.pause()
         text = drawn(plot)
         assert "loss: 1 → -1.2 (-220%)" in text
+
+
+async def test_a_narrow_plot_keeps_the_scale_in_its_title():
+    app = PlotApp()
+    async with app.run_test(size=(36, 12)) as pilot:
+        plot = app.query_one(LossPlot)
+        plot.series = ([0, 10, 20], [9.0, 0.5, 0.00119631])  # lesson 6 at lr 0.1
+        await pilot.pause()
+        assert "loss: 9 → 0.00119631 (-100%)" in drawn(plot)  # the l hint gives way

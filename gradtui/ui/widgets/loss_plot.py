@@ -70,5 +70,9 @@ class LossPlot(SafePlot):
             plt.xlim(0, 1)
         else:
             plt.plot(xs, ys, marker="braille", label=label)
-        plt.title(f"{label}: {words}  {toggle}")
+        title = f"{label}: {words}"
+        room = self.content_region.width - 2  # plotext leaves out a title that does not fit
+        if len(title) + len(toggle) + 2 <= room:
+            title += f"  {toggle}"
+        plt.title(title if len(title) <= room else words)
         self.refresh()

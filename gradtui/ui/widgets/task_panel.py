@@ -56,6 +56,7 @@ class TaskPanel(Vertical):
                 id="answer",
                 max_length=MAX_ANSWER,
                 compact=True,
+                select_on_focus=False,  # a digit that starts the answer is not overtyped
             )
         yield Static(self._hints_text(), id="hints")
         yield Static(self._solution_text(), id="solution")
