@@ -197,7 +197,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from gradtui.serve import ServeError, serve
 
     try:
-        serve(args.host, args.port, args.lessons, args.max_sessions)
+        serve(args.host, args.port, args.lessons, args.max_sessions, args.files)
     except ServeError as err:
         raise CliError(str(err)) from None
     return 0
