@@ -1,6 +1,6 @@
 """A learner's own data for fit mode: a CSV file of input,target rows, checked line by line.
 
-Files are untrusted input: only regular files are read (``engine.safe_read``: never stuck on
+Files are untrusted input: only regular files are read (``gradtui.io.safe_read``: never stuck on
 a pipe or a device), at most ``MAX_READ_BYTES`` of them, binary or non-UTF-8 content is
 refused, and every bad cell is reported as ``file:line: ...``.
 Rows beyond ``MAX_ROWS`` are left out with a note rather than refused. Imports no torch.
@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gradtui.engine.safe_read import ReadCancelled, ReadError, read_limited
-from gradtui.engine.values import MAX_LENGTH, Values
+from gradtui.engine.expr.values import MAX_LENGTH, Values
+from gradtui.io.safe_read import ReadCancelled, ReadError, read_limited
 
 MAX_ROWS = MAX_LENGTH  # a fit problem holds at most this many points
 MAX_READ_BYTES = 4 * 1024 * 1024  # beyond this only the start of the file is read

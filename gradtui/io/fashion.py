@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from gradtui.engine.idx import IdxError, read_idx
-from gradtui.engine.paths import data_home
+from gradtui.io.idx import IdxError, read_idx
+from gradtui.io.paths import data_home
 
 NAME = "fashion-mnist"
 ENV_DATA = "GRADTUI_DATA"

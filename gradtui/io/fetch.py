@@ -28,9 +28,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from gradtui.engine.csvdata import byte_size
-from gradtui.engine.fashion import FILES
-from gradtui.engine.idx import GZIP_MAGIC, TYPES
+from gradtui.io.csvdata import byte_size
+from gradtui.io.fashion import FILES
+from gradtui.io.idx import GZIP_MAGIC, TYPES
 
 BASE_URL = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"
 CHUNK = 64 * 1024

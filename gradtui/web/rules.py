@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from gradtui.safe_text import clean
-from gradtui.serve import LEARNER_COOKIE
+from gradtui.web.serve import LEARNER_COOKIE
 
 MIN_COLUMNS, MAX_COLUMNS = 20, 500
 MIN_ROWS, MAX_ROWS = 6, 200

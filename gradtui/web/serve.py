@@ -1,7 +1,7 @@
 """``gradtui serve``: the app in a web browser, one app process per browser tab.
 
 This module holds what runs before the server starts (address checks, the banner, the command
-each browser session runs); ``gradtui.web_server`` is the server itself, built on textual-serve,
+each browser session runs); ``gradtui.web.server`` is the server itself, built on textual-serve,
 which runs a command for each browser connection and relays its terminal to xterm.js.
 
 Each browser keeps its own progress: the page gives it a random token in a cookie, and the
@@ -170,7 +170,7 @@ def serve(
             raise ServeError(f"--lessons {folder}: no such folder")
     check_address(host, port)
     from gradtui.curriculum.progress import default_path
-    from gradtui.web_server import make_server
+    from gradtui.web.server import make_server
 
     browsers = default_path().parent / "browsers"
     server = make_server(host, port, lesson_dirs, browsers, max_sessions)

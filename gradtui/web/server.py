@@ -6,7 +6,7 @@ Everything the page loads comes from this server: gradtui's page (templates/serv
 replaces textual-serve's own, which fetches its font from a CDN, with the copy of that font
 shipped inside textual-serve.
 
-What a request must pass (the rules themselves are in ``gradtui.web_rules``):
+What a request must pass (the rules themselves are in ``gradtui.web.rules``):
 
 - every request: the ``Host`` header names this computer (against DNS rebinding);
 - the websocket, which starts an app: a websocket handshake, an ``Origin`` equal to the page's
@@ -34,15 +34,7 @@ from aiohttp import WSCloseCode, web
 from aiohttp.helpers import content_disposition_header
 from textual_serve.server import Server
 
-from gradtui.serve import (
-    DEFAULT_MAX_SESSIONS,
-    LEARNER_COOKIE,
-    app_command,
-    banner,
-    is_loopback,
-    learner_token,
-)
-from gradtui.web_rules import (
+from gradtui.web.rules import (
     MAX_MESSAGE_BYTES,
     OneLineFormatter,
     font_size,
@@ -51,7 +43,15 @@ from gradtui.web_rules import (
     same_origin,
     this_computers_names,
 )
-from gradtui.web_session import GradAppService, relay
+from gradtui.web.serve import (
+    DEFAULT_MAX_SESSIONS,
+    LEARNER_COOKIE,
+    app_command,
+    banner,
+    is_loopback,
+    learner_token,
+)
+from gradtui.web.session import GradAppService, relay
 
 TEMPLATES = Path(__file__).with_name("templates")
 PAGE = "serve.html"

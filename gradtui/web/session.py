@@ -19,7 +19,7 @@ from pathlib import Path
 from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
 
-from gradtui.web_rules import parse_message, redact
+from gradtui.web.rules import parse_message, redact
 
 QUIT_GRACE_S = 10  # how long an app may take to quit once told to, before it is killed
 MAX_ERROR_BYTES = 64 * 1024  # of an app's stderr kept for the errors file (its end)

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from gradtui.engine.graph import at_values
-from gradtui.engine.numeric import central_differences
-from gradtui.engine.problem import Problem
+from gradtui.engine.autograd.graph import at_values
+from gradtui.engine.autograd.numeric import central_differences
+from gradtui.engine.training.problem import Problem
 
 H_VALUES = (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7)
 TIMING_SIZES = (1, 10, 100, 1_000, 10_000, 100_000)

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from gradtui.engine.probe import GraphNode, TorchError, _failure, free_name, grad_graph
-from gradtui.engine.problem import Problem
-from gradtui.engine.report import format_value
-from gradtui.engine.values import Values
+from gradtui.engine.autograd.probe import GraphNode, TorchError, _failure, free_name, grad_graph
+from gradtui.engine.expr.values import Values
+from gradtui.engine.present.report import format_value
+from gradtui.engine.training.problem import Problem
 
 MAX_NODES = 200
 COUNT_LIMIT = 10_000  # a cut graph's nodes are counted up to this many

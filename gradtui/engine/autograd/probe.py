@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from gradtui.engine.expr import ExprError, Expression, compile_expr
-from gradtui.engine.values import Values, format_number, parse_values, round_trip
+from gradtui.engine.expr.expr import ExprError, Expression, compile_expr
+from gradtui.engine.expr.values import Values, format_number, parse_values, round_trip
 
 # Longer vectors are written with '...' in the session lines, as torch prints them.
 SUMMARY_THRESHOLD = 1000

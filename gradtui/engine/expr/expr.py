@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from gradtui.engine.syntax import NODE_NAMES, caret, literal_problem, op_symbol
+from gradtui.engine.expr.syntax import NODE_NAMES, caret, literal_problem, op_symbol
 
 MAX_CHARS = 1000
 MAX_DEPTH = 32

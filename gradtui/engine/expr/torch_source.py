@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import math
 
-from gradtui.engine.expr import _BINOPS, CONSTANTS, compile_expr
+from gradtui.engine.expr.expr import _BINOPS, CONSTANTS, compile_expr
 
 
 def torch_source(text: str, dtype: str = "float32") -> str:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from gradtui.engine.loop import StopRules
-from gradtui.engine.playground import MAX_LR, Playground
-from gradtui.engine.probe import tensor_literal
-from gradtui.engine.problem import Problem
-from gradtui.engine.torch_source import torch_source
+from gradtui.engine.autograd.probe import tensor_literal
+from gradtui.engine.expr.torch_source import torch_source
+from gradtui.engine.training.loop import StopRules
+from gradtui.engine.training.playground import MAX_LR, Playground
+from gradtui.engine.training.problem import Problem
 
 EXPORTABLE_DTYPES = ("float32", "float64")
 # The order in which examples.roller_coaster fills the weights from torch.randn(3).

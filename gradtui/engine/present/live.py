@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from gradtui.engine.plotdata import CurveView, FitView, function_view
-from gradtui.engine.problem import Problem
-from gradtui.engine.run import Snapshot
-from gradtui.engine.transcript import Transcript, transcript
+from gradtui.engine.present.plotdata import CurveView, FitView, function_view
+from gradtui.engine.present.transcript import Transcript, transcript
+from gradtui.engine.training.problem import Problem
+from gradtui.engine.training.run import Snapshot
 
 
 @dataclass(frozen=True)

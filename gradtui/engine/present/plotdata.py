@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gradtui.engine.problem import Problem
+from gradtui.engine.training.problem import Problem
 
 CURVE_POINTS = 161
 MAX_DATA_POINTS = 2000  # a terminal plot has fewer cells than this: plot every k-th point

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from gradtui.engine.loop import StepRecord, Stop
-from gradtui.engine.problem import Problem
+from gradtui.engine.training.loop import StepRecord, Stop
+from gradtui.engine.training.problem import Problem
 
 TABLE_ROWS = 12
 

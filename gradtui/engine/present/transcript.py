@@ -11,10 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from gradtui.engine.probe import TorchError, free_name, probe, probe_at, tensor_literal, values_of
-from gradtui.engine.problem import Problem
-from gradtui.engine.report import format_value
-from gradtui.engine.run import Snapshot
+from gradtui.engine.autograd.probe import (
+    TorchError,
+    free_name,
+    probe,
+    probe_at,
+    tensor_literal,
+    values_of,
+)
+from gradtui.engine.present.report import format_value
+from gradtui.engine.training.problem import Problem
+from gradtui.engine.training.run import Snapshot
 
 
 @dataclass(frozen=True)

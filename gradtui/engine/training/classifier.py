@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from gradtui.engine.fashion import PulloverDress
+from gradtui.io.fashion import PulloverDress
 
 BATCH_SIZE = 256
 EPOCHS = 20

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gradtui.engine.problem import Problem, fit_problem
-from gradtui.engine.values import Values
+from gradtui.engine.expr.values import Values
+from gradtui.engine.training.problem import Problem, fit_problem
 
 ROLLER_COASTER_MODEL = "a*t**2 + b*t + c"
 ROLLER_COASTER_LR = 1e-5

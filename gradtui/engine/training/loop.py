@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from gradtui.engine.problem import Problem
+from gradtui.engine.training.problem import Problem
 
 SEVEN_STEPS = ("init", "predict", "loss", "gradient", "step", "repeat", "stop")
 STOP_REASONS = ("max_steps", "target", "worse", "time", "diverged", "error")
@@ -206,7 +206,7 @@ class Stepper:
 
     def fail(self, error: BaseException) -> Stop:
         """End the run because of ``error``: a ``Stop`` with reason ``error`` and the message."""
-        from gradtui.engine.probe import explain
+        from gradtui.engine.autograd.probe import explain
 
         message = f"{type(error).__name__}: {error}"
         plain = explain(error)

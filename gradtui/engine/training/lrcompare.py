@@ -16,8 +16,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from gradtui.engine.loop import StepRecord, Stop, StopRules
-from gradtui.engine.playground import MAX_LR, Playground
+from gradtui.engine.training.loop import StepRecord, Stop, StopRules
+from gradtui.engine.training.playground import MAX_LR, Playground
 
 LABELS = ("too small", "good", "bouncy", "diverging")
 DEFAULT_FACTORS = (0.01, 0.1, 1.0, 10.0)

@@ -19,8 +19,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from gradtui.engine.loop import Stepper, StepRecord, Stop, StopRules
-from gradtui.engine.problem import Problem
+from gradtui.engine.training.loop import Stepper, StepRecord, Stop, StopRules
+from gradtui.engine.training.problem import Problem
 
 START_LR = 1e-7
 END_LR = 10.0

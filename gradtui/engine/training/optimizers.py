@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from gradtui.engine.expr import compile_expr
-from gradtui.engine.loop import Stepper, StepRecord, StopRules
-from gradtui.engine.playground import Playground
-from gradtui.engine.problem import Problem, descend_problem
-from gradtui.engine.values import Values
+from gradtui.engine.expr.expr import compile_expr
+from gradtui.engine.expr.values import Values
+from gradtui.engine.training.loop import Stepper, StepRecord, StopRules
+from gradtui.engine.training.playground import Playground
+from gradtui.engine.training.problem import Problem, descend_problem
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 OPTIMIZER_NAMES = {"sgd": "plain SGD", "momentum": "SGD + momentum", "adam": "Adam"}

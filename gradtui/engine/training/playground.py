@@ -11,11 +11,11 @@ import math
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from gradtui.engine.examples import EXAMPLES, example_problem
-from gradtui.engine.expr import compile_expr
-from gradtui.engine.loop import Stepper, StopRules, stop_rule_error
-from gradtui.engine.problem import Problem, descend_problem, fit_problem
-from gradtui.engine.values import ValueParseError, Values, parse_assignments
+from gradtui.engine.expr.expr import compile_expr
+from gradtui.engine.expr.values import ValueParseError, Values, parse_assignments
+from gradtui.engine.training.examples import EXAMPLES, example_problem
+from gradtui.engine.training.loop import Stepper, StopRules, stop_rule_error
+from gradtui.engine.training.problem import Problem, descend_problem, fit_problem
 
 MODES = ("descend", "fit", "images")  # images: the pullover-vs-dress classifier
 MAX_EPOCHS = 100
@@ -97,7 +97,7 @@ class Playground:
 
     def _csv_problem(self) -> Problem:
         """The model fitted to the rows of ``data_csv`` (its input is ``t``)."""
-        from gradtui.engine.csvdata import INPUT_NAME, parse_csv_text, seeded_start
+        from gradtui.io.csvdata import INPUT_NAME, parse_csv_text, seeded_start
 
         data = parse_csv_text(self.data_csv)
         model = compile_expr(self.fn)
@@ -163,7 +163,7 @@ def parse_fields(base: Playground, texts: dict[str, str]) -> tuple[Playground, d
     An error is ready to show under its field (with a caret where there is a column). When
     there are errors, the returned playground keeps ``base``'s value for those fields.
     """
-    from gradtui.engine.expr import ExprError
+    from gradtui.engine.expr.expr import ExprError
 
     result, refused = field_errors(base, texts)
     errors: dict[str, str] = {}
@@ -185,7 +185,7 @@ def field_errors(
     The text is ``None`` when the error is about the fields together (e.g. a variable with no
     starting value), not about one typed text.
     """
-    from gradtui.engine.expr import ExprError
+    from gradtui.engine.expr.expr import ExprError
 
     changes: dict[str, Any] = {}
     errors: dict[str, tuple[ValueError, str | None]] = {}

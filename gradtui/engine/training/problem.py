@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from gradtui.engine.expr import ExprError, Expression, compile_expr
-from gradtui.engine.values import DTYPES, MAX_LENGTH, Values
+from gradtui.engine.expr.expr import ExprError, Expression, compile_expr
+from gradtui.engine.expr.values import DTYPES, MAX_LENGTH, Values
 
 LOSSES = ("mse", "mae")
 
@@ -44,7 +44,7 @@ class Problem:
         """Tensors for the parameters (``requires_grad``) and the predict/loss functions."""
         import torch
 
-        from gradtui.engine.probe import TorchError, explain
+        from gradtui.engine.autograd.probe import TorchError, explain
 
         dtype = getattr(torch, "float32" if self.dtype == "auto" else self.dtype)
         params = {}

@@ -11,7 +11,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from gradtui.engine.loop import StepRecord
+from gradtui.engine.training.loop import StepRecord
 
 MAX_STEPS = 1000
 MAX_NUMBERS = 500_000  # parameters plus grads, summed over the kept steps

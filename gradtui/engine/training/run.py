@@ -12,10 +12,10 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any
 
-from gradtui.engine.history import LossHistory
-from gradtui.engine.loop import Stepper, StepRecord, Stop
-from gradtui.engine.plotdata import scalar_param
-from gradtui.engine.replay import ReplayBuffer
+from gradtui.engine.present.plotdata import scalar_param
+from gradtui.engine.training.history import LossHistory
+from gradtui.engine.training.loop import Stepper, StepRecord, Stop
+from gradtui.engine.training.replay import ReplayBuffer
 
 
 @dataclass(frozen=True, slots=True)
