@@ -13,8 +13,8 @@ from gradtui.cli.runs import read_data
 from gradtui.curriculum.loader import load_lessons, shipped_lessons_dir
 from gradtui.curriculum.progress import ProgressStore
 from gradtui.curriculum.saved_inputs import check_inputs
-from gradtui.engine import csvdata
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.playground import Playground
+from gradtui.io import csvdata
 from gradtui.safe_text import UNSAFE
 from gradtui.ui.app import GradApp
 from gradtui.ui.screens.import_data import ImportDataScreen

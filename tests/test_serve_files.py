@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 from ui_support import ready, screen_text, wait_for
 
-from gradtui.engine.playground import Playground
-from gradtui.files import ENV_FILES, FileScope, OutsideFolder, file_scope
-from gradtui.serve import app_command
+from gradtui.engine.training.playground import Playground
+from gradtui.io.files import ENV_FILES, FileScope, OutsideFolder, file_scope
 from gradtui.ui.app import GradApp
 from gradtui.ui.screens.export import ExportScreen
 from gradtui.ui.screens.import_data import ImportDataScreen
 from gradtui.ui.screens.sandbox import SandboxScreen
 from gradtui.ui.widgets.playground_view import PlaygroundView
-from gradtui.web_server import GradServer
+from gradtui.web.serve import app_command
+from gradtui.web.server import GradServer
 
 SIZE = (120, 40)
 DATA = "t,y\n1,2\n2,4\n3,6\n"

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from gradtui.curriculum.schema import Lesson, LessonProblem
-    from gradtui.engine.playground import Playground
+    from gradtui.engine.training.playground import Playground
 
 # How often Python hands the GIL from one busy thread to another (its default is 5 ms). Torch
 # ops release and retake the GIL, and so does every turn of the event loop: with a run worker
@@ -247,7 +247,7 @@ class GradApp(App):
         if self._sandbox is None:
             self._painted.wait(timeout=5)
             self._lessons_done.wait()
-        from gradtui.engine.torch_loading import import_torch, preload_libraries
+        from gradtui.torch_loading import import_torch, preload_libraries
 
         try:
             preload_libraries()
@@ -263,7 +263,7 @@ class GradApp(App):
 
     def no_torch(self, error: ImportError | OSError) -> None:
         """torch cannot be imported: leave, and ``run_app`` prints how to install it."""
-        from gradtui.engine.torch_loading import torch_failed, torch_help
+        from gradtui.torch_loading import torch_failed, torch_help
 
         if not torch_failed(error):
             raise error
@@ -302,7 +302,7 @@ class GradApp(App):
     def _confined(self, filename: str | None, folder: str | None):
         """``(filename, folder)`` for a file the app writes: as given when files are not
         confined, inside the confined folder when they are, None (said) when it leads out."""
-        from gradtui.files import OutsideFolder, file_scope
+        from gradtui.io.files import OutsideFolder, file_scope
 
         scope = file_scope()
         if not scope.confined:
@@ -328,7 +328,7 @@ class GradApp(App):
 
     def open_sandbox(self, playground: Playground | None = None) -> None:
         """Open the sandbox (prefilled with ``playground``)."""
-        from gradtui.engine.playground import Playground
+        from gradtui.engine.training.playground import Playground
         from gradtui.ui.screens.sandbox import SandboxScreen
 
         self.push_screen(SandboxScreen(playground or Playground()))
@@ -348,7 +348,7 @@ def run_app(args: argparse.Namespace) -> int:
     """Start the app from parsed command-line arguments."""
     sandbox = None
     if getattr(args, "command", None) == "sandbox":
-        from gradtui.engine.playground import Playground, parse_fields
+        from gradtui.engine.training.playground import Playground, parse_fields
 
         base = Playground().switch_mode("fit") if args.fit else Playground()
         if getattr(args, "data_csv", None):  # --data, read and checked by the CLI

@@ -10,9 +10,9 @@ from typing import Any
 
 from textual.screen import Screen
 
-from gradtui.engine.export import export_script, save_script
-from gradtui.engine.expr import ExprError
-from gradtui.files import FOLDER_WORDS, file_scope
+from gradtui.engine.expr.expr import ExprError
+from gradtui.engine.present.export import export_script, save_script
+from gradtui.io.files import FOLDER_WORDS, file_scope
 from gradtui.ui.screens.export import ExportScreen
 from gradtui.ui.screens.finite_diff import FiniteDiffScreen
 from gradtui.ui.screens.graph import GraphScreen
