@@ -8,10 +8,10 @@ import random
 import pytest
 from ui_support import lessons_loaded, ready, screen_text, wait_for
 
-from gradtui.engine import run as run_module
-from gradtui.engine.history import LossHistory
-from gradtui.engine.loop import Stepper
-from gradtui.engine.playground import MAX_LR, Playground
+from gradtui.engine.training import run as run_module
+from gradtui.engine.training.history import LossHistory
+from gradtui.engine.training.loop import Stepper
+from gradtui.engine.training.playground import MAX_LR, Playground
 from gradtui.ui.app import GradApp
 from gradtui.ui.screens.lesson import LessonScreen
 from gradtui.ui.screens.sandbox import SandboxScreen
@@ -72,6 +72,7 @@ async def test_300_random_actions_never_crash_the_app():
         assert app.is_running and isinstance(app.screen, SandboxScreen)
         # Still alive and usable: a known-good state runs and shows its numbers.
         await pilot.resize_terminal(*SIZE)
+        await wait_for(pilot, lambda: tuple(app.screen.size) == tuple(SIZE))  # laid out again
         if view(app).running:
             await pilot.press("space")
         await enter(pilot, "fn", "x**2")

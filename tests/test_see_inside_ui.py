@@ -6,13 +6,14 @@ from textual.worker import WorkerState
 from ui_support import ready, screen_text, wait_for
 
 from gradtui.curriculum.progress import ProgressStore
-from gradtui.engine.export import export_script
-from gradtui.engine.playground import Playground
+from gradtui.engine.present.export import export_script
+from gradtui.engine.training.playground import Playground
 from gradtui.ui.app import GradApp
 from gradtui.ui.screens.export import ExportScreen
 from gradtui.ui.screens.finite_diff import FiniteDiffScreen
 from gradtui.ui.screens.graph import GraphScreen
 from gradtui.ui.screens.sandbox import SandboxScreen
+from gradtui.ui.widgets.playground_view import PlaygroundView
 from gradtui.ui.widgets.timing_plot import TimingPlot
 
 SIZE = (120, 40)
@@ -35,9 +36,10 @@ async def test_graph_key_shows_the_tree_at_the_current_step_and_escape_returns()
         assert "x (leaf, AccumulateGrad)  value 3  grad 6" in text
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, SandboxScreen))
-        for _ in range(2):
+        view = app.screen.query_one(PlaygroundView)
+        for n in (1, 2):
             await pilot.press("s")
-            await pilot.pause(0.7)
+            await wait_for(pilot, lambda n=n: view.snapshot.step == n)
         await ready(pilot)
         await open_view(pilot, "g", GraphScreen)
         assert "value 1.92  grad 3.84" in screen_text(app)  # x after two steps of lr 0.1
@@ -84,7 +86,7 @@ async def test_finite_differences_view_table_and_live_timing():
 async def test_timing_stops_and_restarts_with_t(monkeypatch):
     import time
 
-    from gradtui.engine.finite_diff import TimingPoint
+    from gradtui.engine.autograd.finite_diff import TimingPoint
     from gradtui.ui.screens import finite_diff
 
     def two_then_wait(budget, cancelled):  # two points, then "measuring" until cancelled
@@ -190,7 +192,7 @@ async def test_views_from_a_lesson_and_the_palette(tmp_path, monkeypatch):
 
 
 async def test_a_timing_that_arrives_after_leaving_the_view_is_dropped():
-    from gradtui.engine.finite_diff import TimingPoint
+    from gradtui.engine.autograd.finite_diff import TimingPoint
     from gradtui.ui.delivery import deliver
 
     app = GradApp(sandbox=Playground())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import threading
 from collections.abc import Iterable
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from gradtui.curriculum.schema import Lesson, LessonProblem
-    from gradtui.engine.playground import Playground
+    from gradtui.engine.training.playground import Playground
 
 # How often Python hands the GIL from one busy thread to another (its default is 5 ms). Torch
 # ops release and retake the GIL, and so does every turn of the event loop: with a run worker
@@ -246,7 +247,7 @@ class GradApp(App):
         if self._sandbox is None:
             self._painted.wait(timeout=5)
             self._lessons_done.wait()
-        from gradtui.engine.torch_loading import import_torch, preload_libraries
+        from gradtui.torch_loading import import_torch, preload_libraries
 
         try:
             preload_libraries()
@@ -262,7 +263,7 @@ class GradApp(App):
 
     def no_torch(self, error: ImportError | OSError) -> None:
         """torch cannot be imported: leave, and ``run_app`` prints how to install it."""
-        from gradtui.engine.torch_loading import torch_failed, torch_help
+        from gradtui.torch_loading import torch_failed, torch_help
 
         if not torch_failed(error):
             raise error
@@ -282,6 +283,37 @@ class GradApp(App):
         self._return_code = EXIT_FAILED  # Textual leaves it unset on this path
         super().panic(*renderables)
 
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Textual's screenshot (its command and ``app.screenshot`` action), kept inside the
+        folder files are confined to under ``gradtui serve`` (a browser gets it as a download;
+        any other driver saves it in that folder)."""
+        where = self._confined(filename, path)
+        return None if where is None else super().deliver_screenshot(*where, time_format)
+
+    def save_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str:
+        """Textual's save, kept inside the confined folder like ``deliver_screenshot``."""
+        where = self._confined(filename, path)
+        return "" if where is None else super().save_screenshot(*where, time_format)
+
+    def _confined(self, filename: str | None, folder: str | None):
+        """``(filename, folder)`` for a file the app writes: as given when files are not
+        confined, inside the confined folder when they are, None (said) when it leads out."""
+        from gradtui.io.files import OutsideFolder, file_scope
+
+        scope = file_scope()
+        if not scope.confined:
+            return filename, folder
+        try:
+            where = scope.path(os.path.join(folder or ".", filename or "screenshot.svg"))
+        except OutsideFolder as err:
+            self.notify(f"not saved: {err}", title="screenshot", severity="error", timeout=8)
+            return None
+        return (where.name if filename else None), str(where.parent)
+
     def action_help(self) -> None:
         from gradtui.ui.screens.help import HelpScreen
 
@@ -296,7 +328,7 @@ class GradApp(App):
 
     def open_sandbox(self, playground: Playground | None = None) -> None:
         """Open the sandbox (prefilled with ``playground``)."""
-        from gradtui.engine.playground import Playground
+        from gradtui.engine.training.playground import Playground
         from gradtui.ui.screens.sandbox import SandboxScreen
 
         self.push_screen(SandboxScreen(playground or Playground()))
@@ -316,7 +348,7 @@ def run_app(args: argparse.Namespace) -> int:
     """Start the app from parsed command-line arguments."""
     sandbox = None
     if getattr(args, "command", None) == "sandbox":
-        from gradtui.engine.playground import Playground, parse_fields
+        from gradtui.engine.training.playground import Playground, parse_fields
 
         base = Playground().switch_mode("fit") if args.fit else Playground()
         if getattr(args, "data_csv", None):  # --data, read and checked by the CLI
