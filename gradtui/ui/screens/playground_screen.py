@@ -12,7 +12,7 @@ from textual.widgets import Input
 
 from gradtui.ui.screens import see_inside
 from gradtui.ui.widgets.playground_view import PlaygroundView
-from gradtui.ui.widgets.run_view import RunView
+from gradtui.ui.widgets.run_view import SteppedView
 
 # The palette's entries for the keys below that open something: (title, help, action).
 PALETTE = [
@@ -47,8 +47,9 @@ LR = Binding.Group("lr×÷10", compact=True)
 
 
 class PlaygroundScreen(Screen):
-    """A screen holding one ``RunView`` (a ``PlaygroundView`` or an ``ImagesView``), driven
-    by the bindings of ``KEYS``, which each screen places among its own ``BINDINGS``."""
+    """A screen holding one ``SteppedView`` (a ``PlaygroundView``, an ``ImagesView`` or a
+    ``LoopView``), driven by the bindings of ``KEYS``, which each screen places among its own
+    ``BINDINGS``."""
 
     KEYS = [
         Binding("s,f6", "playground('step')", "Step"),
@@ -82,13 +83,13 @@ class PlaygroundScreen(Screen):
         Binding("e", "export", "Export script", show=False),
     ]
 
-    _run_view: RunView | None = None
+    _run_view: SteppedView | None = None
 
-    def _view(self) -> RunView | None:
+    def _view(self) -> SteppedView | None:
         # check_action asks for every binding whenever the Footer refreshes: look once.
         view = self._run_view
         if view is None or not view.is_attached:
-            views = self.query(RunView)
+            views = self.query(SteppedView)
             view = views.first() if views else None
             self._run_view = view
         return view

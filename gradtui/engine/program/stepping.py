@@ -1,0 +1,105 @@
+"""A learner's program as something to step: one line, or one turn of a loop, at a time.
+
+``ProgramStepper`` holds one ``Run`` of a program and its ``steps()``; ``advance()`` makes the
+next stride (a line, or the rest of an iteration: up to the next time a loop comes round or
+the end) and says whether the run has ended. ``frame()`` is what the panels show, from one
+``Moment`` of the run. It is what the app's run driver steps in its thread worker; nothing
+here imports textual.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from gradtui.engine.program.budgets import Budgets
+from gradtui.engine.program.program import Program
+from gradtui.engine.program.run import Run, RunResult, Step
+from gradtui.engine.program.snapshot import Moment
+
+ENDS = frozenset({"end", "error", "stopped"})
+LINE, ITERATION = "line", "iteration"
+
+
+@dataclass(frozen=True)
+class LoopFrame:
+    """The run at one moment: the last step made (None before the first), the moment, and
+    the result once the run has ended."""
+
+    step: Step | None
+    moment: Moment
+    result: RunResult | None
+    strides: int  # advance() calls made: lines or iterations
+
+    @property
+    def ended(self) -> bool:
+        return self.result is not None
+
+
+class ProgramStepper:
+    """One run of ``program`` (with ``inputs``), stepped a line or an iteration at a time."""
+
+    def __init__(
+        self,
+        program: Program,
+        inputs: Mapping[str, Any] | None = None,
+        budgets: Budgets | None = None,
+        cancel: threading.Event | None = None,
+    ):
+        self.program = program
+        self.run = Run(program, inputs, budgets, cancel)
+        self._steps = self.run.steps()  # kept: closing it early would cancel the run
+        self.last: Step | None = None
+        self.strides: deque[str] = deque()  # what the queued single steps are (line/iteration)
+        self.advances = 0
+
+    @property
+    def result(self) -> RunResult | None:
+        """How the run ended (None while it can go on)."""
+        return self.run.result
+
+    @property
+    def ended(self) -> bool:
+        return self.last is not None and self.last.kind in ENDS
+
+    def resume_clock(self) -> None:
+        """Nothing to do: the run's clock runs only while a statement does."""
+
+    def cancel(self) -> None:
+        """Stop the run at once (any thread): it ends as stopped by the learner."""
+        self.run.cancel()
+
+    def fail(self, error: BaseException) -> None:
+        """End the run because of ``error`` (a fault outside the program)."""
+        self.run.cancel()
+        if not self.ended:
+            for step in self._steps:
+                self.last = step
+
+    def advance(self) -> bool:
+        """One stride: a line, or (queued as ``iteration``) up to the next time a loop comes
+        round; True once the run has ended."""
+        if self.ended:
+            return True
+        stride = self.strides.popleft() if self.strides else LINE
+        self.advances += 1
+        moved = False
+        for step in self._steps:
+            self.last = step
+            if step.kind in ENDS:
+                return True
+            if stride == LINE or (step.kind == "repeat" and moved):
+                return False
+            moved = moved or step.kind != "repeat"
+        return True
+
+    def frame(self) -> LoopFrame:
+        """The run now (between two steps, on the thread that steps it)."""
+        return LoopFrame(self.last, self.run.moment(), self.run.result, self.advances)
+
+    def close(self) -> None:
+        """End the run (a reset): cancelled if it was still going."""
+        self._steps.close()
