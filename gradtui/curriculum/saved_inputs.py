@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from gradtui.curriculum.schema import ANSWER, FIELD_KINDS, MAX_ANSWER, Task
+from gradtui.curriculum.schema import ANSWER, CODE, FIELD_KINDS, MAX_ANSWER, MAX_CODE, Task
 from gradtui.curriculum.validate import VALIDATORS
 from gradtui.engine.playground import FIELDS, Playground, field_errors
+from gradtui.safe_text import unsafe_char
 
 _KIND_TYPES = {"expr": (str,), "start": (str,), "count": (int,), "float": (int, float)}
 _KIND_WORDS = {"expr": "an expression", "start": "starting values", "count": "a whole number"}
@@ -35,7 +36,7 @@ def check_inputs(task: Task, saved: dict[str, Any]) -> tuple[dict[str, Any], dic
             refused[name] = problem
         else:
             kept[name] = value
-    fields = {name: value for name, value in kept.items() if name != ANSWER}
+    fields = {name: value for name, value in kept.items() if name not in (ANSWER, CODE)}
     if fields:
         _, errors = field_errors(task.playground(fields), {})
         if errors:
@@ -54,6 +55,14 @@ def value_problem(name: str, value: Any, base: Playground) -> str | None:
         if len(value) > MAX_ANSWER:
             return f"{len(value):,} characters; the limit is {MAX_ANSWER:,}"
         return None if value.isprintable() else "text with control characters"
+    if name == CODE:
+        if not isinstance(value, str):
+            return f"{_kind(value)}, not text"
+        if len(value) > MAX_CODE:
+            return f"{len(value):,} characters; the limit is {MAX_CODE:,}"
+        return (
+            None if unsafe_char(value, allow_cr=False) is None else "text with control characters"
+        )
     kind = FIELDS.get(name)
     if kind is None:
         return _lesson_rule(name, value)
