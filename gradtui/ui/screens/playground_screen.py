@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from gradtui.ui.screens import see_inside
 from gradtui.ui.widgets.playground_view import PlaygroundView
@@ -44,6 +44,28 @@ PALETTE = [
 # Pairs share one Footer entry ("+- Speed"): the Footer is one line for many keys.
 SPEED = Binding.Group("Speed", compact=True)
 LR = Binding.Group("lr×÷10", compact=True)
+
+
+# The loop playground's keys beyond run, step and reset: F-keys, so that they work while the
+# editor has the focus (and takes the letters).
+LOOP_ONLY_KEYS = [
+    Binding("f8", "playground('step_iteration')", "Iteration"),
+    Binding("f4", "playground('stop')", "Stop"),
+    Binding("f3", "playground('faster')", "Faster", group=SPEED),
+    Binding("f2", "playground('slower')", "Slower", group=SPEED),
+]
+# The loop playground's own screen: the F-key first (the Footer shows it), and the letter
+# the other playgrounds use, which works once escape has left the editor.
+LOOP_KEYS = [
+    Binding("f5,space", "playground('run')", "Run/Pause"),
+    Binding("f6,s", "playground('step')", "Line"),
+    *LOOP_ONLY_KEYS[:2],
+    Binding("f7,r", "playground('reset')", "Reset"),
+    *LOOP_ONLY_KEYS[2:],
+    Binding("plus,equals_sign", "playground('faster')", "Faster", show=False),
+    Binding("minus", "playground('slower')", "Slower", show=False),
+    Binding("e", "export", "Export", show=False),
+]
 
 
 class PlaygroundScreen(Screen):
@@ -112,8 +134,9 @@ class PlaygroundScreen(Screen):
             view.scroll_page_down() if pages > 0 else view.scroll_page_up()
 
     def action_back(self) -> None:
-        """escape: out of a text field first (the keys work again), then off this screen."""
-        if isinstance(self.focused, Input):
+        """escape: out of a text field or the editor first (the keys work again), then off
+        this screen."""
+        if isinstance(self.focused, Input | TextArea):
             self.set_focus(None)
         else:
             self.app.pop_screen()
@@ -185,5 +208,13 @@ class PlaygroundScreen(Screen):
         see_inside.open_finite_diff(self)
 
     def action_export(self) -> None:
-        """Save and copy a plain-PyTorch script of this run."""
-        see_inside.export_playground(self)
+        """Save and copy a plain-PyTorch script of this run (of the code, in a loop
+        playground)."""
+        from gradtui.ui.widgets.loop_view import LoopView
+
+        if isinstance(self._view(), LoopView):
+            from gradtui.ui.screens.loop import export_loop
+
+            export_loop(self)
+        else:
+            see_inside.export_playground(self)
