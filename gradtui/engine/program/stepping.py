@@ -21,7 +21,7 @@ from gradtui.engine.program.run import Run, RunResult, Step
 from gradtui.engine.program.snapshot import Moment
 
 ENDS = frozenset({"end", "error", "stopped"})
-LINE, ITERATION = "line", "iteration"
+LINE, ITERATION, TO_END = "line", "iteration", "end"
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ class ProgramStepper:
 
     def advance(self) -> bool:
         """One stride: a line, or (queued as ``iteration``) up to the next time a loop comes
-        round; True once the run has ended."""
+        round, or (``end``) to the end; True once the run has ended."""
         if self.ended or (self.run is None and not self._begin()):
             return True
         stride = self.strides.popleft() if self.strides else LINE
@@ -116,7 +116,7 @@ class ProgramStepper:
             self.last = step
             if step.kind in ENDS:
                 return True
-            if stride == LINE or (step.kind == "repeat" and moved):
+            if stride == LINE or (stride == ITERATION and step.kind == "repeat" and moved):
                 return False
             moved = moved or step.kind != "repeat"
         return True

@@ -19,7 +19,7 @@ from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.widgets import Static, TextArea
 
-from gradtui.engine.program.stepping import ITERATION, LINE, LoopFrame, ProgramStepper
+from gradtui.engine.program.stepping import ITERATION, LINE, TO_END, LoopFrame, ProgramStepper
 from gradtui.ui.widgets.loop_editor import LoopEditor
 from gradtui.ui.widgets.loop_panels import (
     error_line,
@@ -89,7 +89,9 @@ class LoopView(SteppedView):
         self.query_one("#loop-editor").border_title = "your code"
         self.query_one("#loop-vars-box").border_title = "variables (as torch holds them)"
         self.query_one("#loop-loss").border_title = "loss (each value assigned to loss)"
-        self.query_one("#loop-output-box").border_title = "printed · errors"
+        output = self.query_one("#loop-output-box")
+        output.border_title = "printed · errors"
+        output.anchor()  # the newest lines and how the run ended stay in view
         self.query_one(SevenSteps).border_title = "the seven steps"
         self.watch(self.app, "torch_ready", self._on_torch, init=True)
         self.show_status()
@@ -123,7 +125,6 @@ class LoopView(SteppedView):
             self._refused_line = 0
             self.editor.mark(0)
             self.query_one("#loop-output", Static).update(output_text(self.frame))
-            self.query_one("#loop-output-box").scroll_end(animate=False)
         self.post_message(self.CodeChanged(self, self.text))
 
     def reset(self) -> None:
@@ -197,8 +198,9 @@ class LoopView(SteppedView):
             self.notify("nothing is running", timeout=2)
             return
         run.cancel()
-        if not self.running:  # paused between two lines: one more step ends it
+        if not self.running:  # paused between two lines: a last stride ends it
             run.strides.clear()
+            run.strides.append(TO_END)
             self.driver.step(run)
 
     def frame_of(self, run: ProgramStepper) -> LoopFrame:
@@ -220,7 +222,6 @@ class LoopView(SteppedView):
     def _draw(self, frame: LoopFrame | None) -> None:
         self.query_one("#loop-vars", Static).update(variables_text(frame))
         self.query_one("#loop-output", Static).update(output_text(frame, self.refusal))
-        self.query_one("#loop-output-box").scroll_end(animate=False)
         losses = frame.moment.losses if frame is not None and frame.moment is not None else ()
         plot = self.query_one(LossPlot)
         if len(losses) != len(plot.series[1]) or (losses and losses[-1] != plot.series[1][-1]):
