@@ -21,10 +21,13 @@ def machine() -> str:
     )
 
 
-def table(title: str, rows: list[tuple[str, str, str, str]], runs: int) -> str:
-    """``rows`` of (measure, median, goal, verdict) under a title naming the run count."""
-    head = ("measure", f"median of {runs}", "goal", "")
-    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(4)]
+def table(
+    title: str, rows: list[tuple[str, ...]], runs: int, head: tuple[str, ...] | None = None
+) -> str:
+    """``rows`` of (measure, median, goal, verdict) under a title naming the run count; or
+    of any columns named by ``head``."""
+    head = head or ("measure", f"median of {runs}", "goal", "")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     lines = [title, "  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
     for row in rows:

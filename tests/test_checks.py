@@ -136,7 +136,41 @@ def test_finite_difference_close():
     assert detail == "with h = 1, (f(x+h) - f(x))/h = 7 and x.grad = 6 (off by 1, tolerance 0.01)"
 
 
+def test_finite_difference_close_central_is_what_the_d_view_shows():
+    from gradtui.engine.finite_diff import h_table
+
+    c = check("finite_difference_close", tol=1e-4, difference="central")
+    at = PG.with_(h=1e-6)
+    detail = evaluate(c, at).detail
+    assert detail.startswith("with h = 1e-06, (f(x+h) - f(x-h))/2h = 5.72205 and x.grad = 6")
+    assert not passes(c, at)  # float32 rounding, as lesson 12 shows
+    assert passes(c, at.with_(dtype="float64"))
+    x = torch.tensor(3.0)
+    plain = (((x + 1e-6) ** 2 - (x - 1e-6) ** 2) / 2e-6).item()
+    assert f"= {plain:g} and" in detail
+    (row,) = h_table(at.problem(), None, (1e-6,)).rows  # the d view's row for h = 1e-06
+    assert row.estimates["float32"] == plain
+
+
 # --- typed answers ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["4.48", " 4.48 ", "4.4837", "4.5", "4.48e0", "448e-2"])
+def test_answer_near_takes_the_number_within_one_percent(typed):
+    assert passes(check("answer_near", value=4.4837), answer=typed)
+
+
+@pytest.mark.parametrize("typed", ["", "4.4", "4.6", "-4.48", "four", "nan", "inf", "4,48"])
+def test_answer_near_refuses_other_answers(typed):
+    assert not passes(check("answer_near", value=4.4837), answer=typed)
+
+
+def test_answer_near_reads_tiny_numbers_and_takes_its_tolerance():
+    assert passes(check("answer_near", value=9.2036e-9), answer="9.2e-09")
+    assert not passes(check("answer_near", value=9.2036e-9), answer="1e-8")
+    assert passes(check("answer_near", value=9.2036e-9, rel_tol=0.1), answer="1e-8")
+    detail = evaluate(check("answer_near", value=1.0), PG, "one").detail
+    assert detail == "'one' is not a number (type it as 0.0123 or 1.23e-2)"
 
 
 @pytest.mark.parametrize("typed", ["step", " Step ", "STEP.", "5", "step 5", "5. step", "'step'"])
@@ -244,6 +278,7 @@ def test_bad_input_is_not_passed_and_never_raises(kind, bad):
         "grad_fn_is": {"name": "PowBackward0"},
         "error_is": {"fragment": "zzz"},
         "answer_is": {"accept": ["step"]},
+        "answer_near": {"value": 4.48},
         "finite_difference_close": {"tol": 0.5},
         "loss_below_within_steps": {"loss": 0.01, "steps": 50},
         "stop_reason_is": {"reason": "target", "within": 50},
@@ -255,7 +290,7 @@ def test_bad_input_is_not_passed_and_never_raises(kind, bad):
     result = evaluate(Check(kind, params), PG.with_(**bad), answer="\x00" * 10)
     assert isinstance(result, CheckResult) and isinstance(result.detail, str) and result.detail
     invalid = {"fn", "start", "mode"} & set(bad) and bad.get("fn") not in ("y**2", "log(x - 10)")
-    if kind != "answer_is" and invalid:
+    if kind not in ("answer_is", "answer_near") and invalid:
         assert not result.passed, result.detail
 
 

@@ -109,7 +109,7 @@ def test_paths_that_are_not_csv_files(tmp_path):
     with pytest.raises(CsvError, match="is a folder: give a CSV file"):
         read_csv_file(tmp_path)
     if os.path.exists("/dev/null"):
-        with pytest.raises(CsvError, match="is not a regular file"):
+        with pytest.raises(CsvError, match="is a device, not a regular file"):
             read_csv_file("/dev/null")
 
 

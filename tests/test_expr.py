@@ -111,6 +111,28 @@ def test_unknown_variable_when_the_names_are_given():
     assert info.value.column == 5
 
 
+@pytest.mark.parametrize(
+    ("text", "message", "column"),
+    [
+        ("x^2", "operator '^' not allowed: use ** for powers, as in x**2", 2),
+        ("3*x^2 + 1", "operator '^' not allowed: use ** for powers, as in 3*x**2 + 1", 4),
+        ("2x", "write 2*x: a number next to a name needs a * between them", 2),
+        ("x**2 + 0.5y", "write 0.5*y: a number next to a name needs a * between them", 11),
+        ("3 x", "write 3*x: a number next to a name needs a * between them", 3),
+        ("float(3)", "calling 'float' is not allowed: type 3. or 3.0", 1),
+        ("float(2.5) * x", "calling 'float' is not allowed: type 2.5", 1),
+        ("2(x + 1)", "only functions can be called: to multiply, write 2*(x + 1)", 1),
+    ],
+)
+def test_refusals_say_what_to_type_instead(text, message, column):
+    with pytest.raises(ExprError) as info:
+        compile_expr(text)
+    assert (info.value.message, info.value.column) == (message, column)
+    fixed = message.split("write ")[-1].split(":")[0] if "write" in message else None
+    if fixed:  # the suggested text compiles
+        compile_expr(fixed)
+
+
 def test_text_that_is_not_a_string():
     with pytest.raises(ExprError):
         compile_expr(b"x**2")  # type: ignore[arg-type]

@@ -208,6 +208,10 @@ def test_lr_one_learns_and_lr_100_diverges():
     list(bad.run())
     assert bad.ended.reason == "diverged" and bad.ended.epochs == 2
     assert "no lower than the first batch's" in bad.ended.message
+    # what lesson 10 says happens: the scores saturate the sigmoid, not the steps overshoot
+    assert bad.saturated() > 0.99
+    assert "the sigmoid is flat for 100% of the test images" in bad.ended.message
+    assert "overshoot" not in bad.ended.message
 
 
 def test_a_nan_loss_stops_as_diverged():

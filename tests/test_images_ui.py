@@ -95,7 +95,7 @@ async def test_a_slow_check_that_was_replaced_does_not_report(tmp_path, monkeypa
     from gradtui.curriculum.checks import CheckResult
     from gradtui.ui.screens import lesson
 
-    def fake(check, playground, answer=""):
+    def fake(check, playground, answer="", cancelled=None):
         if playground.lr == 0.1:
             time.sleep(1.0)
             return CheckResult(True, "stale")

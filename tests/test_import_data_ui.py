@@ -16,9 +16,11 @@ TEMPS = "celsius,fahrenheit\n-10,14\n0,32\n10,50\n20,68\n30,86\n40,104\n"
 
 
 async def type_path(pilot, path: str) -> None:
+    """Type ``path`` and press enter; wait until the dialog has read it (in a thread)."""
     field = pilot.app.screen.query_one("#path")
     field.value = str(path)
     await pilot.press("enter")
+    await wait_for(pilot, lambda: not any(w.group == "import-read" for w in pilot.app.workers))
     await pilot.pause(0.2)
 
 

@@ -23,6 +23,7 @@ SHIPPED, SHIPPED_PROBLEMS = load_lessons([shipped_lessons_dir()])
 TASKS = [(lesson, i) for lesson in SHIPPED for i in range(len(lesson.tasks))]
 
 GOOD = TINY_LESSON
+FD_CHECK = 'kind = "finite_difference_close"\ntol = 0.1\n'
 
 
 def problems_of(text: str) -> list[str]:
@@ -115,6 +116,159 @@ def test_lesson_numbers_match_the_engine():
     assert (stop.reason, stop.steps, round(stop.loss)) == ("diverged", 26, 117942)
     stop = list(Playground(lr=0.1, max_steps=200, target=0.01).stepper().run())[-1]
     assert (stop.reason, stop.steps, round(stop.loss, 5)) == ("target", 16, 0.00713)
+
+
+# --- what the lessons say, measured (each figure below was changed after measuring it) --------
+
+SEVEN = ["init", "predict", "loss", "gradient", "step", "repeat", "stop"]
+
+
+def _lesson(order: int):
+    return next(lesson for lesson in SHIPPED if lesson.order == order)
+
+
+def _step_lists(body: str) -> list[list[tuple[int, str]]]:
+    """Each top-level ordered list: (the number shown, the bold word its item starts with)."""
+    from markdown_it import MarkdownIt
+
+    lists: list[list[tuple[int, str]]] = []
+    numbered: list[tuple[int, str]] | None = None
+    number = 0
+    for token in MarkdownIt("gfm-like").parse(body):
+        if token.type == "ordered_list_open" and token.level == 0:
+            numbered, number = [], int(token.attrGet("start") or 1)
+            lists.append(numbered)
+        elif token.type == "ordered_list_close" and token.level == 0:
+            numbered = None
+        elif numbered is None:
+            continue
+        elif token.type == "list_item_open" and token.level == 1:
+            numbered.append((number, ""))
+            number += 1
+        elif token.type == "inline" and token.level == 3 and not numbered[-1][1]:
+            word = re.match(r"\*\*(\w+)\*\*", token.content)
+            numbered[-1] = (numbered[-1][0], word.group(1) if word else "?")
+    return lists
+
+
+def test_every_list_of_the_seven_steps_numbers_them_as_lesson_1_does():
+    numbered = list(enumerate(SEVEN, 1))
+    assert _step_lists(_lesson(1).body) == [numbered]
+    found = 0
+    for lesson in SHIPPED:
+        for steps in _step_lists(lesson.body):
+            if steps and steps[0][1] == "init":
+                found += 1
+                names = [(n, "gradient" if w == "gradients" else w) for n, w in steps]
+                assert names == numbered, (lesson.order, steps)
+    assert found >= 3  # lessons 1, 8 and 10
+
+
+def test_lesson_8_names_each_step_once():
+    (steps,) = _step_lists(_lesson(8).body)
+    assert [w for _, w in steps] == SEVEN
+
+
+def test_lesson_14_hint_2_window_is_the_engines():
+    task = _lesson(14).tasks[1]
+    hint = task.hints[1]
+    assert "0.0019 stops just short, at 0.003" in hint and "0.00192 to 0.00201" in hint
+    assert "From about 0.00206 up nearly every lr blows up within 20 steps" in hint
+
+    def ended(lr):
+        return list(task.playground().with_(lr=lr).stepper().run())[-1]
+
+    assert round(ended(0.0005).loss, 2) == 2.78
+    assert round(ended(0.0019).loss, 3) == 0.003
+    for lr in (0.00192, 0.00195, 0.002, 0.00201):
+        assert evaluate(task.check, task.playground().with_(lr=lr)).passed, lr
+    diverged = [ended(i / 1e5) for i in range(207, 301, 3)]  # 0.00207 to 0.003
+    blew_up = [s for s in diverged if s.reason == "diverged" and s.steps <= 20]
+    assert len(blew_up) >= 0.9 * len(diverged)
+    assert not evaluate(task.check, task.playground().with_(lr=0.0022)).passed
+
+
+def test_lesson_14_answers_are_read_off_the_optimizer_view_and_not_the_prose():
+    from dataclasses import replace
+
+    from gradtui.engine.optimizers import SURFACES, optimizer_paths, playground_surface
+
+    lesson = _lesson(14)
+    first, _, third = lesson.tasks
+    valley = playground_surface(first.playground())
+    paths = optimizer_paths(valley, valley.lr, valley.momentum, valley.adam_lr, valley.steps)
+    lowest = min(paths, key=lambda p: p.losses[-1])
+    assert lowest.optimizer == "momentum"
+    assert evaluate(first.check, first.playground(), f"{lowest.losses[-1]:.3g}").passed
+    others = [p.losses[-1] for p in paths if p is not lowest]
+    assert all(not evaluate(first.check, first.playground(), f"{f:.3g}").passed for f in others)
+    banana = replace(playground_surface(third.playground()), steps=1000)
+    sgd, momentum, _ = optimizer_paths(banana, banana.lr, 0.0, banana.adam_lr, banana.steps)
+    assert momentum.losses[-1] == pytest.approx(sgd.losses[-1])
+    assert evaluate(third.check, third.playground(), f"{momentum.losses[-1]:.3g}").passed
+    untouched = optimizer_paths(SURFACES["rosenbrock"], 0.0005, 0.9, 0.05, 500)[1]
+    assert not evaluate(third.check, third.playground(), f"{untouched.losses[-1]:.3g}").passed
+    for typed in ("9.2e-09", "9.2e-9", "4.48"):
+        assert typed not in lesson.body and typed not in first.goal + third.goal
+
+
+def test_lesson_12_checks_the_central_difference_it_teaches():
+    task = _lesson(12).tasks[0]
+    assert task.check.params["difference"] == "central"
+    assert "(f(x+h) - f(x-h)) / 2h" in _lesson(12).body
+    start = evaluate(task.check, task.playground())
+    assert "(f(x+h) - f(x-h))/2h = 5.72205" in start.detail and not start.passed
+
+
+def test_lesson_11_task_2_uses_the_graph_and_repeats_no_other_task():
+    from gradtui.engine.graph import trace_graph
+
+    task = _lesson(11).tasks[1]
+    root = trace_graph(task.playground().problem()).root
+    add = next(node for node in root.children if node.name == "AddBackward0")
+    assert evaluate(task.check, task.playground(), f"{add.grad:g}").passed
+    assert evaluate(task.check, task.playground(), "3").passed
+    assert "(x + w)*w" in task.goal
+    seen = {}
+    for lesson in SHIPPED:
+        for i, other in enumerate(lesson.tasks, 1):
+            key = (repr(sorted(other.setup.items())), repr(other.check))
+            assert key not in seen, (f"lesson {lesson.order} task {i}", seen.get(key))
+            seen[key] = f"lesson {lesson.order} task {i}"
+
+
+def test_lesson_15_shows_the_rows_it_fits_and_its_figures_are_the_engines():
+    lesson = _lesson(15)
+    rows = lesson.tasks[0].setup["data_csv"].strip().splitlines()[1:]
+    table = re.findall(r"^\| (-?\d+) \| (\d+) \|$", lesson.body, flags=re.M)
+    assert [f"{c},{f}" for c, f in table] == rows and len(rows) == 11
+    assert "the eleven rows of the table" in lesson.body
+    task = lesson.tasks[0]
+
+    def ended(lr, steps=100):
+        return list(task.playground().with_(lr=lr, max_steps=steps).stepper().run())[-1]
+
+    assert (ended(0.003).reason, ended(0.003).steps) == ("diverged", 8)
+    assert (ended(0.00211, 1000).reason, ended(0.00211, 1000).steps) == ("diverged", 724)
+    assert round(ended(0.0021).loss) == 1929 and ended(0.0021, 1000).reason == "max_steps"
+    assert round(ended(0.002).loss) == 349
+    for text in ("the run diverges within 8 steps", "after 724\nsteps at 0.00211", "1929"):
+        assert text in lesson.body
+    from gradtui.engine.loop import StepRecord
+
+    run = task.playground().with_(lr=0.002).stepper().run()
+    settled = [r.params["w"] for r in run if isinstance(r, StepRecord) and 40 <= r.step <= 60]
+    assert all(abs(w - 2.7) < 0.07 for w in settled) and "settles near 2.7" in lesson.body
+
+
+def test_the_readme_lesson_table_follows_the_lessons():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+) \| ([^|]+) \| ([^|]+) \|$", readme, flags=re.M)
+    assert [(int(n), title.strip()) for n, title, _ in rows] == [
+        (lesson.order, lesson.title) for lesson in SHIPPED
+    ]
+    said = {int(n): what for n, _, what in rows}
+    assert "export" not in said[12]  # lesson 12's tasks: float64, then counting evaluations
 
 
 def test_the_readme_example_is_a_valid_lesson():
@@ -233,6 +387,14 @@ def test_control_characters_are_refused_with_their_line(tmp_path):
         (GOOD.replace('"x**2"', '"x**2"\nmode = "fit"'), "l.md:20: grad_equals probes fn"),
         (GOOD.replace('kind = "grad_equals"', 'kind = "answer_is"'), "l.md:20: unknown answer_is"),
         (GOOD.replace("[tasks.check]", "[tasks.cheque]"), "l.md:6: missing 'check' table"),
+        (
+            GOOD.replace('kind = "grad_equals"\nvalue = 2.0', 'kind = "answer_near"\nvalue = 2.0'),
+            "l.md:19: task 1: answer_near needs 'answer' in editable",
+        ),
+        (
+            GOOD.replace('kind = "grad_equals"\nvalue = 2.0', FD_CHECK + 'difference = "back"'),
+            "l.md:21: 'difference' must be one of forward, central, not 'back'",
+        ),
     ],
 )
 def test_each_rule_reports_its_line(text, expected):

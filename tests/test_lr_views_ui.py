@@ -10,11 +10,13 @@ from gradtui.engine.lrfind import lr_find
 from gradtui.engine.optimizers import SURFACES, optimizer_paths
 from gradtui.engine.playground import Playground
 from gradtui.ui.app import GradApp
+from gradtui.ui.screens.lesson import LessonScreen
 from gradtui.ui.screens.lr_compare import LrCompareScreen
 from gradtui.ui.screens.lr_find import LrFindScreen
 from gradtui.ui.screens.optimizers import OptimizersScreen
 from gradtui.ui.widgets.playground_view import PlaygroundView
 from gradtui.ui.widgets.surface_map import SurfaceMap
+from gradtui.ui.widgets.task_panel import TaskStatus
 
 SIZE = (120, 40)
 
@@ -77,6 +79,52 @@ async def test_f_sweeps_and_a_takes_the_suggestion_back_to_the_sandbox():
         await wait_for(pilot, lambda: view.playground.lr == float(f"{expected.suggestion:.3g}"))
 
 
+async def test_lesson_13_task_3_done_as_it_says_f_then_a_solves_it(tmp_path):
+    # It crashed: in a lesson, f's answer went to a playground that was never mounted.
+    store = ProgressStore(tmp_path / "p.json")
+    app = GradApp(lesson="13", store=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("t")  # task 2 starts in its answer field: escape leaves it
+        await wait_for(pilot, lambda: app.screen.task_index == 1)
+        await ready(pilot)
+        await pilot.press("escape", "t")
+        await wait_for(pilot, lambda: app.screen.task_index == 2)
+        assert "Press f to run lr_find on the roller coaster, then a" in screen_text(app)
+        await open_view(pilot, "f", LrFindScreen, lambda s: s.result is not None)
+        assert "suggested lr 8.32e-06: valley" in screen_text(app)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen))
+        status = app.screen.query_one(TaskStatus)
+        await wait_for(pilot, lambda: status.solved)
+        assert app.screen.query_one("#lr").value == "8.32e-06"
+        assert app.screen.query_one(PlaygroundView).playground.lr == 8.32e-6
+        assert store.inputs("learning-rate-explorer", 2)["lr"] == 8.32e-6
+        assert store.is_solved("learning-rate-explorer", 2)
+        assert "✓ solved" in screen_text(app)
+
+
+async def test_o_in_lesson_14_task_2_opens_with_the_lr_the_learner_typed(tmp_path):
+    app = GradApp(lesson="14", store=ProgressStore(tmp_path / "p.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("escape", "t")  # task 1 starts in its answer field
+        await wait_for(pilot, lambda: app.screen.task_index == 1)
+        await ready(pilot)
+        await pilot.click("#lr")
+        app.screen.query_one("#lr").value = ""
+        await pilot.press(*"0.002", "enter")
+        status = app.screen.query_one(TaskStatus)
+        await wait_for(pilot, lambda: status.solved)
+        await open_view(pilot, "o", OptimizersScreen, lambda s: s.paths)
+        screen = app.screen
+        assert screen.surface.key == "rosenbrock"
+        assert screen.query_one("#opt-lr").value == "0.002"
+        assert screen.query_one("#opt-steps").value == "2000"
+        sgd = screen.paths[0]
+        assert sgd.optimizer == "sgd" and sgd.losses[-1] < 0.001  # the task's goal, seen
+
+
 async def test_f_in_a_lesson_with_a_fixed_lr_does_not_change_it(tmp_path):
     app = GradApp(lesson="14", store=ProgressStore(tmp_path / "p.json"))  # task 1: answer only
     async with app.run_test(size=SIZE) as pilot:
@@ -127,7 +175,7 @@ async def test_o_opens_on_the_lessons_surface_when_the_playground_holds_it(tmp_p
     app = GradApp(lesson="14", store=ProgressStore(tmp_path / "p.json"))
     async with app.run_test(size=SIZE) as pilot:
         await open_view(pilot, "o", OptimizersScreen, lambda s: s.paths)
-        assert app.screen.surface is SURFACES["valley"]
+        assert app.screen.surface == SURFACES["valley"]  # task 1's lr and steps are its own
         assert "yours" not in app.screen.surfaces
 
 

@@ -18,8 +18,10 @@ BIG = (160, 60)  # a lesson's playground shares the screen with its prose
 
 
 def params_row(text: str, name: str = "x") -> list[str]:
-    line = next(line for line in text.splitlines() if re.search(rf"│ {name} +\S", line))
-    return line.split("│")[1].split()
+    """The parameters panel's row for ``name``: its name and numbers (a prose table's
+    header cell "x" is passed over: it is followed by no number)."""
+    rows = (re.search(rf"│ ({name} +-?\d[^│]*)│", line) for line in text.splitlines())
+    return next(found.group(1).split() for found in rows if found)
 
 
 async def test_lesson_7_without_zeroing_shows_the_grad_piling_up(tmp_path):

@@ -121,6 +121,20 @@ def test_momentum_zero_is_the_hand_written_step():
     assert momentum.xs == pytest.approx(sgd.xs) and momentum.ys == pytest.approx(sgd.ys)
 
 
+def test_a_preset_surface_takes_the_playground_lr_and_steps():
+    # lesson 14 task 2 asks for an lr on Rosenbrock in 2000 steps: o shows that lr, not 0.0005
+    from gradtui.engine.optimizers import playground_surface
+    from gradtui.engine.playground import Playground
+
+    rosenbrock = Playground(fn="(1 - x)**2 + 100*(y - x**2)**2", start="x=-1.5; y=2")
+    surface = playground_surface(rosenbrock.with_(lr=0.002, max_steps=2000))
+    assert surface is not None and surface.key == "rosenbrock"
+    assert (surface.lr, surface.steps) == (0.002, 2000)
+    assert surface.momentum == SURFACES["rosenbrock"].momentum
+    unbounded = playground_surface(rosenbrock.with_(lr=0.002, max_steps=None))
+    assert unbounded is not None and unbounded.steps == SURFACES["rosenbrock"].steps
+
+
 def test_the_playground_f_becomes_a_surface_only_with_two_scalar_variables():
     from gradtui.engine.optimizers import playground_surface
     from gradtui.engine.playground import Playground

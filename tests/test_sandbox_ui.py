@@ -200,30 +200,3 @@ async def test_step_presses_faster_than_steps_all_count():
         await wait_for(pilot, lambda: view.snapshot.step == 5)
         await ready(pilot)
         assert len(view.snapshot.losses) == 6
-
-
-async def test_a_fast_run_widens_the_table_once_and_it_fits_its_numbers_after():
-    from textual.widgets.data_table import ColumnKey
-
-    from gradtui.ui.widgets.params_table import NUMBER_WIDTH, ParamsTable
-
-    # lr 0.5 lands on the minimum at once: every later step shows the same digits
-    app = GradApp(sandbox=Playground(fn="(x-1.23456)**2", start="3", lr=0.5, max_steps=None))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        table = app.screen.query_one(ParamsTable)
-        widths = set()
-        view(app).speed_index = len(view(app).SPEEDS) - 1
-        await pilot.press("space")
-        for _ in range(60):
-            widths.add(table.columns[ColumnKey("value")].get_render_width(table))
-            await pilot.pause(0.02)
-        await pilot.press("space")  # pause
-        await ready(pilot)
-        # during the run, one widening: from the label's width to room for any number
-        padding = 2 * table.cell_padding
-        assert NUMBER_WIDTH + padding in widths, widths
-        assert widths <= {len("value") + padding, NUMBER_WIDTH + padding}, widths
-        cells = [str(table.get_cell(key, "value")) for key in table.rows]
-        width = table.columns[ColumnKey("value")].get_render_width(table) - padding
-        assert width == max(len("value"), *map(len, cells)) < NUMBER_WIDTH

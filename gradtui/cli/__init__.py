@@ -15,6 +15,8 @@ from gradtui.lazy import lazy_names
 
 __all__ = ["CliError", "build_parser", "main"]
 
+EXIT_FAILED = 1  # the command could not run (no torch, out of memory)
+
 
 # Names this package offered when it imported them all at start, now imported on first use.
 _LATER = {
@@ -58,12 +60,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return open_app(app_args)
         except KeyboardInterrupt:
             return 130
-    from gradtui.cli.common import EXIT_BAD_INPUT, CliError, find_lesson
+        except (ImportError, OSError) as err:
+            return no_torch(err)
+    from gradtui.cli.common import EXIT_BAD_INPUT, CliError, find_lesson, lesson_dirs
     from gradtui.cli.parser import build_parser
     from gradtui.cli.runs import cmd_descend, cmd_fit, cmd_grad, cmd_lr_find, cmd_serve, read_data
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.lessons = lesson_dirs(args)
     try:
         if args.command in (None, "sandbox", "lesson"):
             if args.command == "sandbox" and args.data is not None:
@@ -111,6 +116,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except (ImportError, OSError) as err:
+        return no_torch(err)
+    except MemoryError:  # its own message is empty
+        print("gradtui: error: out of memory: try fewer numbers or fewer steps", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def no_torch(error: ImportError | OSError) -> int:
+    """A failed ``import torch``: one message saying how to install it, exit status 1.
+
+    Any other ``ImportError`` or ``OSError`` is a bug, raised again with its traceback.
+    """
+    from gradtui.engine.torch_loading import torch_failed, torch_help
+
+    if not torch_failed(error):
+        raise error
+    print(f"gradtui: error: {torch_help(error)}", file=sys.stderr)
+    return EXIT_FAILED
 
 
 def open_app(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from typing import Any
 
@@ -15,10 +16,55 @@ class CliError(Exception):
     """Bad input from the command line: printed as one message, exit status 2."""
 
 
+def wants_color(stream: Any) -> bool:
+    """Colour only for a terminal, and never when NO_COLOR is set and not empty (no-color.org)."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
 class Parser(argparse.ArgumentParser):
+    """argparse, with our error style, and values that start with ``-`` read as values."""
+
     def error(self, message: str) -> None:  # argparse's own errors: same status and style
         self.print_usage(sys.stderr)
         self.exit(EXIT_BAD_INPUT, f"gradtui: error: {message}\n")
+
+    def _parse_optional(self, arg_string: str) -> Any:
+        # argparse reads any word starting with '-' as an option, unless it is a plain negative
+        # number: '-x**2' (an expression) and '-1,0,1' (values) were refused as unknown options
+        # or left their option without its argument. Such words are values here.
+        if _looks_like_value(arg_string, self._option_string_actions):
+            return None
+        return super()._parse_optional(arg_string)
+
+
+def _looks_like_value(word: str, options: dict[str, Any]) -> bool:
+    """``-`` then a digit, ``.``, ``(`` or a letter (an expression such as ``-x**2``), and not
+    one of the parser's options: ``--lr`` and ``-h`` stay options."""
+    if len(word) < 2 or word[0] != "-" or word[1] == "-" or word in options:
+        return False
+    if word[1].isdigit() or word[1] in ".(":
+        return True
+    return (word[1].isalpha() or word[1] == "_") and word[:2] not in options
+
+
+def add_lessons_option(p: argparse.ArgumentParser) -> None:
+    """``--lessons DIR`` after a command too (``gradtui lesson 16 --lessons DIR``).
+
+    Before the command it is the main parser's option; ``lesson_dirs`` joins both.
+    """
+    p.add_argument(
+        "--lessons",
+        dest="lessons_after",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="also load lessons from DIR (repeatable)",
+    )
+
+
+def lesson_dirs(args: argparse.Namespace) -> list[str]:
+    """Every ``--lessons DIR`` given, before the command and after it, in order."""
+    return [*getattr(args, "lessons", []), *getattr(args, "lessons_after", [])]
 
 
 def add_at_option(p: argparse.ArgumentParser) -> None:

@@ -96,6 +96,8 @@ def cmd_graph(args: argparse.Namespace) -> int:
             "dtype": args.dtype,
             "value_repr": trace.value_repr,
             "graph": trace.root.to_dict(),
+            "nodes": trace.total,
+            "nodes_shown": trace.shown,
         }
         print(dumps(data))
         return 0

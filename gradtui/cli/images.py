@@ -41,7 +41,12 @@ def add_fit_options(fit: argparse.ArgumentParser, count: Any) -> None:
 
 def add_data_parser(sub: Any) -> None:
     """The ``data`` command and its ``fetch`` subcommand."""
-    data = sub.add_parser("data", help="get the data sets that lessons use (data fetch ...)")
+    data = sub.add_parser(
+        "data",
+        help="get the data sets that lessons use (data fetch ...)",
+        epilog=DATA_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     data_sub = data.add_subparsers(dest="data_command", metavar="SUBCOMMAND", required=True)
     fetch = data_sub.add_parser(
         "fetch",
@@ -52,6 +57,22 @@ def add_data_parser(sub: Any) -> None:
     fetch.add_argument("dataset", choices=("fashion-mnist",), help="the data set")
     fetch.add_argument("--dest", metavar="DIR", help="where to save it (default: user data folder)")
     fetch.add_argument("--base-url", metavar="URL", help="download from this mirror instead")
+    fetch.add_argument(
+        "--deadline",
+        type=_seconds,
+        metavar="SECONDS",
+        help="give up when the download takes longer than this (default 1800: 30 minutes)",
+    )
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"--deadline must be more than 0 seconds, not {text}")
+    return value
 
 
 def cmd_fit_pullover_dress(args: argparse.Namespace, error: type[Exception]) -> int:
@@ -137,7 +158,7 @@ def cmd_data(args: argparse.Namespace, error: type[Exception]) -> int:
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
     from gradtui.engine.fashion import fetch_dir
-    from gradtui.engine.fetch import BASE_URL, FetchError, fetch_all
+    from gradtui.engine.fetch import BASE_URL, DEADLINE, FetchError, fetch_all
 
     dest = Path(args.dest).expanduser() if args.dest else fetch_dir()
     base = args.base_url or BASE_URL
@@ -161,7 +182,7 @@ def cmd_data(args: argparse.Namespace, error: type[Exception]) -> int:
             progress.update(bars[name], completed=done)
 
         try:
-            paths = fetch_all(dest, base, progress=show)
+            paths = fetch_all(dest, base, progress=show, deadline=args.deadline or DEADLINE)
         except FetchError as err:
             print(f"gradtui: error: {err}", file=sys.stderr)
             return EXIT_FAILED

@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from gradtui.cli.common import Parser, add_at_option, add_run_options, count, number
+from gradtui import __version__
+from gradtui.cli.common import (
+    Parser,
+    add_at_option,
+    add_lessons_option,
+    add_run_options,
+    count,
+    number,
+)
 
 EXAMPLES = {
     "grad": """examples:
@@ -36,7 +44,20 @@ EXAMPLES = {
   gradtui sandbox --data temps.csv                    # fit a model to your own CSV
   gradtui sandbox --loop                              # write the training loop in code
   gradtui sandbox --loop loop.py                      # ... starting from a file""",
+    "lesson": """examples:
+  gradtui lesson 2                                    # by its number in 'gradtui lessons'
+  gradtui lesson first-gradient                       # or by its id
+  gradtui --lessons my-lessons lesson my-own-id       # one of your own lessons""",
+    "lessons": """examples:
+  gradtui lessons                                     # the list, with your progress
+  gradtui --lessons my-lessons lessons                # your own lessons in the list too
+  gradtui lessons check my-lessons                    # validate a folder: file:line: message
+  gradtui lessons check my-lessons --no-solve         # the same without torch (faster)""",
 }
+
+LESSONS_DESCRIPTION = """With no subcommand, lists every lesson with your progress: [x] solved,
+[~] started, [ ] not yet, and > at the lesson the app opens on. 'lessons check DIR'
+validates a folder of lesson files."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         "in PyTorch. With no command, opens the app.",
         epilog="Run 'gradtui COMMAND --help' for a command's options and examples.",
     )
+    parser.add_argument("--version", action="version", version=f"gradtui {__version__}")
     parser.add_argument(
         "--lessons",
         metavar="DIR",
@@ -137,14 +159,25 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="open the loop playground (with the program in FILE, written in gradtui's subset)",
     )
+    add_lessons_option(sandbox)
 
-    lesson = sub.add_parser("lesson", help="open a lesson in the app")
+    lesson = sub.add_parser(
+        "lesson",
+        help="open a lesson in the app",
+        epilog=EXAMPLES["lesson"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     lesson.add_argument("number", help="the lesson's number or id, e.g. 2")
+    add_lessons_option(lesson)
 
     lessons = sub.add_parser(
         "lessons",
         help="list the lessons with your progress; 'lessons check DIR' validates a folder",
+        description=LESSONS_DESCRIPTION,
+        epilog=EXAMPLES["lessons"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    add_lessons_option(lessons)
     lessons_sub = lessons.add_subparsers(dest="lessons_command", parser_class=Parser)
     check = lessons_sub.add_parser("check", help="validate a folder of lesson files")
     check.add_argument("dir", help="folder of lesson .md files")
@@ -199,6 +232,7 @@ def _add_serve_parser(sub: Any) -> None:
         "0.0.0.0: every network, anyone who can reach it)",
     )
     serve.add_argument("--port", type=port, default=8000, help="port to listen on (default 8000)")
+    add_lessons_option(serve)
     from gradtui.serve import DEFAULT_MAX_SESSIONS, max_sessions
 
     serve.add_argument(

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from gradtui.cli.common import CliError, describe, dumps, engine_errors
+from gradtui.cli.common import CliError, describe, dumps, engine_errors, wants_color
 
 
 def cmd_grad(args: argparse.Namespace) -> int:
@@ -85,8 +85,7 @@ def cmd_fit_csv(args: argparse.Namespace) -> int:
 
 
 def run_problem(problem: Any, args: argparse.Namespace) -> int:
-    from gradtui.engine.history import MAX_POINTS, Thinned
-    from gradtui.engine.loop import Stepper, StepRecord, StopRules
+    from gradtui.engine.loop import Stepper, StopRules
     from gradtui.engine.report import render_run, run_json
 
     rules = StopRules(
@@ -102,21 +101,60 @@ def run_problem(problem: Any, args: argparse.Namespace) -> int:
     from gradtui.engine.torch_loading import freeze_heap
 
     freeze_heap()  # the run keeps records: spare the collector torch's heap
-    # --json prints every step; the table samples rows and the chart is 72 columns wide, so
-    # without it an evenly thinned sample keeps memory flat on long runs.
-    kept: Thinned[StepRecord] = Thinned(10**12 if args.json else MAX_POINTS)
-    for item in stepper.run():
-        if isinstance(item, StepRecord):
-            kept.add(item)
-    records = kept.items
+    kept = keep_records(stepper, every_step=args.json)
     stop = stepper.stopped
     if stop.reason == "error":
         raise CliError(stop.message.removeprefix("error: "))
+    dropped = dropped_note(kept)
     if args.json:
-        print(dumps(run_json(problem, args.lr, records, stop)))
+        out = run_json(problem, args.lr, kept.items, stop)
+        if dropped:
+            out["kept"] = {"steps": len(kept), "of": kept.offered, "every": kept.stride}
+            out["kept"]["note"] = dropped
+        print(dumps(out))
     else:
-        print(render_run(problem, records, stop, color=sys.stdout.isatty()))
+        print(render_run(problem, kept.items, stop, color=wants_color(sys.stdout)))
+        if dropped and len(kept) < MIN_CHART_STEPS:  # fewer than the chart would show
+            print(f"note: {dropped}")
     return 0
+
+
+MIN_CHART_STEPS = 72  # the text chart's width: fewer kept steps than this is worth a note
+
+
+def keep_records(stepper: Any, every_step: bool) -> Any:
+    """Run ``stepper`` to its stop, keeping an evenly thinned sample of its records.
+
+    Memory stays flat however long the run: the records kept hold at most the replay's
+    budget of numbers (``steps_that_fit``). ``every_step`` (JSON) keeps every step within
+    it; otherwise at most ``MAX_POINTS``, enough for the sampled table and the chart.
+    """
+    from gradtui.engine.history import MAX_POINTS, Thinned
+    from gradtui.engine.loop import StepRecord
+    from gradtui.engine.replay import steps_that_fit
+
+    kept: Thinned[StepRecord] = Thinned()
+    for item in stepper.run():
+        if isinstance(item, StepRecord):
+            if not kept.offered:  # every step has the same shapes: the first one says
+                limit = steps_that_fit(item, 10**12 if every_step else MAX_POINTS)
+                kept = Thinned(max(2, limit))
+            kept.add(item)
+    return kept
+
+
+def dropped_note(kept: Any) -> str | None:
+    """What was left out of the steps, and why (None when every step was kept)."""
+    from gradtui.engine.replay import MAX_NUMBERS, numbers_per_step
+
+    if len(kept) == kept.offered:
+        return None
+    size = numbers_per_step(kept.items[0])
+    return (
+        f"{len(kept):,} of the {kept.offered:,} steps are listed (steps 0, {kept.stride:,}, "
+        f"{2 * kept.stride:,}, …): a run keeps at most {MAX_NUMBERS:,} numbers of parameters "
+        f"and grads, and each step holds {size:,}"
+    )
 
 
 def cmd_lr_find(args: argparse.Namespace) -> int:

@@ -13,8 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from gradtui.curriculum.budget import Work, over_budget, step_numbers
 from gradtui.curriculum.schema import (
     CHECK_KINDS,
+    DEFAULT_REL_TOL,
     DEFAULT_TOL,
     MAX_CHECK_STEPS,
     Check,
@@ -25,6 +27,15 @@ from gradtui.engine.playground import Playground
 
 # ExprError, ValueParseError and TorchError are ValueErrors.
 LEARNER_ERRORS = (ValueError, TypeError, RuntimeError, ArithmeticError)
+Cancelled = Callable[[], bool]  # asked between steps: True stops the check (CheckCancelled)
+
+
+def _never() -> bool:
+    return False
+
+
+class CheckCancelled(Exception):
+    """The check was stopped before its end (a newer check replaced it, or the app quit)."""
 
 
 @dataclass(frozen=True)
@@ -36,12 +47,16 @@ class CheckResult:
 
 
 def evaluate(
-    check: Check | Mapping[str, Any], playground: Playground, answer: str = ""
+    check: Check | Mapping[str, Any],
+    playground: Playground,
+    answer: str = "",
+    cancelled: Cancelled = _never,
 ) -> CheckResult:
     """Run ``check`` on ``playground`` (and the typed ``answer``); never raises for bad input.
 
-    Checks that run the loop may take up to ``MAX_CHECK_STEPS`` steps: call this off the UI
-    thread.
+    Checks that run the loop may work up to the budget of ``curriculum.budget`` (a check over
+    it does not pass, and says so): call this off the UI thread. ``cancelled`` is asked
+    between steps (and epochs); when it returns True, ``CheckCancelled`` is raised.
     """
     if isinstance(check, Check):
         kind, params = check.kind, dict(check.params)
@@ -55,7 +70,7 @@ def evaluate(
     if missing:
         return CheckResult(False, f"the {kind} check needs {', '.join(missing)}")
     try:
-        return run(params, playground, answer)
+        return run(params, playground, answer, cancelled)
     except LEARNER_ERRORS as err:
         return CheckResult(False, _error_text(err))
 
@@ -107,7 +122,9 @@ def _show(value: Any) -> str:
     return f"{value:g}"
 
 
-def check_grad_equals(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+def check_grad_equals(
+    params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
+) -> CheckResult:
     result = _probe(pg)
     name = _variable(result, params)
     grad = result.grads[name]
@@ -118,7 +135,9 @@ def check_grad_equals(params: Mapping, pg: Playground, answer: str) -> CheckResu
     return CheckResult(ok, f"{name}.grad is {result.grad_reprs[name]}; the goal is {goal} ({how})")
 
 
-def check_value_equals(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+def check_value_equals(
+    params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
+) -> CheckResult:
     result = _probe(pg)
     ok, how = _close(result.value, params["value"], params.get("tol", DEFAULT_TOL))
     return CheckResult(
@@ -126,7 +145,9 @@ def check_value_equals(params: Mapping, pg: Playground, answer: str) -> CheckRes
     )
 
 
-def check_grad_fn_is(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+def check_grad_fn_is(
+    params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
+) -> CheckResult:
     result = _probe(pg)
     want = params["name"]
     return CheckResult(
@@ -134,7 +155,9 @@ def check_grad_fn_is(params: Mapping, pg: Playground, answer: str) -> CheckResul
     )
 
 
-def check_error_is(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+def check_error_is(
+    params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
+) -> CheckResult:
     try:
         result = _probe(pg)
     except LEARNER_ERRORS as err:
@@ -144,9 +167,12 @@ def check_error_is(params: Mapping, pg: Playground, answer: str) -> CheckResult:
     return CheckResult(False, f"no error: y = {result.value_repr}, {grads}")
 
 
-def check_finite_difference_close(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+def check_finite_difference_close(
+    params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
+) -> CheckResult:
+    """The forward (default) or central difference at ``h`` is within ``tol`` of ``.grad``."""
     from gradtui.engine.expr import compile_expr
-    from gradtui.engine.numeric import forward_differences
+    from gradtui.engine.numeric import DIFFERENCES, differences
 
     result = _probe(pg)
     name = _variable(result, params)
@@ -155,16 +181,20 @@ def check_finite_difference_close(params: Mapping, pg: Playground, answer: str) 
     if "" in values:
         values = {expr.variables[0]: values[""]}
     tensors = {n: v.to_tensor(pg.dtype) for n, v in values.items()}
-    slope = forward_differences(expr, tensors, pg.h)[name].tolist()
+    kind = params.get("difference", "forward")
+    slope = differences(kind, expr, tensors, pg.h)[name].tolist()
     ok, how = _close(slope, result.grads[name], params["tol"])
+    formula = DIFFERENCES[kind].replace("x", name)
     detail = (
-        f"with h = {pg.h:g}, (f({name}+h) - f({name}))/h = {_show(slope)} and "
+        f"with h = {pg.h:g}, {formula} = {_show(slope)} and "
         f"{name}.grad = {_show(result.grads[name])} ({how})"
     )
     return CheckResult(ok, detail)
 
 
-def check_answer_is(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+def check_answer_is(
+    params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
+) -> CheckResult:
     given = normalise_answer(answer)
     if not given:
         return CheckResult(False, "no answer typed yet")
@@ -172,6 +202,22 @@ def check_answer_is(params: Mapping, pg: Playground, answer: str) -> CheckResult
     return CheckResult(
         ok, f"'{answer.strip()}' is right" if ok else f"'{answer.strip()}' is not it"
     )
+
+
+def check_answer_near(
+    params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
+) -> CheckResult:
+    """The typed answer is a number within ``rel_tol`` (relative) of ``value``."""
+    typed = answer.strip()
+    if not typed:
+        return CheckResult(False, "no answer typed yet")
+    try:
+        number = float(typed.replace(" ", "").replace("_", ""))
+    except ValueError:
+        return CheckResult(False, f"'{typed}' is not a number (type it as 0.0123 or 1.23e-2)")
+    value, tol = params["value"], params.get("rel_tol", DEFAULT_REL_TOL)
+    ok = math.isfinite(number) and abs(number - value) <= tol * abs(value)
+    return CheckResult(ok, f"'{typed}' is right" if ok else f"'{typed}' is not it")
 
 
 def normalise_answer(text: str) -> str:
@@ -189,16 +235,22 @@ class _Run:
     kept: Any = None  # the StepRecord asked for, if the run got that far
 
 
-def _run(pg: Playground, limit: int, keep: int | None = None) -> _Run:
-    """Run the playground's loop, never past ``limit`` (nor ``MAX_CHECK_STEPS``) steps."""
+def _run(pg: Playground, limit: int, cancelled: Cancelled, keep: int | None = None) -> _Run:
+    """Run the playground's loop, never past ``limit`` (nor ``MAX_CHECK_STEPS``) steps, nor
+    past the work budget (a ``ValueError`` saying so); ``cancelled`` is asked at each step."""
     from gradtui.engine.loop import StepRecord
 
     limit = min(limit, MAX_CHECK_STEPS)
     own = pg.max_steps
     steps = limit if own is None or own > limit else own
+    problem = over_budget(Work(steps, step_numbers(pg)))
+    if problem:
+        raise ValueError(f"{problem}: use fewer numbers")
     stepper = pg.with_(max_steps=steps).stepper()
     kept = None
     for item in stepper.run():
+        if cancelled():
+            raise CheckCancelled
         if isinstance(item, StepRecord) and item.step == keep:
             kept = item
     stop = stepper.stopped
@@ -213,18 +265,22 @@ def _ended(stop: Any) -> str:
     return f"the run stopped after {stop.steps} step(s) ({words}) with loss {stop.loss:.6g}"
 
 
-def check_loss_below_within_steps(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+def check_loss_below_within_steps(
+    params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
+) -> CheckResult:
     goal, steps = params["loss"], params["steps"]
-    stop = _run(pg, steps).stop
+    stop = _run(pg, steps, cancelled).stop
     if stop.reason in ("error", "diverged"):
         return CheckResult(False, stop.message)
     ok = stop.loss < goal
     return CheckResult(ok, f"{_ended(stop)}; the goal is below {goal:g} within {steps} steps")
 
 
-def check_stop_reason_is(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+def check_stop_reason_is(
+    params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
+) -> CheckResult:
     reason, within = params["reason"], params.get("within", MAX_CHECK_STEPS)
-    run = _run(pg, within)
+    run = _run(pg, within, cancelled)
     stop = run.stop
     wanted = f"the goal is to stop as '{reason}'"
     if "within" in params:
@@ -238,20 +294,24 @@ def check_stop_reason_is(params: Mapping, pg: Playground, answer: str) -> CheckR
     return CheckResult(ok, f"{_ended(stop)}, reason '{stop.reason}'; {wanted}")
 
 
-def check_diverges(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+def check_diverges(
+    params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
+) -> CheckResult:
     within = params["within"]
     if pg.mode == "images":
-        return _classifier_diverges(pg, within)
-    run = _run(pg, within)
+        return _classifier_diverges(pg, within, cancelled)
+    run = _run(pg, within, cancelled)
     if run.capped:
         return CheckResult(False, f"no divergence within {within} steps (loss {run.stop.loss:.6g})")
     return CheckResult(run.stop.reason == "diverged", _ended(run.stop))
 
 
-def check_grads_accumulate(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+def check_grads_accumulate(
+    params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
+) -> CheckResult:
     step, tol = params.get("step", 1), params.get("tol", 1e-6)
-    mine = _run(pg, step + 1, keep=step).kept
-    clean = _run(pg.with_(zero_grad=True), step + 1, keep=step).kept
+    mine = _run(pg, step + 1, cancelled, keep=step).kept
+    clean = _run(pg.with_(zero_grad=True), step + 1, cancelled, keep=step).kept
     if mine is None or clean is None:
         return CheckResult(False, f"the run stopped before step {step}")
     worst = 0.0
@@ -280,7 +340,9 @@ def _trainer(pg: Playground, epochs: int) -> Any:
     return LinearTrainer(data, lr=pg.lr, epochs=min(pg.epochs, epochs), seed=pg.seed)
 
 
-def check_accuracy_at_least(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+def check_accuracy_at_least(
+    params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
+) -> CheckResult:
     from gradtui.engine.classifier import EpochRecord
 
     goal, epochs = params["accuracy"], params["epochs"]
@@ -288,6 +350,8 @@ def check_accuracy_at_least(params: Mapping, pg: Playground, answer: str) -> Che
     trainer = _trainer(pg, epochs)
     best = 0.0
     for item in trainer.run():
+        if cancelled():
+            raise CheckCancelled
         if isinstance(item, EpochRecord):
             best = max(best, item.accuracy)
             if item.accuracy >= goal:
@@ -297,10 +361,11 @@ def check_accuracy_at_least(params: Mapping, pg: Playground, answer: str) -> Che
     return CheckResult(False, f"{end.message}; best test accuracy {best:.4f}; {wanted}")
 
 
-def _classifier_diverges(pg: Playground, within: int) -> CheckResult:
+def _classifier_diverges(pg: Playground, within: int, cancelled: Cancelled) -> CheckResult:
     trainer = _trainer(pg, within)
     for _ in trainer.run():
-        pass
+        if cancelled():
+            raise CheckCancelled
     end = trainer.ended
     if end.reason == "diverged":
         return CheckResult(True, f"{end.message} (test accuracy {end.accuracy:.4f})")
@@ -315,19 +380,22 @@ def _flat(grad: Any) -> list[float]:
     return grad if isinstance(grad, list) else [grad]
 
 
-def check_program(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+def check_program(
+    params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
+) -> CheckResult:
     """Run the learner's code (``answer``) and judge what holds after it (program_check.py)."""
     from gradtui.curriculum.program_check import check_program as run_and_judge
 
-    return run_and_judge(params, pg, answer)
+    return run_and_judge(params, pg, answer, cancelled)
 
 
-CHECKS: dict[str, Callable[[Mapping, Playground, str], CheckResult]] = {
+CHECKS: dict[str, Callable[[Mapping, Playground, str, Cancelled], CheckResult]] = {
     "grad_equals": check_grad_equals,
     "value_equals": check_value_equals,
     "grad_fn_is": check_grad_fn_is,
     "error_is": check_error_is,
     "answer_is": check_answer_is,
+    "answer_near": check_answer_near,
     "finite_difference_close": check_finite_difference_close,
     "loss_below_within_steps": check_loss_below_within_steps,
     "stop_reason_is": check_stop_reason_is,

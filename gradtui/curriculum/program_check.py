@@ -14,10 +14,18 @@ from __future__ import annotations
 
 import ast
 import math
+import threading
 from collections.abc import Mapping
 from typing import Any
 
-from gradtui.curriculum.checks import CheckResult, _close, _show
+from gradtui.curriculum.checks import (
+    Cancelled,
+    CheckCancelled,
+    CheckResult,
+    _close,
+    _never,
+    _show,
+)
 from gradtui.engine.playground import Playground
 
 # A check runs the program within these budgets (the app's run uses the same).
@@ -33,7 +41,29 @@ def budgets() -> Any:
     return Budgets(seconds=CHECK_SECONDS)
 
 
-def check_program(params: Mapping, pg: Playground, answer: str) -> CheckResult:
+class _Asked(threading.Event):
+    """A run's cancel event that is also set when ``cancelled()`` says so (asked by the run
+    between statements, as it asks its own event)."""
+
+    def __init__(self, cancelled: Cancelled):
+        super().__init__()
+        self.asked = cancelled
+
+    def is_set(self) -> bool:
+        return super().is_set() or self.asked()
+
+
+def _finish(run: Any, cancelled: Cancelled) -> Any:
+    """Run ``run`` to its end; ``CheckCancelled`` when the check was called off meanwhile."""
+    result = run.run()
+    if cancelled():
+        raise CheckCancelled
+    return result
+
+
+def check_program(
+    params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
+) -> CheckResult:
     """Compile and run ``answer`` (the learner's code), then judge the run."""
     from gradtui.engine.program import ProgramRefused, Run, compile_program
     from gradtui.engine.program.inputs import input_names, make_inputs
@@ -43,11 +73,13 @@ def check_program(params: Mapping, pg: Playground, answer: str) -> CheckResult:
         program = compile_program(answer, input_names(inputs))
     except ProgramRefused as refused:
         return CheckResult(False, f"the code is refused: {refused}")
-    run = Run(program, make_inputs(inputs), budgets())
-    return judge(params, run, run.run(), answer)
+    run = Run(program, make_inputs(inputs), budgets(), _Asked(cancelled))
+    return judge(params, run, _finish(run, cancelled), answer, cancelled)
 
 
-def judge(params: Mapping, run: Any, result: Any, text: str) -> CheckResult:
+def judge(
+    params: Mapping, run: Any, result: Any, text: str, cancelled: Cancelled = _never
+) -> CheckResult:
     """Does the finished ``run`` (its ``result``, from code ``text``) meet ``params``?"""
     seen: list[str] = []
     if "error" in params:
@@ -57,8 +89,14 @@ def judge(params: Mapping, run: Any, result: Any, text: str) -> CheckResult:
         seen.append(detail)
     elif result.status != "finished":
         return CheckResult(False, _ending(result))
-    for part in (_uses, _variable, _loss, _reference):
+    for part in (_uses, _variable, _loss):
         ok, detail = part(params, run, result, text)
+        if detail:
+            seen.append(detail)
+        if not ok:
+            return CheckResult(False, "; ".join(seen))
+    if "reference" in params:
+        ok, detail = _reference(params, run, cancelled)
         if detail:
             seen.append(detail)
         if not ok:
@@ -157,16 +195,14 @@ def _loss(params: Mapping, run: Any, result: Any, text: str) -> tuple[bool, str]
     return ok, f"{said}; the goal is below {goal:g}{within}"
 
 
-def _reference(params: Mapping, run: Any, result: Any, text: str) -> tuple[bool, str]:
-    source = params.get("reference")
-    if source is None:
-        return True, ""
+def _reference(params: Mapping, run: Any, cancelled: Cancelled) -> tuple[bool, str]:
     from gradtui.engine.program import Run, compile_program
     from gradtui.engine.program.inputs import input_names, make_inputs
 
-    inputs = params.get("inputs", "")
-    theirs = Run(compile_program(source, input_names(inputs)), make_inputs(inputs), budgets())
-    ended = theirs.run()
+    inputs, source = params.get("inputs", ""), params["reference"]
+    program = compile_program(source, input_names(inputs))
+    theirs = Run(program, make_inputs(inputs), budgets(), _Asked(cancelled))
+    ended = _finish(theirs, cancelled)
     if ended.status != "finished":  # the lesson's own program: lessons check catches it
         return False, f"the reference program did not finish: {_ending(ended)}"
     names = params.get("compare") or [

@@ -51,7 +51,12 @@ CHECK_KINDS: dict[str, dict[str, tuple[str, bool]]] = {
     "grad_fn_is": {"name": ("text", True)},
     "error_is": {"fragment": ("text", True)},
     "answer_is": {"accept": ("texts", True)},
-    "finite_difference_close": {"tol": ("tol", True), "variable": ("name", False)},
+    "answer_near": {"value": ("number", True), "rel_tol": ("tol", False)},
+    "finite_difference_close": {
+        "tol": ("tol", True),
+        "variable": ("name", False),
+        "difference": ("difference", False),
+    },
     "loss_below_within_steps": {"loss": ("number", True), "steps": ("positive_int", True)},
     "stop_reason_is": {
         "reason": ("reason", True),
@@ -78,6 +83,11 @@ CHECK_KINDS: dict[str, dict[str, tuple[str, bool]]] = {
         "uses": ("texts", False),
     },
 }
+# Checks of a typed answer: the task needs "answer" in editable and in its solution.
+ANSWER_KINDS = frozenset({"answer_is", "answer_near"})
+# answer_near's default: the typed number may be off by 1% (a value read off a view, which
+# shows three significant digits, is within 0.5%).
+DEFAULT_REL_TOL = 0.01
 # Checks that run the autograd probe on ``fn`` at ``start``: they need mode "descend".
 PROBE_KINDS = frozenset(
     {"grad_equals", "value_equals", "grad_fn_is", "error_is", "finite_difference_close"}

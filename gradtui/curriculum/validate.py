@@ -6,9 +6,11 @@ import math
 import re
 from typing import Any
 
+from gradtui.curriculum.budget import lesson_over_budget, over_budget, task_work
 from gradtui.curriculum.keylines import KeyLines
 from gradtui.curriculum.schema import (
     ANSWER,
+    ANSWER_KINDS,
     CHECK_KINDS,
     CODE,
     FIELD_KINDS,
@@ -27,6 +29,7 @@ from gradtui.curriculum.schema import (
 from gradtui.engine.examples import EXAMPLES
 from gradtui.engine.expr import ExprError, compile_expr
 from gradtui.engine.loop import STOP_REASONS, stop_rule_error
+from gradtui.engine.numeric import DIFFERENCES
 from gradtui.engine.playground import MAX_EPOCHS, MAX_LR, MODES, parse_start
 from gradtui.engine.values import DTYPES, ValueParseError
 from gradtui.safe_text import char_name, unsafe_char
@@ -228,6 +231,7 @@ VALIDATORS = {
     "texts": _texts,
     "name": _name,
     "reason": lambda v: _choice(v, STOP_REASONS),
+    "difference": lambda v: _choice(v, tuple(DIFFERENCES)),
     "csv": _csv,
     "epochs": lambda v: _integer(v, 1, MAX_EPOCHS),
     "fraction": _fraction,
@@ -262,10 +266,29 @@ class Validator:
             self.problems.append(
                 LessonProblem(self.path, body_line, "the lesson has no prose after the '+++' line")
             )
+        if not self.problems:
+            self._budget(tasks)
         if self.problems:
             return None
         line = self.lines.line(("id",))
         return Lesson(lesson_id, title, order, body, tuple(tasks), self.path, line)
+
+    def _budget(self, tasks: list[Task]) -> None:
+        """Each task's check, and all of them together, within the work budget."""
+        total = 0
+        for i, task in enumerate(tasks):
+            try:
+                work = task_work(task)
+            except (ValueError, KeyError):  # settings that do not fit together: reported when run
+                continue
+            problem = over_budget(work)
+            if problem:
+                message = f"task {i + 1}: {problem}: lower its steps, or use fewer numbers"
+                self.problems.append(LessonProblem(self.path, task.check.line, message))
+            total += work.units
+        problem = lesson_over_budget(total)
+        if problem:
+            self.report(("tasks", 0), problem)
 
     def task(self, raw: dict[str, Any], index: int) -> Task | None:
         """One ``[[tasks]]`` table."""
@@ -365,9 +388,9 @@ class Validator:
         elif check.kind == "accuracy_at_least" and modes != {"images"}:
             self.report(where, f"task {i + 1}: accuracy_at_least needs mode images")
         self._cross_code(check, setup, solution, editable, at, i)
-        if check.kind == "answer_is":
+        if check.kind in ANSWER_KINDS:
             if editable is not _MISSING and ANSWER not in editable:
-                self.report(where, f"task {i + 1}: answer_is needs 'answer' in editable")
+                self.report(where, f"task {i + 1}: {check.kind} needs 'answer' in editable")
             if ANSWER not in solution:
                 self.report(at + ("solution",), f"task {i + 1}: the solution needs an 'answer'")
 

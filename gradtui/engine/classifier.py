@@ -22,8 +22,12 @@ LR = 1.0
 SEED = 42
 # The loss of a mini-batch lies in [0, 1], so it cannot blow up the way an unbounded loss does.
 # A run "diverges" when the lr is so large that the steps throw the model past every good
-# setting: the weights saturate the sigmoid and the loss stays at or above where it started.
+# setting and the loss stays at or above where it started: mostly because the weights have
+# saturated the sigmoid (see ``FLAT``), which the message then says.
 DIVERGE_AFTER = 2  # epochs
+# A score whose sigmoid is this close to 0 or 1 sits where the sigmoid is flat: its gradient
+# is almost nothing. When most test images' scores do, the model has stopped learning.
+FLAT = 1e-3
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,12 @@ class LinearTrainer:
             preds = (self.test_x @ self.weights + self.bias).sigmoid()
             return ((preds > 0.5).float() == self.test_y).float().mean().item()
 
+    def saturated(self) -> float:
+        """The share of test images whose sigmoid is within ``FLAT`` of 0 or of 1."""
+        with self._torch.no_grad():
+            preds = (self.test_x @ self.weights + self.bias).sigmoid()
+            return ((preds < FLAT) | (preds > 1 - FLAT)).float().mean().item()
+
     def run(self) -> Iterator[BatchRecord | EpochRecord | TrainEnd]:
         """Train, yielding every mini-batch, every epoch, then the ``TrainEnd``."""
         torch = self._torch
@@ -178,9 +188,16 @@ class LinearTrainer:
             self.history.append(record)
             yield record
             if epoch >= DIVERGE_AFTER and start_loss is not None and record.loss >= start_loss:
+                flat = self.saturated()
+                why = (
+                    f"the sigmoid is flat for {flat:.0%} of the test images (below {FLAT:g} or "
+                    f"above {1 - FLAT:g}), so the gradients vanish"
+                    if flat >= 0.5
+                    else "the steps overshoot"
+                )
                 message = (
                     f"epoch {epoch}'s mean loss {record.loss:.4f} is no lower than the first "
-                    f"batch's {start_loss:.4f}: the steps overshoot"
+                    f"batch's {start_loss:.4f}: {why}"
                 )
                 yield self._end("diverged", message, epoch)
                 return

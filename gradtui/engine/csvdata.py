@@ -1,7 +1,8 @@
 """A learner's own data for fit mode: a CSV file of input,target rows, checked line by line.
 
-Files are untrusted input: only regular files are opened, at most ``MAX_READ_BYTES`` are read,
-binary or non-UTF-8 content is refused, and every bad cell is reported as ``file:line: ...``.
+Files are untrusted input: only regular files are read (``engine.safe_read``: never stuck on
+a pipe or a device), at most ``MAX_READ_BYTES`` of them, binary or non-UTF-8 content is
+refused, and every bad cell is reported as ``file:line: ...``.
 Rows beyond ``MAX_ROWS`` are left out with a note rather than refused. Imports no torch.
 """
 
@@ -12,10 +13,11 @@ import functools
 import math
 import os
 import re
-import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gradtui.engine.safe_read import ReadCancelled, ReadError, read_limited
 from gradtui.engine.values import MAX_LENGTH, Values
 
 MAX_ROWS = MAX_LENGTH  # a fit problem holds at most this many points
@@ -26,6 +28,7 @@ DELIMITERS = ("\t", ";", ",")
 # Numbers as values.py reads typed ones: ASCII digits, an optional exponent, nothing else.
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)", re.ASCII)
 _NON_FINITE = ("nan", "inf", "infinity")
+FOLDER_HINT = "give a CSV file (a folder of images goes with --example pullover-dress)"
 
 
 class CsvError(ValueError):
@@ -64,38 +67,34 @@ class CsvData:
         return f"{len(self):,} rows{names}"
 
 
-def read_csv_file(path: str | os.PathLike[str], name: str | None = None) -> CsvData:
+def read_csv_file(
+    path: str | os.PathLike[str],
+    name: str | None = None,
+    timeout: float | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> CsvData:
     """Read and check a CSV file of input,target rows (raises ``CsvError``).
 
-    ``name`` is how messages call the file (default: the path as given).
+    ``name`` is how messages call the file (default: the path as given). Only a regular file
+    is read, and a read that takes over ``timeout`` seconds (default ``READ_TIMEOUT``) is given
+    up (see ``safe_read``);
+    ``ReadCancelled`` is raised when ``cancelled()`` turns true meanwhile.
     """
     name = name or str(path)
-    path = Path(path).expanduser()
     try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise CsvError(name, None, "no such file") from None
-    except OSError as err:
-        raise CsvError(name, None, f"cannot be read ({err.strerror or err})") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise CsvError(
-            name,
-            None,
-            "is a folder: give a CSV file (a folder of images goes with --example pullover-dress)",
+        raw, size = read_limited(
+            Path(path).expanduser(), MAX_READ_BYTES, timeout, cancelled, FOLDER_HINT
         )
-    if not stat.S_ISREG(info.st_mode):
-        raise CsvError(name, None, "is not a regular file")
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_READ_BYTES + 1)
-    except OSError as err:
-        raise CsvError(name, None, f"cannot be read ({err.strerror or err})") from None
+    except ReadCancelled:
+        raise
+    except ReadError as err:
+        raise CsvError(name, None, str(err)) from None
     notes = []
     if len(raw) > MAX_READ_BYTES:
         # Keep whole lines only: the cut may fall inside a line or a UTF-8 character.
         raw = raw[: raw.rfind(b"\n", 0, MAX_READ_BYTES) + 1]
         notes.append(
-            f"the file is {_size(info.st_size)}: only its first {_size(MAX_READ_BYTES)} were read"
+            f"the file is {byte_size(size)}: only its first {byte_size(MAX_READ_BYTES)} were read"
         )
     text = _decode(raw, name)
     return parse_csv_text(text, name, tuple(notes))
@@ -212,7 +211,8 @@ def _decode(raw: bytes, source: str) -> str:
         raise CsvError(source, line, f"byte 0x{byte:02x} is not UTF-8 text") from None
 
 
-def _size(count: int) -> str:
+def byte_size(count: int) -> str:
+    """``812 bytes``, ``4.0 MiB``: a size for a message."""
     if count < 1024:
         return f"{count} bytes"
     units = ("KiB", "MiB", "GiB")

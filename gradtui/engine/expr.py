@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import ast
 import builtins
+import io
 import keyword
 import math
 import operator
+import tokenize
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -143,6 +145,7 @@ def compile_expr(text: str, variables: Iterable[str] | None = None) -> Expressio
         stripped = text.strip()
         lead = len(text) - len(text.lstrip())
         _refuse_statement(stripped, text, lead)
+        _refuse_implicit_product(stripped, text, lead, err.offset)
         if not err.offset or err.offset > len(stripped):  # Python points past the end
             message = "syntax error: the expression ends too early (something is missing)"
             raise ExprError(message, text, lead + len(stripped) + 1) from None
@@ -176,6 +179,29 @@ def _refuse_statement(stripped: str, text: str, lead: int) -> None:
         column = end + len(stripped[end:]) - len(stripped[end:].lstrip(" )")) + 1
     message = f"{what} not allowed: type one expression, such as x**2"
     raise ExprError(message, text, column + lead)
+
+
+def _refuse_implicit_product(stripped: str, text: str, lead: int, offset: int | None) -> None:
+    """``2x`` or ``2 x`` where Python stopped: algebra leaves the ``*`` out, Python cannot."""
+    if not offset:
+        return
+    previous: tokenize.TokenInfo | None = None
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(stripped).readline):
+            if (
+                previous is not None
+                and previous.type == tokenize.NUMBER
+                and token.type == tokenize.NAME
+                and token.string[0].isalpha()  # not 1__0, a number with a bad underscore
+                and not keyword.iskeyword(token.string)
+                and previous.start[1] < offset <= token.end[1]
+            ):
+                number, name = previous.string, token.string
+                message = f"write {number}*{name}: a number next to a name needs a * between them"
+                raise ExprError(message, text, lead + token.start[1] + 1)
+            previous = token
+    except (tokenize.TokenError, SyntaxError):
+        return
 
 
 def _check_text(text: str) -> None:
@@ -285,6 +311,11 @@ class _Compiler:
         return operator.itemgetter(name)
 
     def visit_BinOp(self, node: ast.BinOp) -> _Node:
+        if isinstance(node.op, ast.BitXor):  # x^2: a power in maths, exclusive or in Python
+            left, right = self._source(node.left), self._source(node.right)
+            power = f"{left}**{right}" if len(left) + len(right) <= 24 else "x**2"
+            message = f"operator '^' not allowed: use ** for powers, as in {power}"
+            raise self._at_op(message, node)
         if type(node.op) not in _BINOPS:
             raise self._at_op(f"operator {op_symbol(node.op)} not allowed", node)
         symbol, op = _BINOPS[type(node.op)]
@@ -324,7 +355,9 @@ class _Compiler:
             else:
                 receiver = func.value
         else:
-            raise self.error("only functions can be called", node)
+            raise self.error(f"only functions can be called{self._product_hint(node)}", node)
+        if name == "float" and receiver is None:
+            raise self.error(f"calling 'float' is not allowed: {_float_hint(node)}", func)
         if name not in FUNCTIONS:
             allowed = ", ".join(FUNCTIONS)
             where = "torch." if isinstance(func, ast.Attribute) and receiver is None else ""
@@ -353,6 +386,21 @@ class _Compiler:
         arg_fns = [_lift(a) for a in args]
         return _call(name, arg_fns, kwargs)
 
+    def _source(self, node: ast.AST) -> str:
+        """The text of ``node`` as typed ("" if it has no position)."""
+        return ast.get_source_segment(self.text.strip(), node) or ""
+
+    def _product_hint(self, node: ast.Call) -> str:
+        """``2(x+1)``: the product that was meant, ``2*(x+1)``."""
+        func, typed = node.func, self._source(node)
+        number = self._source(func)
+        if not isinstance(func, ast.Constant) or not typed.startswith(number):
+            return ""
+        rest = typed[len(number) :].lstrip()
+        if not rest.startswith("(") or len(typed) > 40:
+            return ""
+        return f": to multiply, write {number}*{rest}"
+
     def _fold(self, compute: Callable[[], Any], node: ast.BinOp, symbol: str) -> float:
         try:
             value = compute()
@@ -375,6 +423,17 @@ class _Compiler:
         gap = self.text.lstrip()[start:end]
         skip = len(gap) - len(gap.lstrip(" )"))
         return ExprError(message, self.text, error.column + start - node.col_offset + skip)
+
+
+def _float_hint(node: ast.Call) -> str:
+    """What to type instead of ``float(3)``: numbers are floats already, ``3.`` says so."""
+    args = node.args
+    value = args[0].value if len(args) == 1 and isinstance(args[0], ast.Constant) else None
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**15:
+        return f"type {value}. or {value}.0"
+    if isinstance(value, float) and math.isfinite(value):
+        return f"type {value!r}"
+    return "numbers are floats here already (type 3. or 3.0 for a float number)"
 
 
 def _lift(node: _Node) -> Callable[[Mapping[str, Any]], Any]:

@@ -18,15 +18,38 @@ from gradtui.engine.report import format_value
 from gradtui.engine.values import Values
 
 MAX_NODES = 200
+COUNT_LIMIT = 10_000  # a cut graph's nodes are counted up to this many
 
 
 @dataclass(frozen=True)
 class GraphTrace:
-    """The graph of ``loss`` (or ``y``) at these parameter values, ready to draw."""
+    """The graph of ``loss`` (or ``y``) at these parameter values, ready to draw.
+
+    ``root`` holds at most about ``MAX_NODES`` nodes; ``total`` is how many the whole graph
+    has, drawn as a tree (counted up to ``COUNT_LIMIT``).
+    """
 
     root: GraphNode
     result_name: str
     value_repr: str
+    total: int = 0
+
+    @property
+    def shown(self) -> int:
+        """How many nodes ``root`` holds."""
+        return _size(self.root)
+
+    @property
+    def cut_note(self) -> str | None:
+        """What was left out, in words, when the graph is too big to draw whole."""
+        shown = self.shown
+        if self.total <= shown:
+            return None
+        total = f"more than {COUNT_LIMIT:,}" if self.total > COUNT_LIMIT else f"{self.total:,}"
+        return (
+            f"The graph has {total} nodes: only the first {shown:,} are drawn, "
+            "the others are left out."
+        )
 
 
 def trace_graph(problem: Problem, params: Mapping[str, Any] | None = None) -> GraphTrace:
@@ -66,7 +89,7 @@ def trace_graph(problem: Problem, params: Mapping[str, Any] | None = None) -> Gr
     root = grad_graph(loss.grad_fn, built.params, MAX_NODES, details)
     assert root is not None
     name = free_name("loss" if problem.is_fit else "y", problem.param_names)
-    return GraphTrace(root, name, repr(loss))
+    return GraphTrace(root, name, repr(loss), _count(loss.grad_fn, COUNT_LIMIT + 1))
 
 
 def at_values(problem: Problem, params: Mapping[str, Any]) -> Problem:
@@ -100,6 +123,25 @@ def _nodes(root: Any) -> list[Any]:
     return list(found.values())
 
 
+def _count(root: Any, limit: int) -> int:
+    """The nodes under ``root`` as ``grad_graph`` walks them (a shared node once per path),
+    counted up to ``limit``."""
+    count, stack = 0, [root]
+    while stack and count < limit:
+        fn = stack.pop()
+        count += 1
+        stack.extend(child for child, _ in fn.next_functions if child is not None)
+    return count
+
+
+def _size(node: GraphNode) -> int:
+    count, stack = 0, [node]
+    while stack:
+        count += 1
+        stack.extend(stack.pop().children)
+    return count
+
+
 def node_label(node: GraphNode) -> str:
     """``PowBackward0`` or ``x (leaf)``, with the shape when it is not a single number."""
     label = f"{node.variable} (leaf, {node.name})" if node.variable else node.name
@@ -125,4 +167,6 @@ def render_tree(trace: GraphTrace) -> list[str]:
             walk(child, inner, i == len(node.children) - 1, False)
 
     walk(trace.root, "", True, True)
+    if trace.cut_note:
+        lines.append(trace.cut_note)
     return lines

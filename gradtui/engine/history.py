@@ -34,6 +34,16 @@ class Thinned(Generic[T]):
             self.items = self.items[::2]
             self._stride *= 2
 
+    @property
+    def offered(self) -> int:
+        """How many items were offered (kept or not)."""
+        return self._count
+
+    @property
+    def stride(self) -> int:
+        """One of every ``stride`` offered items is kept."""
+        return self._stride
+
     def __len__(self) -> int:
         return len(self.items)
 

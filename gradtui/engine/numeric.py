@@ -32,6 +32,20 @@ def central_differences(
     return _differences(f, inputs, h, central=True)
 
 
+# The two ways to estimate a slope, by the name a lesson's check gives them, with the formula
+# a message shows for each (with the variable's name for x).
+DIFFERENCES = {"forward": "(f(x+h) - f(x))/h", "central": "(f(x+h) - f(x-h))/2h"}
+
+
+def differences(
+    kind: str, f: Callable[..., Any], inputs: Mapping[str, Any], h: float
+) -> dict[str, Any]:
+    """``forward_differences`` or ``central_differences``, by their name in ``DIFFERENCES``."""
+    if kind not in DIFFERENCES:
+        raise ValueError(f"no {kind!r} difference (choose {' or '.join(DIFFERENCES)})")
+    return _differences(f, inputs, h, central=kind == "central")
+
+
 def _differences(
     f: Callable[..., Any], inputs: Mapping[str, Any], h: float, central: bool
 ) -> dict[str, Any]:

@@ -8,7 +8,7 @@ two tensors. ``surface_grid`` samples f on a grid and cuts it into contour bands
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gradtui.engine.expr import compile_expr
 from gradtui.engine.loop import Stepper, StepRecord, StopRules
@@ -207,7 +207,8 @@ def to_cell(surface: Surface, x: float, y: float, cols: int, rows: int) -> tuple
 def playground_surface(playground: Playground) -> Surface | None:
     """The playground's own f when it has two scalar variables (a window around its start).
 
-    When it is one of ``SURFACES`` from the same start, that surface (with its settings).
+    When it is one of ``SURFACES`` from the same start, that surface (its window, momentum
+    and Adam lr) with the playground's own lr and number of steps, where it has them.
     """
     if playground.mode != "descend":
         return None
@@ -221,11 +222,13 @@ def playground_surface(playground: Playground) -> Surface | None:
         return None
     x, y = (float(v.numbers[0]) for v in values)
     text = problem.expr.text
+    usable = 0 < playground.lr <= 10
     for surface in SURFACES.values():
         if _same_text(surface.expr, text) and surface.start == (x, y):
-            return surface
+            steps = min(playground.max_steps or surface.steps, MAX_STEPS)
+            return replace(surface, lr=playground.lr if usable else surface.lr, steps=steps)
     rx, ry = 2 * abs(x) + 3, 2 * abs(y) + 3
-    lr = playground.lr if 0 < playground.lr <= 10 else 0.1
+    lr = playground.lr if usable else 0.1
     steps = min(playground.max_steps or 100, 500)
     return Surface(
         "yours", "your f", text, (x, y),

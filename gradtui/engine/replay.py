@@ -51,9 +51,7 @@ class ReplayBuffer:
         """Keep ``record``; the oldest ones go when a limit is passed (the newest always stays)."""
         if record.step != self._next or not self._records:  # a new run (or a gap): start over
             # Every step of a run has the same shapes, so its first record sets how many fit.
-            size = _count(record.params) + _count(record.grads)
-            keep = max(1, min(self.max_steps, self.max_numbers // max(size, 1)))
-            self._records = deque(maxlen=keep)
+            self._records = deque(maxlen=steps_that_fit(record, self.max_steps, self.max_numbers))
         self._records.append(record)
         self._next = record.step + 1
 
@@ -103,6 +101,20 @@ class ReplayBuffer:
             if isinstance(value, float | int):
                 values.append(float(value))
         return values
+
+
+def steps_that_fit(record: StepRecord, max_steps: int, max_numbers: int = MAX_NUMBERS) -> int:
+    """How many records of a run like ``record`` may be kept: as many as fit in
+    ``max_numbers`` numbers of parameters and grads, at least 1 and at most ``max_steps``.
+
+    The one rule for every place that keeps a run's records (replay, the command line).
+    """
+    return max(1, min(max_steps, max_numbers // max(numbers_per_step(record), 1)))
+
+
+def numbers_per_step(record: StepRecord) -> int:
+    """The numbers one record holds: its parameters and their grads."""
+    return _count(record.params) + _count(record.grads)
 
 
 def _count(values: dict[str, Any]) -> int:

@@ -104,8 +104,9 @@ def loss_chart(steps: list[int], losses: list[float], color: bool, width: int = 
         title = "log10(loss)"
     plotext.clear_figure()
     plotext.plotsize(width, 16)
-    if not color:
-        plotext.theme("clear")
+    # "pro" colours the curve only: the default theme paints a white canvas, a glaring block
+    # on a dark terminal.
+    plotext.theme("pro" if color else "clear")
     plotext.plot(list(xs), list(ys), marker="braille" if color else "dot")
     plotext.title(title)
     plotext.xlabel("step")

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import gc
 import importlib.util
+import os
 import sys
 import threading
 from pathlib import Path
 from types import ModuleType
 
+CPU_INDEX = "https://download.pytorch.org/whl/cpu"  # PyTorch's index of CPU-only wheels
 # Loading libtorch_python pulls in libtorch, libtorch_cpu and libc10 as its dependencies.
 _LIBRARIES = ("libtorch_cpu", "libtorch_python")
 _lock = threading.Lock()
@@ -73,6 +75,40 @@ def import_torch() -> ModuleType:
         if enabled:
             gc.enable()
     return torch
+
+
+def torch_failed(error: BaseException) -> bool:
+    """Whether ``error`` is ``import torch`` failing (missing, or a broken install).
+
+    True for an ``ImportError``/``OSError`` raised while torch was being imported: torch is
+    then not in ``sys.modules`` (a failed import is removed from it), and either the error
+    names torch or it was raised inside torch's own files (a missing shared library, a numpy
+    it cannot use). An error from torch after a successful import is not this.
+    """
+    if not isinstance(error, ImportError | OSError) or sys.modules.get("torch") is not None:
+        return False
+    if isinstance(error, ImportError) and (error.name or "").partition(".")[0] == "torch":
+        return True
+    inside = f"{os.sep}torch{os.sep}"
+    tb = error.__traceback__
+    while tb is not None:
+        if inside in tb.tb_frame.f_code.co_filename:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def torch_help(error: BaseException) -> str:
+    """The one message for a failed ``import torch``: what failed, and how to install torch.
+
+    On Linux the command names PyTorch's CPU wheel index, because the default index serves
+    a multi-GB CUDA build there; macOS and Windows get CPU wheels from the default index.
+    """
+    pip = f"{sys.executable} -m pip install torch"
+    if sys.platform.startswith("linux"):
+        pip += f" --index-url {CPU_INDEX}"
+    reason = f"{type(error).__name__}: {error}".strip()
+    return f"this Python cannot import PyTorch ({reason})\nInstall its CPU build with: {pip}"
 
 
 def freeze_heap() -> None:

@@ -18,8 +18,11 @@ from textual.screen import Screen
 from gradtui.curriculum.progress import ProgressStore
 from gradtui.safe_text import clean
 from gradtui.ui.screens.home import HomeScreen
+from gradtui.ui.textual_guards import closed_as_it_opened, guard_textual
+from gradtui.ui.widgets.field_input import type_in_order
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from textual.notifications import SeverityLevel
 
     from gradtui.curriculum.schema import Lesson, LessonProblem
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
 # ops release and retake the GIL, and so does every turn of the event loop: with a run worker
 # busy, each retake could wait a full interval, so both drawing and stepping crawled.
 SWITCH_INTERVAL = 0.001
+EXIT_FAILED = 1  # the app ended on an error (a crash, or torch that cannot be imported)
 # Imported when first needed, and warmed in the loading thread once torch is ready: they pull
 # in plotext, markdown, numpy and the playground, which the home screen does not need.
 LATER_MODULES = (
@@ -56,6 +60,11 @@ class GradApp(App):
     BINDINGS = [
         Binding("f1,question_mark", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit"),
+        # Textual's own tab waits until the key has bubbled up from the focused widget, and
+        # the keys typed right after it went to the field being left. As priority bindings the
+        # focus moves when the key arrives, before the next key is handed to anyone.
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
     ]
     COMMANDS = App.COMMANDS | {_lesson_commands}
 
@@ -74,6 +83,7 @@ class GradApp(App):
         loop: str | None = None,
     ):
         super().__init__()
+        guard_textual()  # two of Textual's own failures must not end the app
         self._sandbox = sandbox
         self._loop_code = loop  # the loop playground's program ('' for its starter)
         self._lesson = lesson
@@ -84,6 +94,8 @@ class GradApp(App):
         self.store = store if store is not None else ProgressStore()
         self._painted = threading.Event()
         self._lessons_done = threading.Event()
+        self.failure: str | None = None
+        """Why the app could not go on (printed by ``run_app`` once it has left the screen)."""
 
     def notify(
         self,
@@ -108,10 +120,13 @@ class GradApp(App):
         )
 
     async def on_event(self, event: events.Event) -> None:
-        """Pasted text loses its control characters before any field shows or keeps it."""
+        """Pasted text loses its control characters before any field shows or keeps it, and a
+        key for a text field is handled in full before the next one (see field_input)."""
         if isinstance(event, events.Paste):
             event.text = clean(event.text)
-        await super().on_event(event)
+        raw_key = isinstance(event, events.Key) and not event.is_forwarded
+        if not (raw_key and await type_in_order(self, event)):
+            await super().on_event(event)
 
     def get_default_screen(self) -> Screen:
         """Home is the bottom of the stack: no blank default screen is composed and drawn first."""
@@ -235,13 +250,39 @@ class GradApp(App):
             self._lessons_done.wait()
         from gradtui.engine.torch_loading import import_torch, preload_libraries
 
-        preload_libraries()
-        self._painted.wait(timeout=5)
-        import_torch()
+        try:
+            preload_libraries()
+            self._painted.wait(timeout=5)
+            import_torch()
+        except (ImportError, OSError) as err:
+            self.call_from_thread(self.no_torch, err)
+            return
         self._lessons_done.wait()  # so a lesson asked for on the command line is open by then
         self.call_from_thread(setattr, self, "torch_ready", True)
         for name in LATER_MODULES:
             importlib.import_module(name)
+
+    def no_torch(self, error: ImportError | OSError) -> None:
+        """torch cannot be imported: leave, and ``run_app`` prints how to install it."""
+        from gradtui.engine.torch_loading import torch_failed, torch_help
+
+        if not torch_failed(error):
+            raise error
+        self.failure = f"gradtui: error: {torch_help(error)}"
+        self.exit(return_code=EXIT_FAILED)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's handling of an error that ends the app, but for a query on a screen that
+        was closed as it opened: its widgets are gone, and nobody will see it again."""
+        if closed_as_it_opened(self, error):
+            self.log.warning(f"skipped on a screen closed as it opened: {error!r}")
+            return
+        super()._handle_exception(error)
+
+    def panic(self, *renderables: RenderableType) -> None:
+        """Textual's exit on a failure it cannot recover from: that is a failed run too."""
+        self._return_code = EXIT_FAILED  # Textual leaves it unset on this path
+        super().panic(*renderables)
 
     def action_help(self) -> None:
         from gradtui.ui.screens.help import HelpScreen
@@ -291,8 +332,6 @@ def run_app(args: argparse.Namespace) -> int:
             texts["lr"] = repr(args.lr)
         sandbox, errors = parse_fields(base, texts)
         if errors:
-            import sys
-
             for field, message in errors.items():
                 print(f"gradtui: error: --{field}: {message}", file=sys.stderr)
             return 2
@@ -305,9 +344,10 @@ def run_app(args: argparse.Namespace) -> int:
         try:
             loop = read_program(args.loop) if args.loop else ""
         except CliError as err:
-            import sys
-
             print(f"gradtui: error: --loop: {err}", file=sys.stderr)
             return 2
-    GradApp(sandbox=sandbox, lesson=lesson, lesson_dirs=args.lessons, loop=loop).run()
-    return 0
+    app = GradApp(sandbox=sandbox, lesson=lesson, lesson_dirs=args.lessons, loop=loop)
+    app.run()
+    if app.failure:  # printed as is: Textual's exit message would wrap the command in it
+        print(app.failure, file=sys.stderr)
+    return app.return_code or 0  # 1 when an error ended the app (see ``panic``)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from gradtui.safe_text import plain
+from gradtui.ui.screens.modal import AnswerOnce
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(AnswerOnce[bool]):
     """Dismisses with True (yes) or False (no, escape)."""
 
     BINDINGS = [
@@ -39,7 +39,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Button("No (n)", variant="primary", id="no")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
+        self.answer(event.button.id == "yes")
 
     def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+        self.answer(yes)

@@ -46,6 +46,7 @@ class GraphScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(INTRO, id="graph-intro")
+        yield Static("", id="graph-cut")
         with Horizontal(id="graph-body"):
             yield Tree("graph", id="graph-tree")
             with VerticalScroll(id="graph-detail-box"):
@@ -64,6 +65,11 @@ class GraphScreen(Screen):
             tree.root.set_label(Text(f"no graph: {err}", style="bold red"))
             return
         tree.root.set_label(Text(f"{self.trace.result_name} = {self.trace.value_repr}"))
+        note = self.trace.cut_note
+        if note:
+            self.query_one("#graph-cut", Static).update(Text(note))
+            self.query_one("#graph-cut").display = True
+            tree.border_subtitle = f"{self.trace.shown:,} nodes shown"
         tree.root.data = None
         self._add(tree.root, self.trace.root)
         tree.root.expand_all()

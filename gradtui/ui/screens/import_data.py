@@ -6,15 +6,18 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Input, Label, Static
+from textual.worker import get_current_worker
 
 from gradtui.engine.csvdata import CsvData, CsvError, read_csv_file
+from gradtui.engine.safe_read import ReadCancelled
 from gradtui.safe_text import clean, plain
+from gradtui.ui.delivery import deliver
+from gradtui.ui.screens.modal import AnswerOnce
 
 SUFFIXES = (".csv", ".tsv", ".txt")
 
@@ -43,7 +46,7 @@ def _is_dir(path: Path) -> bool:
         return False
 
 
-class ImportDataScreen(ModalScreen[CsvData | None]):
+class ImportDataScreen(AnswerOnce[CsvData | None]):
     """Returns the checked data, or None when cancelled; a bad file shows its file:line error."""
 
     CSS_PATH = "import_data.tcss"
@@ -85,18 +88,36 @@ class ImportDataScreen(ModalScreen[CsvData | None]):
         self.load(str(path))
 
     def load(self, path: str) -> None:
-        """Read ``path`` (relative to the tree's folder); close with the data, or show why not."""
-        error = self.query_one("#import-error", Static)
-        if not path.strip():
-            error.update("type a path, or pick a file in the tree")
-            return
+        """Read ``path`` (relative to the tree's folder) in a thread; close with the data, or
+        show why not. A read that waits (a pipe, a stalled drive) never holds up the keys."""
         typed = path.strip()
-        try:
-            data = read_csv_file(self.folder / Path(typed).expanduser(), name=typed)
-        except CsvError as err:
-            error.update(plain(err))  # it quotes the file: never read as markup
+        if not typed:
+            self._show_error("type a path, or pick a file in the tree")
             return
-        self.dismiss(data)
+        self._show_error(f"reading {typed} …", error=False)
+        self._read(typed)
+
+    @work(thread=True, exclusive=True, group="import-read")
+    def _read(self, typed: str) -> None:
+        worker = get_current_worker()
+        try:
+            data = read_csv_file(
+                self.folder / Path(typed).expanduser(),
+                name=typed,
+                cancelled=lambda: worker.is_cancelled,
+            )
+        except ReadCancelled:  # another path was asked for, or the dialog closed
+            return
+        except CsvError as err:
+            self.app.call_from_thread(deliver, self, self._show_error, str(err))
+            return
+        self.app.call_from_thread(deliver, self, self.answer, data)
+
+    def _show_error(self, message: str, error: bool = True) -> None:
+        status = self.query_one("#import-error", Static)
+        status.update(plain(message))  # it quotes the file: never read as markup
+        status.set_class(not error, "-reading")
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.workers.cancel_group(self, "import-read")
+        self.answer(None)

@@ -12,7 +12,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 from textual.worker import get_current_worker
 
-from gradtui.curriculum.checks import CheckResult, evaluate
+from gradtui.curriculum.checks import CheckCancelled, CheckResult, evaluate
 from gradtui.curriculum.progress import ProgressStore
 from gradtui.curriculum.schema import ANSWER, CODE, Lesson
 from gradtui.safe_text import clean
@@ -84,12 +84,15 @@ class LessonScreen(PlaygroundScreen):
                 yield Prose(self.lesson.body)
             with Vertical(id="work"):
                 yield self._task_panel()
-                yield self._playground_view()
+                yield self._new_playground_view()
         yield Footer(compact=True)
 
-    def _playground_view(self) -> PlaygroundView | ImagesView | LoopView:
+    def _new_playground_view(self) -> PlaygroundView | ImagesView | LoopView:
         """The sandbox's playground, the image classifier's for a task in mode images, or the
-        loop playground with the learner's code for a code task."""
+        loop playground with the learner's code for a code task.
+
+        (Not ``_playground_view``: that is ``PlaygroundScreen``'s lookup of the mounted one,
+        which c, f and o work on.)"""
         if self.task.is_code:
             code = self._restored.get(CODE, self.task.start_answer)
             return LoopView(code, self.task.inputs, id="playground")
@@ -182,28 +185,37 @@ class LessonScreen(PlaygroundScreen):
     def _judge_run(self, task_index: int, stepper, text: str) -> None:
         from gradtui.curriculum.program_check import judge
 
+        worker = get_current_worker()
         params = self.lesson.tasks[task_index].check.params
         if stepper.result is None:  # the run could not begin (its data is missing)
             result = CheckResult(False, stepper.failure or "the run did not end")
         else:
-            try:
-                result = judge(params, stepper.run, stepper.result, text)
+            try:  # a reference program to compare with stops with the worker
+                result = judge(
+                    params, stepper.run, stepper.result, text, lambda: worker.is_cancelled
+                )
+            except CheckCancelled:
+                return
             except Exception as err:  # a bug in a check must not end the app: say it instead
                 result = CheckResult(
                     False, f"the check could not run ({type(err).__name__}: {err})"
                 )
-        if not get_current_worker().is_cancelled:
+        if not worker.is_cancelled:
             self.app.call_from_thread(self._checked, task_index, result)
 
     @work(thread=True, exclusive=True, group="check")
     def _run_check(self, task_index: int, playground, answer: str) -> None:
-        try:
-            result = evaluate(self.lesson.tasks[task_index].check, playground, answer)
+        worker = get_current_worker()
+        check = self.lesson.tasks[task_index].check
+        try:  # a newer check, leaving the lesson, or quitting stops it at its next step
+            result = evaluate(check, playground, answer, lambda: worker.is_cancelled)
+        except CheckCancelled:
+            return
         except Exception as err:  # a bug in a check must not end the app: say it instead
             detail = f"the check could not run ({type(err).__name__}: {err})"
             self.app.call_from_thread(self.notify, detail, severity="error", timeout=8)
             result = CheckResult(False, detail)
-        if not get_current_worker().is_cancelled:  # a newer check replaced this one
+        if not worker.is_cancelled:  # a newer check replaced this one
             self.app.call_from_thread(self._checked, task_index, result)
 
     def _checked(self, task_index: int, result: CheckResult) -> None:

@@ -42,7 +42,9 @@ class OptimizersScreen(Screen):
         super().__init__()
         self.surfaces: dict[str, Surface] = dict(SURFACES)
         yours = playground_surface(playground)
-        if yours is not None and yours.key not in SURFACES:
+        if yours is not None and yours.key in SURFACES:
+            self.surfaces[yours.key] = yours  # the preset with the playground's lr and steps
+        elif yours is not None:
             self.surfaces = {"yours": yours, **self.surfaces}
         self.surface = yours or SURFACES["bowl"]
         self.paths: list[Path] = []

@@ -185,8 +185,10 @@ class PlaygroundScreen(Screen):
         can_apply = view.editable is None or "lr" in view.editable
 
         def chosen(lr: float | None) -> None:
-            if lr is not None:
-                view.set_playground(view.playground.with_(lr=lr))
+            # The playground on screen when the sweep hands its lr back, as if it were typed.
+            view = self._playground_view()
+            if lr is not None and view is not None:
+                view.use_lr(lr)
                 view.notify(f"learning rate {lr:g}", timeout=2)
 
         screen = LrFindScreen(view.playground, can_apply)

@@ -15,10 +15,14 @@ from markdown_it.token import Token
 from textual.widgets import Markdown
 
 from gradtui.safe_text import clean
+from gradtui.ui.widgets.prose_blocks import PROSE_BLOCKS
 
 
 class Prose(Markdown):
-    """Markdown from a lesson file: headings, lists, tables and code; links are text."""
+    """Markdown from a lesson file: headings, lists, tables and code; links are text; code
+    lines and table cells shown whole in a narrow pane (see ``prose_blocks``)."""
+
+    BLOCKS = {**Markdown.BLOCKS, **PROSE_BLOCKS}
 
     def __init__(self, markdown: str, **kwargs):
         super().__init__(markdown, parser_factory=plain_parser, open_links=False, **kwargs)

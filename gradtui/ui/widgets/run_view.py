@@ -178,7 +178,11 @@ class RunView(SteppedView):
             self.notify("this task keeps the learning rate fixed", timeout=2)
             return
         lr = scale_lr(self.playground.lr, factor)
+        self.use_lr(lr)
+        self.notify(f"learning rate {lr:g}", timeout=1.5)
+
+    def use_lr(self, lr: float) -> None:
+        """Set the learning rate as if it had been typed (the lr keys and lr_find's ``a``)."""
         form = self.query_one(SettingsForm)
         form.set_playground(self.playground.with_(lr=lr))
         form.apply()
-        self.notify(f"learning rate {lr:g}", timeout=1.5)

@@ -1,45 +1,31 @@
 """A plotext plot drawn straight into Textual strips, that never takes the app down.
 
-``PlotextPlot.render`` asks plotext for its figure as one ANSI string (plotext builds it cell
-by cell), which Rich then parses back into styled text and Textual converts again: three
-passes over every cell, the largest part of a frame while a run goes. Here the cells of
-plotext's own character and colour matrices become strips directly, with one style per
-colour run, looked up in a cache.
+The strips come from ``plotext_adapter`` (the one module that touches plotext's internals).
+When plotext fails, the plot shows a one-line note naming the error, and the traceback goes
+to Textual's log (``textual console``, or the file named by ``TEXTUAL_LOG``), once per error.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from plotext import _utility as plotext_utility
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from textual import log
 from textual.geometry import Size
 from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
-FAILED = "(this plot cannot be drawn: its numbers are out of range)"
+from gradtui.safe_text import clean
+from gradtui.ui.widgets.plotext_adapter import figure_strips
 
-_styles: dict[Any, Style] = {}
-
-
-def _style(fullground: Any, style: Any, background: Any) -> Style:
-    """The Rich style of one plotext colour triple (the same ANSI plotext would write)."""
-    key = repr((fullground, style, background))
-    found = _styles.get(key)
-    if found is None:
-        ansi = plotext_utility.colors_to_ansi(fullground, style, background)
-        text = Text.from_ansi(f"{ansi}x")
-        found = text.get_style_at_offset(_console(), 0) if text.spans else Style.null()
-        _styles[key] = found
-    return found
+FAILED = "(this plot cannot be drawn: {error})"
 
 
-def _console():
-    from rich.console import Console
-
-    return Console(color_system="truecolor", legacy_windows=False)
+def failure_note(error: BaseException) -> str:
+    """The note shown in place of a plot that plotext could not draw (one clean line)."""
+    text = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return FAILED.format(error=clean(text[:200], one_line=True))
 
 
 class SafePlot(PlotextPlot):
@@ -51,6 +37,7 @@ class SafePlot(PlotextPlot):
 
     _strips: list[Strip] | None = None
     _strips_size: Size | None = None
+    _failure: str | None = None  # the last failure logged, so a run does not log every frame
 
     def refresh(self, *regions: Any, **kwargs: Any) -> Any:
         self._strips = None  # the figure changed (or was resized, or re-themed)
@@ -66,34 +53,20 @@ class SafePlot(PlotextPlot):
         width, height = size
         if width <= 0 or height <= 0:
             return []
-        plot = self._plot
         try:
-            plot.plotsize(width, height)
-            plot._set_size(width, height)  # as PlotextPlot.render does (textual-plotext #5)
-            plot.theme(self._get_plotext_theme_name(self.app.theme))
-            plot._set_sizes()
-            plot._build_matrix()
-            return _matrix_strips(plot.monitor.matrix, width)
-        except Exception:  # plotext's own failures are never worth a crash
-            return [Strip([Segment(FAILED[:width], Style(dim=True))])]
+            strips = figure_strips(self, width, height)
+        except Exception as error:  # plotext's own failures are never worth a crash
+            note = failure_note(error)
+            if note != self._failure:
+                self._failure = note
+                # textual's logger, not self.log: a plot's own `log` may be a reactive (LossPlot)
+                log.error(f"{type(self).__name__}: {note}\n{_traceback(error)}")
+            return [Strip([Segment(note[:width], Style(dim=True))])]
+        self._failure = None
+        return strips
 
 
-def _matrix_strips(matrix: Any, width: int) -> list[Strip]:
-    """One strip per row of plotext's matrix, top row first (plotext stores rows bottom up)."""
-    strips = []
-    for row in reversed(matrix.Rows):
-        markers = matrix.marker[row]
-        fulls, styles, backs = matrix.fullground[row], matrix.style[row], matrix.background[row]
-        segments = []
-        start, cols = 0, len(markers)
-        for col in range(1, cols + 1):
-            if col == cols or (
-                fulls[col] != fulls[start]
-                or styles[col] != styles[start]
-                or backs[col] != backs[start]
-            ):
-                style = _style(fulls[start], styles[start], backs[start])
-                segments.append(Segment("".join(markers[start:col]), style))
-                start = col
-        strips.append(Strip(segments, cols).crop_extend(0, width, None))
-    return strips
+def _traceback(error: BaseException) -> str:
+    import traceback
+
+    return "".join(traceback.format_exception(error))

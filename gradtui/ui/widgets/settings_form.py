@@ -18,6 +18,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from gradtui.engine.playground import Playground, parse_fields
 from gradtui.safe_text import plain
+from gradtui.ui.widgets.field_input import FieldInput
 
 DEBOUNCE = 0.3
 TEXT_FIELDS = {
@@ -99,7 +100,7 @@ class SettingsForm(Vertical):
             if name == "fn" and pg.mode == "fit":
                 label = "model ="
             yield Label(label, classes="field-label", id=f"{name}-label")
-            yield Input(
+            yield FieldInput(
                 field_text(pg, name),
                 placeholder=placeholder,
                 id=name,
@@ -144,8 +145,7 @@ class SettingsForm(Vertical):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.apply()
-        self.screen.set_focus(None)
+        self.apply()  # the field has left itself (FieldInput): the keys work again
 
     @on(Select.Changed)
     def _selected(self, event: Select.Changed) -> None:
