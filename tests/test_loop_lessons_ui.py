@@ -49,3 +49,35 @@ async def test_a_code_lesson_is_solved_by_typing_its_blanks(lesson, tmp_path):
         await wait_for(pilot, lambda: status.solved, timeout=60)
         assert store.is_solved(lesson.id, 0)
         assert store.inputs(lesson.id, 0)[CODE] == task.solution[CODE]  # the code is kept
+
+
+def footer(app) -> str:
+    return screen_text(app).splitlines()[-1]
+
+
+async def test_a_code_task_shows_the_keys_that_act_in_its_editor_and_out_of_it(tmp_path):
+    app = GradApp(lesson="16", store=ProgressStore(tmp_path / "progress.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        loop = view(app)
+        assert app.focused is loop.editor
+        shown = footer(app)
+        assert "f5 Run/Pause" in shown and "f6 Line" in shown and "esc Leave editor" in shown
+        assert "h Hint" not in shown and "s Step" not in shown  # letters go to the editor
+        await pilot.press("h")
+        assert loop.text.startswith("h")  # typed, not a hint
+        await pilot.press("backspace", "escape")
+        await wait_for(pilot, lambda: "h Hint" in footer(app))
+        assert "f6 Line" in footer(app) and "esc List" in footer(app)
+        await pilot.press("h")
+        await wait_for(pilot, lambda: "Step 2 and 3 in one" in screen_text(app))
+        assert not loop.text.startswith("h")
+
+
+async def test_a_task_without_code_shows_no_loop_keys(tmp_path):
+    app = GradApp(lesson="6", store=ProgressStore(tmp_path / "progress.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        shown = footer(app)
+        assert "s Step" in shown and "f6 Line" not in shown and "f3f2" not in shown
+        assert "f1 Help" in shown

@@ -285,3 +285,27 @@ async def test_export_of_a_program_given_the_pullover_dress_data(tmp_path, monke
 def test_the_seed_program_runs_the_same_outside_the_app():
     _, result = run_program(SEED)
     assert result.printed == ("tensor(0.0346, requires_grad=True)",)
+
+
+def footer(app) -> str:
+    return screen_text(app).splitlines()[-1]
+
+
+async def test_the_footer_shows_the_keys_that_act_in_the_editor_and_out_of_it():
+    app = loop_app(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await loop_ready(pilot)
+        loop = view(app)
+        assert app.focused is loop.editor
+        shown = footer(app)
+        for key in ("f5 Run/Pause", "f6 Line", "f8 Iteration", "f4 Stop", "f7 Reset", "f3f2"):
+            assert key in shown
+        assert "esc Leave editor" in shown and "e Export" not in shown  # e would be typed
+        assert "^q Quit" in shown and "f1 Help" in shown  # nothing is cut at 120 columns
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "esc Home" in footer(app))
+        assert app.focused is not loop.editor and "e Export" in footer(app)
+        assert "Leave editor" not in footer(app)
+        await pilot.press("f6")  # the F-keys act out of the editor too
+        await settled(pilot)
+        assert loop.frame.step.line == 1

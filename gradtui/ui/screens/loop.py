@@ -40,9 +40,10 @@ class LoopScreen(PlaygroundScreen):
     CSS_PATH = "../widgets/loop_view.tcss"
     BINDINGS = [
         *LOOP_KEYS,
-        Binding("escape", "back", "Leave editor/Home"),
-        Binding("f9", "function_playground", "Function playground"),
+        Binding("escape", "back", "Home"),
+        Binding("f9", "function_playground", "f(x)"),
     ]
+    EDITING_ACTIONS = frozenset({"loop", "function_playground"})
 
     def __init__(self, code: str | None = None):
         super().__init__()
@@ -95,16 +96,18 @@ def export_loop(screen: Screen, folder: Path | None = None) -> None:
     from gradtui.engine.program import ProgramRefused
     from gradtui.engine.program.errors import render_refusal
     from gradtui.engine.program.export import export_program
+    from gradtui.safe_text import clean
     from gradtui.ui.screens.export import ExportScreen, shown_path
 
     view = screen.query_one(LoopView)
     try:
         script = export_program(view.text, view.inputs)
     except ProgramRefused as refused:
-        screen.notify(f"cannot export: {render_refusal(refused)}", severity="error", timeout=8)
+        why = f"cannot export: {clean(render_refusal(refused))}"  # it quotes the code
+        screen.notify(why, severity="error", timeout=8, markup=False)
         return
     except ValueError as err:  # the data set is missing
-        screen.notify(f"cannot export: {err}", severity="error", timeout=8)
+        screen.notify(f"cannot export: {clean(err)}", severity="error", timeout=8, markup=False)
         return
     app = screen.app
     app.copy_to_clipboard(script)
@@ -112,9 +115,9 @@ def export_loop(screen: Screen, folder: Path | None = None) -> None:
         path = save_script(script, folder or Path.cwd(), "loop")
     except OSError as err:
         where = f"not saved ({err.strerror or err}); copied to the clipboard"
-        app.notify(where, title="export", severity="warning", timeout=8)
+        app.notify(clean(where), title="export", severity="warning", timeout=8, markup=False)
     else:
         shown = shown_path(path)
         where = f"saved to {shown} and copied to the clipboard; run it with: python {shown}"
-        app.notify(f"saved to {shown}", title="export", timeout=6)
+        app.notify(clean(f"saved to {shown}"), title="export", timeout=6, markup=False)
     app.push_screen(ExportScreen(script, where))

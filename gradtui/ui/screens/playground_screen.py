@@ -4,6 +4,7 @@ is, and the views pushed over it."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 from textual.app import SystemCommand
 from textual.binding import Binding
@@ -11,6 +12,8 @@ from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from gradtui.ui.screens import see_inside
+from gradtui.ui.widgets.loop_editor import LoopEditor
+from gradtui.ui.widgets.loop_view import LoopView
 from gradtui.ui.widgets.playground_view import PlaygroundView
 from gradtui.ui.widgets.run_view import SteppedView
 
@@ -46,25 +49,29 @@ SPEED = Binding.Group("Speed", compact=True)
 LR = Binding.Group("lr×÷10", compact=True)
 
 
-# The loop playground's keys beyond run, step and reset: F-keys, so that they work while the
-# editor has the focus (and takes the letters).
+# The loop playground's keys (its view's actions, through ``loop``): F-keys, which the editor
+# leaves alone, so that they work while it has the focus and takes the letters; escape leaves
+# the editor. Only these are shown and act while the editor has the focus (see check_action).
 LOOP_ONLY_KEYS = [
-    Binding("f8", "playground('step_iteration')", "Iteration"),
-    Binding("f4", "playground('stop')", "Stop"),
-    Binding("f3", "playground('faster')", "Faster", group=SPEED),
-    Binding("f2", "playground('slower')", "Slower", group=SPEED),
+    Binding("f5", "loop('run')", "Run/Pause"),
+    Binding("f6", "loop('step')", "Line"),
+    Binding("f8", "loop('step_iteration')", "Iteration"),
+    Binding("f4", "loop('stop')", "Stop"),
+    Binding("f7", "loop('reset')", "Reset"),
+    Binding("f3", "loop('faster')", "Faster", group=SPEED),
+    Binding("f2", "loop('slower')", "Slower", group=SPEED),
+    Binding("escape", "loop('leave_editor')", "Leave editor"),
 ]
-# The loop playground's own screen: the F-key first (the Footer shows it), and the letter
-# the other playgrounds use, which works once escape has left the editor.
+# The loop playground's own screen adds the letters the other playgrounds use, which work
+# once escape has left the editor.
 LOOP_KEYS = [
-    Binding("f5,space", "playground('run')", "Run/Pause"),
-    Binding("f6,s", "playground('step')", "Line"),
-    *LOOP_ONLY_KEYS[:2],
-    Binding("f7,r", "playground('reset')", "Reset"),
-    *LOOP_ONLY_KEYS[2:],
-    Binding("plus,equals_sign", "playground('faster')", "Faster", show=False),
-    Binding("minus", "playground('slower')", "Slower", show=False),
-    Binding("e", "export", "Export", show=False),
+    *LOOP_ONLY_KEYS,
+    Binding("space", "loop('run')", "Run/Pause", show=False),
+    Binding("s", "loop('step')", "Line", show=False),
+    Binding("r", "loop('reset')", "Reset", show=False),
+    Binding("plus,equals_sign", "loop('faster')", "Faster", show=False),
+    Binding("minus", "loop('slower')", "Slower", show=False),
+    Binding("e", "export", "Export"),
 ]
 
 
@@ -116,17 +123,44 @@ class PlaygroundScreen(Screen):
             self._run_view = view
         return view
 
+    # What acts (and shows in the Footer) while the loop playground's editor has the focus:
+    # the editor takes the letters and the arrows, not the F-keys.
+    EDITING_ACTIONS: ClassVar[frozenset[str]] = frozenset({"loop"})
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys the screen's view has no action for stay off (the images playground has no
         replay); escape leaves replay only while replaying, otherwise it keeps its screen's
-        meaning."""
+        meaning. A loop playground is driven through ``loop``, and while its editor has the
+        focus only the keys the editor leaves alone are on (and shown)."""
+        view = self._view()
+        is_loop = isinstance(view, LoopView)
+        if action == "loop":
+            if not is_loop or not parameters:
+                return False
+            if parameters[0] == "leave_editor":
+                return self.editing
+            return True
+        if self.editing and action not in self.EDITING_ACTIONS:
+            return False
         if action == "playground" and parameters:
-            view = self._view()
-            if not hasattr(view, f"action_{parameters[0]}"):
+            if is_loop or not hasattr(view, f"action_{parameters[0]}"):
                 return False
             if parameters[0] == "leave_replay":
                 return isinstance(view, PlaygroundView) and view.replaying
         return super().check_action(action, parameters)
+
+    @property
+    def editing(self) -> bool:
+        """True while the loop playground's editor has the focus."""
+        return isinstance(self.focused, LoopEditor)
+
+    def action_loop(self, action: str) -> None:
+        """Run ``action_<action>`` on the loop playground of this screen."""
+        view = self._view()
+        if action == "leave_editor":
+            self.set_focus(None)
+        elif isinstance(view, LoopView):
+            getattr(view, f"action_{action}")()
 
     def action_scroll_playground(self, pages: int) -> None:
         view = self._view()
@@ -212,8 +246,6 @@ class PlaygroundScreen(Screen):
     def action_export(self) -> None:
         """Save and copy a plain-PyTorch script of this run (of the code, in a loop
         playground)."""
-        from gradtui.ui.widgets.loop_view import LoopView
-
         if isinstance(self._view(), LoopView):
             from gradtui.ui.screens.loop import export_loop
 

@@ -1,14 +1,46 @@
-"""The loop playground's editor: a code editor with line numbers that marks the line that
-just ran (and the line of an error), without moving the learner's cursor."""
+"""The loop playground's editor: Python code with line numbers and colours, which marks the
+line that just ran (and the line of an error) without moving the learner's cursor.
+
+The colours come from Pygments (which Textual already uses), one line at a time, in the
+editor theme's colours: Textual's own highlighting needs tree-sitter and its grammars, which
+gradtui does not install.
+"""
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
+from pygments.lexers.python import PythonLexer
+from pygments.token import Comment, Keyword, Name, Number, Operator, String
 from rich.style import Style
 from rich.text import Text
+from textual import events
+from textual.geometry import Region
 from textual.widgets import TextArea
+from textual.widgets.text_area import TextAreaTheme
+
+from gradtui.safe_text import clean
 
 RUN_LINE = Style(bgcolor="#2f4f6f", bold=True)
 ERROR_LINE = Style(bgcolor="#7a1f1f", bold=True)
+THEME = "monokai"
+# Pygments' token types, most specific first, to the names of a TextArea theme's styles.
+TOKEN_STYLES = (
+    (Comment, "comment"),
+    (String, "string"),
+    (Number, "number"),
+    (Keyword.Constant, "boolean"),
+    (Keyword.Namespace, "include"),
+    (Keyword, "keyword"),
+    (Operator.Word, "keyword.operator"),
+    (Name.Function, "function"),
+    (Name.Class, "class"),
+    (Name.Decorator, "function"),
+    (Name.Builtin.Pseudo, "variable.builtin"),
+    (Name.Builtin, "function.call"),
+)
+_LEXER = PythonLexer(stripnl=False, ensurenl=False)
 
 
 def _keys(binding: object) -> set[str]:
@@ -16,10 +48,22 @@ def _keys(binding: object) -> set[str]:
     return set(key.split(",")) if isinstance(key, str) else set()
 
 
-def python_language(editor: TextArea) -> str | None:
-    """'python' when this Textual can highlight it (tree-sitter and its Python grammar are
-    installed), else None: plain text."""
-    return "python" if "python" in editor.available_languages else None
+def _style_name(token: Any) -> str | None:
+    for kind, name in TOKEN_STYLES:
+        if token in kind:
+            return name
+    return None
+
+
+@lru_cache(maxsize=4096)
+def line_spans(line: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, style name) of each coloured token of one line of Python."""
+    spans = []
+    for start, token, value in _LEXER.get_tokens_unprocessed(line):
+        name = _style_name(token)
+        if name is not None and value:
+            spans.append((start, start + len(value), name))
+    return tuple(spans)
 
 
 class LoopEditor(TextArea, inherit_bindings=False):
@@ -40,33 +84,49 @@ class LoopEditor(TextArea, inherit_bindings=False):
             soft_wrap=False,
             tab_behavior="indent",
             show_line_numbers=True,
-            theme="monokai",
+            theme=THEME,
             id=id,
         )
+        theme = TextAreaTheme.get_builtin_theme(THEME)
+        self._syntax_styles = theme.syntax_styles if theme is not None else {}
         self.indent_type = "spaces"
         self.indent_width = 4
         self.marked = 0  # the line highlighted (1-based), 0 for none
         self.marked_error = False
 
     def on_mount(self) -> None:
-        self.language = python_language(self)
         self.move_cursor((0, 0))
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """Pasted text goes in without control characters (a terminal would act on them)."""
+        event.prevent_default()
+        if not self.read_only:
+            result = self.replace(clean(event.text), *self.selection)
+            self.move_cursor(result.end_location)
 
     def mark(self, line: int, error: bool = False) -> None:
         """Highlight ``line`` (1-based; 0 clears), red for an error, and scroll to it."""
         if (line, error) == (self.marked, self.marked_error):
             return
+        before = self.marked
         self.marked, self.marked_error = line, error
-        self._line_cache.clear()
-        self.refresh()
-        if line > 0:
-            top, height = int(self.scroll_y), self.scrollable_content_region.height
-            if not top <= line - 1 < top + max(1, height):
-                self.scroll_to(y=max(0, line - 1 - height // 3), animate=False)
+        self._line_cache.clear()  # its keys know nothing of the mark
+        top, height = int(self.scroll_y), self.scrollable_content_region.height
+        if line > 0 and not top <= line - 1 < top + max(1, height):
+            self.scroll_to(y=max(0, line - 1 - height // 3), animate=False)
+            self.refresh()
+            return
+        # Only the two lines whose mark changed are drawn again (a step is one of many).
+        width = self.size.width
+        self.refresh(*(Region(0, row - 1 - top, width, 1) for row in {before, line} if row > 0))
 
     def get_line(self, line_index: int) -> Text:
         """The line as Textual draws it, with the run's (or the error's) highlight."""
         line = super().get_line(line_index)
+        styles = self._syntax_styles
+        for start, end, name in line_spans(line.plain):
+            if (style := styles.get(name)) is not None:
+                line.stylize(style, start, end)
         if self.marked and line_index == self.marked - 1:
             line.stylize(ERROR_LINE if self.marked_error else RUN_LINE)
         return line

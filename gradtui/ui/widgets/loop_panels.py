@@ -91,10 +91,11 @@ def output_text(frame: Any, refusal: str = "") -> Group:
 
     The quoted line of an error and its carets are never wrapped, so the carets stay under
     the part they point at."""
-    return _unwrap_quotes(_output(frame, refusal))
+    return unwrap_quotes(output_body(frame, refusal))
 
 
-def _unwrap_quotes(text: Text) -> Group:
+def unwrap_quotes(text: Text) -> Group:
+    """``text`` as lines, the quoted code and its carets never wrapped."""
     parts = []
     for line in text.split("\n", allow_blank=True):
         if _QUOTED.match(line.plain):
@@ -103,7 +104,8 @@ def _unwrap_quotes(text: Text) -> Group:
     return Group(*parts)
 
 
-def _output(frame: Any, refusal: str = "") -> Text:
+def output_body(frame: Any, refusal: str = "") -> Text:
+    """The output panel's text (see ``output_text``), before it is cut into lines."""
     text = Text(no_wrap=False)
     if refusal:
         text.append(clean(refusal), style="bold red")

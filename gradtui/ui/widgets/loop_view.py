@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -20,12 +21,15 @@ from textual.reactive import reactive
 from textual.widgets import Static, TextArea
 
 from gradtui.engine.program.stepping import ITERATION, LINE, TO_END, LoopFrame, ProgramStepper
+from gradtui.safe_text import clean, plain
 from gradtui.ui.widgets.loop_editor import LoopEditor
 from gradtui.ui.widgets.loop_panels import (
     error_line,
+    output_body,
     output_text,
     phase_of,
     status_text,
+    unwrap_quotes,
     variables_text,
 )
 from gradtui.ui.widgets.loss_plot import LossPlot
@@ -36,11 +40,23 @@ DEFAULT_SPEED = 4  # 20 lines a second: slow enough to follow
 FAST_SPEED = -1  # as fast as it goes: for programs given a data set
 
 
+def _update(panel: Static, text: Text, lines: int) -> int:
+    """Show unwrapped ``text`` in ``panel``, ``lines`` long so far in this run: a shorter text
+    is padded to it (a function's locals come and go at each call) so that the screen is laid
+    out again only when the panel grows. Returns its length now."""
+    now = text.plain.count("\n")
+    if now < lines:
+        text.append("\n" * (lines - now))
+    panel.update(text, layout=now > lines)
+    return max(now, lines)
+
+
 class LoopView(SteppedView):
     """The editor and the panels of one program; ``inputs`` names the data it is given."""
 
     SPEEDS: ClassVar[tuple[int, ...]] = (1, 2, 5, 10, 20, 50, 200, 1000, 0)  # lines a second
     NARROW: ClassVar[int] = 110
+    FRAMES_PER_SECOND: ClassVar[int] = 30  # a frame is cheap here: a line's panels, no curve
     YIELD_EACH_STEP: ClassVar[bool] = True
     speed_index: reactive[int] = reactive(DEFAULT_SPEED)
 
@@ -60,7 +76,7 @@ class LoopView(SteppedView):
 
     def __init__(self, code: str = "", inputs: str = "", *, id: str | None = None):
         super().__init__(id=id)
-        self.code = code
+        self.code = clean(code)  # from a file or the progress file: no control characters
         self.inputs = inputs
         self.run: ProgramStepper | None = None
         self.frame: LoopFrame | None = None
@@ -69,6 +85,8 @@ class LoopView(SteppedView):
         self._ran_text = ""  # the code the current run was compiled from
         self._told: Any = None  # the run whose end was announced
         self._torch_ready = False
+        self._output: Text | None = None  # the output panel's text now
+        self._vars_lines = -1  # lines in the variables panel now
         if inputs:
             self.speed_index = len(self.SPEEDS) - 1
 
@@ -124,7 +142,7 @@ class LoopView(SteppedView):
             self.refusal = ""
             self._refused_line = 0
             self.editor.mark(0)
-            self.query_one("#loop-output", Static).update(output_text(self.frame))
+            self._draw(self.frame)
         self.post_message(self.CodeChanged(self, self.text))
 
     def reset(self) -> None:
@@ -220,8 +238,15 @@ class LoopView(SteppedView):
             self.post_message(self.Finished(self, self.run, self._ran_text))
 
     def _draw(self, frame: LoopFrame | None) -> None:
-        self.query_one("#loop-vars", Static).update(variables_text(frame))
-        self.query_one("#loop-output", Static).update(output_text(frame, self.refusal))
+        if frame is None:
+            self._vars_lines = -1  # a new run: the panel may shrink
+        self._vars_lines = _update(
+            self.query_one("#loop-vars", Static), variables_text(frame), self._vars_lines
+        )
+        output = output_body(frame, self.refusal)
+        if output != self._output:  # printing is rare: most lines leave the output as it was
+            self._output = output
+            self.query_one("#loop-output", Static).update(unwrap_quotes(output))
         losses = frame.moment.losses if frame is not None and frame.moment is not None else ()
         plot = self.query_one(LossPlot)
         if len(losses) != len(plot.series[1]) or (losses and losses[-1] != plot.series[1][-1]):
@@ -261,4 +286,5 @@ class LoopView(SteppedView):
             state = "ended"
         else:
             state = "paused" if frame is not None and frame.step is not None else "ready"
-        self.query_one("#loop-status", Static).update(status_text(frame, state, rate))
+        status = plain(status_text(frame, state, rate), one_line=True)
+        self.query_one("#loop-status", Static).update(status, layout=False)
