@@ -19,11 +19,11 @@ import time
 import torch
 from _table import median, table, verdict
 
-from gradtui.engine.examples import example_problem
-from gradtui.engine.loop import Stepper, StepRecord, StopRules
-from gradtui.engine.problem import descend_problem
-from gradtui.engine.torch_loading import freeze_heap
-from gradtui.engine.values import parse_assignments
+from gradtui.engine.expr.values import parse_assignments
+from gradtui.engine.training.examples import example_problem
+from gradtui.engine.training.loop import Stepper, StepRecord, StopRules
+from gradtui.engine.training.problem import descend_problem
+from gradtui.torch_loading import freeze_heap
 
 STEPS = 10_000
 GOAL = 1.10

@@ -22,7 +22,7 @@ import torch
 from _table import median, table, verdict
 
 from gradtui.engine.program import DataLoader, Run, TensorDataset, compile_program
-from gradtui.engine.torch_loading import freeze_heap
+from gradtui.torch_loading import freeze_heap
 
 SEED_LOOP = """\
 import torch

@@ -18,7 +18,7 @@ from pathlib import Path
 from app_probe import TICK, WARMUP, Ticks
 
 import gradtui.ui.app
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.playground import Playground
 from gradtui.ui.app import GradApp
 
 # The seed's loop, long enough never to end during a measure.

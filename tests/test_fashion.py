@@ -17,8 +17,7 @@ from fashion_support import write_fashion
 from gradtui.curriculum.checks import evaluate
 from gradtui.curriculum.loader import parse_lesson
 from gradtui.curriculum.schema import Check
-from gradtui.engine import fashion
-from gradtui.engine.classifier import (
+from gradtui.engine.training.classifier import (
     BatchRecord,
     EpochRecord,
     LinearTrainer,
@@ -26,9 +25,10 @@ from gradtui.engine.classifier import (
     mnist_loss,
     pixel_similarity,
 )
-from gradtui.engine.fashion import FILES, DataNotFound, find_data, load_pullover_dress
-from gradtui.engine.idx import IdxError, encode_idx, parse_idx, read_idx
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.playground import Playground
+from gradtui.io import fashion
+from gradtui.io.fashion import FILES, DataNotFound, find_data, load_pullover_dress
+from gradtui.io.idx import IdxError, encode_idx, parse_idx, read_idx
 
 IMAGES = Playground(mode="images", lr=1.0, epochs=20)
 

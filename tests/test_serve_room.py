@@ -31,8 +31,8 @@ from serve_support import (
     wait_for_screen,
 )
 
-from gradtui.serve import LEARNER_COOKIE
-from gradtui.web_rules import MAX_ROWS
+from gradtui.web.rules import MAX_ROWS
+from gradtui.web.serve import LEARNER_COOKIE
 
 TOKEN = "Secr3t-learner-token_0123456789ab"
 COOKIE = {"Cookie": f"{LEARNER_COOKIE}={TOKEN}"}

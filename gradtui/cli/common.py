@@ -147,7 +147,7 @@ def stop_rule(flag: str):
     parse = count(flag) if name == "patience" else number(flag)
 
     def checked(text: str) -> float:
-        from gradtui.engine.loop import stop_rule_error
+        from gradtui.engine.training.loop import stop_rule_error
 
         value = parse(text)
         problem = stop_rule_error(name, value)
@@ -159,16 +159,16 @@ def stop_rule(flag: str):
 
 
 def engine_errors() -> tuple[type[Exception], ...]:
-    from gradtui.engine.expr import ExprError
-    from gradtui.engine.probe import TorchError
-    from gradtui.engine.values import ValueParseError
+    from gradtui.engine.autograd.probe import TorchError
+    from gradtui.engine.expr.expr import ExprError
+    from gradtui.engine.expr.values import ValueParseError
 
     return ExprError, TorchError, ValueParseError, ValueError
 
 
 def describe(err: Exception) -> str:
-    from gradtui.engine.expr import ExprError
-    from gradtui.engine.probe import TorchError
+    from gradtui.engine.autograd.probe import TorchError
+    from gradtui.engine.expr.expr import ExprError
 
     if isinstance(err, ExprError) and err.column:
         return f"{err}\n{err.caret()}"

@@ -12,8 +12,8 @@ FLAGS = {"fn": "--fn", "start": "--from", "lr": "--lr"}
 
 def check_sandbox(args: argparse.Namespace) -> None:
     """Raise ``CliError`` naming each refused option, its text and a caret under the column."""
-    from gradtui.engine.playground import Playground, field_errors
-    from gradtui.engine.values import ValueParseError
+    from gradtui.engine.expr.values import ValueParseError
+    from gradtui.engine.training.playground import Playground, field_errors
 
     base = Playground().switch_mode("fit") if args.fit else Playground()
     if getattr(args, "data_csv", None):

@@ -26,7 +26,7 @@ from gradtui.curriculum.checks import (
     _never,
     _show,
 )
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.playground import Playground
 
 # A check runs the program within these budgets (the app's run uses the same).
 CHECK_SECONDS = 120.0

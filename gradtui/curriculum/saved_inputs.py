@@ -12,7 +12,7 @@ from typing import Any
 
 from gradtui.curriculum.schema import ANSWER, CODE, FIELD_KINDS, MAX_ANSWER, MAX_CODE, Task
 from gradtui.curriculum.validate import VALIDATORS
-from gradtui.engine.playground import FIELDS, Playground, field_errors
+from gradtui.engine.training.playground import FIELDS, Playground, field_errors
 from gradtui.safe_text import unsafe_char
 
 _KIND_TYPES = {"expr": (str,), "start": (str,), "count": (int,), "float": (int, float)}

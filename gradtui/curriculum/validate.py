@@ -26,12 +26,12 @@ from gradtui.curriculum.schema import (
     LessonProblem,
     Task,
 )
-from gradtui.engine.examples import EXAMPLES
-from gradtui.engine.expr import ExprError, compile_expr
-from gradtui.engine.loop import STOP_REASONS, stop_rule_error
-from gradtui.engine.numeric import DIFFERENCES
-from gradtui.engine.playground import MAX_EPOCHS, MAX_LR, MODES, parse_start
-from gradtui.engine.values import DTYPES, ValueParseError
+from gradtui.engine.autograd.numeric import DIFFERENCES
+from gradtui.engine.expr.expr import ExprError, compile_expr
+from gradtui.engine.expr.values import DTYPES, ValueParseError
+from gradtui.engine.training.examples import EXAMPLES
+from gradtui.engine.training.loop import STOP_REASONS, stop_rule_error
+from gradtui.engine.training.playground import MAX_EPOCHS, MAX_LR, MODES, parse_start
 from gradtui.safe_text import char_name, unsafe_char
 
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
@@ -168,7 +168,7 @@ def _bool(value: Any) -> bool:
 
 
 def _csv(value: Any) -> str:
-    from gradtui.engine.csvdata import CsvError, parse_csv_text
+    from gradtui.io.csvdata import CsvError, parse_csv_text
 
     text = _text(value, 100_000)
     try:

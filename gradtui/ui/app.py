@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from gradtui.curriculum.schema import Lesson, LessonProblem
-    from gradtui.engine.playground import Playground
+    from gradtui.engine.training.playground import Playground
 
 # How often Python hands the GIL from one busy thread to another (its default is 5 ms). Torch
 # ops release and retake the GIL, and so does every turn of the event loop: with a run worker
@@ -121,7 +121,11 @@ class GradApp(App):
 
     async def on_event(self, event: events.Event) -> None:
         """Pasted text loses its control characters before any field shows or keeps it, and a
-        key for a text field is handled in full before the next one (see field_input)."""
+        key for a text field is handled in full before the next one (see field_input). A key
+        still queued when the last screen has closed (the app is leaving) is dropped: Textual
+        would look for bindings on a screen that is no longer there and fail."""
+        if isinstance(event, events.Key) and not self.screen_stack:
+            return
         if isinstance(event, events.Paste):
             event.text = clean(event.text)
         raw_key = isinstance(event, events.Key) and not event.is_forwarded
@@ -248,7 +252,7 @@ class GradApp(App):
         if self._sandbox is None:
             self._painted.wait(timeout=5)
             self._lessons_done.wait()
-        from gradtui.engine.torch_loading import import_torch, preload_libraries
+        from gradtui.torch_loading import import_torch, preload_libraries
 
         try:
             preload_libraries()
@@ -264,7 +268,7 @@ class GradApp(App):
 
     def no_torch(self, error: ImportError | OSError) -> None:
         """torch cannot be imported: leave, and ``run_app`` prints how to install it."""
-        from gradtui.engine.torch_loading import torch_failed, torch_help
+        from gradtui.torch_loading import torch_failed, torch_help
 
         if not torch_failed(error):
             raise error
@@ -298,7 +302,7 @@ class GradApp(App):
 
     def open_sandbox(self, playground: Playground | None = None) -> None:
         """Open the sandbox (prefilled with ``playground``)."""
-        from gradtui.engine.playground import Playground
+        from gradtui.engine.training.playground import Playground
         from gradtui.ui.screens.sandbox import SandboxScreen
 
         self.push_screen(SandboxScreen(playground or Playground()))
@@ -318,7 +322,7 @@ def run_app(args: argparse.Namespace) -> int:
     """Start the app from parsed command-line arguments."""
     sandbox = None
     if getattr(args, "command", None) == "sandbox":
-        from gradtui.engine.playground import Playground, parse_fields
+        from gradtui.engine.training.playground import Playground, parse_fields
 
         base = Playground().switch_mode("fit") if args.fit else Playground()
         if getattr(args, "data_csv", None):  # --data, read and checked by the CLI

@@ -51,8 +51,8 @@ def make_inputs(name: str) -> dict[str, Any]:
 def _pullover_dress() -> dict[str, Any]:
     import torch
 
-    from gradtui.engine.fashion import load_pullover_dress
     from gradtui.engine.program.data import DataLoader, TensorDataset
+    from gradtui.io.fashion import load_pullover_dress
 
     data = load_pullover_dress()
     train = TensorDataset(
@@ -72,7 +72,7 @@ def loading_source(name: str) -> list[str]:
     """Plain Python lines that bind input set ``name``'s names to the same values."""
     if not name:
         return []
-    from gradtui.engine.fashion import find_data
+    from gradtui.io.fashion import find_data
 
     folder = find_data()
     return [

@@ -92,7 +92,7 @@ class LoopScreen(PlaygroundScreen):
 def export_loop(screen: Screen, folder: Path | None = None) -> None:
     """Save the loop playground's code as a script (in ``folder``, default the current one),
     copy it to the clipboard and show it."""
-    from gradtui.engine.export import save_script
+    from gradtui.engine.present.export import save_script
     from gradtui.engine.program import ProgramRefused
     from gradtui.engine.program.errors import render_refusal
     from gradtui.engine.program.export import export_program

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from gradtui.engine.playground import Playground, parse_fields
+from gradtui.engine.training.playground import Playground, parse_fields
 from gradtui.safe_text import plain
 from gradtui.ui.widgets.field_input import FieldInput
 
