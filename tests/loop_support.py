@@ -45,11 +45,14 @@ async def ended(pilot, timeout: float = 120.0) -> None:
 async def go_to(pilot, row: int, column: int) -> None:
     """Move the editor's cursor to (row, column) with the arrow keys, as a learner would."""
     editor = view(pilot.app).editor
-    now_row = editor.cursor_location[0]
-    keys = ["up"] * (now_row - row) if now_row > row else ["down"] * (row - now_row)
-    await pilot.press(*keys, "end")
-    line = editor.document.get_line(row)
-    await pilot.press(*["left"] * (len(line) - column))
+    for _ in range(200):  # long lines wrap: a press of up or down may stay on the line
+        now_row = editor.cursor_location[0]
+        if now_row == row:
+            break
+        await pilot.press("up" if now_row > row else "down")
+    now_column = editor.cursor_location[1]
+    keys = ["left"] * (now_column - column) if now_column > column else []
+    await pilot.press(*keys, *["right"] * max(0, column - now_column))
     assert editor.cursor_location == (row, column)
 
 
@@ -90,4 +93,7 @@ async def retype_lines(pilot, solution: str) -> None:
         if editor.document.get_line(row) != line:
             await go_to(pilot, row, 0)
             await pilot.press("shift+end")
+            end = len(editor.document.get_line(row))
+            while editor.selection.end[1] < end:  # a wrapped line: on to its end
+                await pilot.press("shift+right")
             await pilot.press(*list(line))

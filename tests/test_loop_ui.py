@@ -309,3 +309,15 @@ async def test_the_footer_shows_the_keys_that_act_in_the_editor_and_out_of_it():
         await pilot.press("f6")  # the F-keys act out of the editor too
         await settled(pilot)
         assert loop.frame.step.line == 1
+
+
+async def test_a_long_line_wraps_in_the_editor_and_is_marked_whole():
+    long = "x = torch.tensor(3.)  # " + " ".join(f"word{i}" for i in range(25)) + " THE-END"
+    app = loop_app(long + "\ny = x * 2\n")
+    async with app.run_test(size=SIZE) as pilot:
+        await loop_ready(pilot)
+        assert "THE-END" in screen_text(app)  # wrapped, never cut
+        await pilot.press("f6", "f6")
+        await settled(pilot)
+        assert view(app).editor.marked == 2
+        assert variables(app)["y"] == "tensor(6.)"

@@ -81,7 +81,7 @@ class LoopEditor(TextArea, inherit_bindings=False):
     def __init__(self, text: str = "", *, id: str | None = None):
         super().__init__(
             text,
-            soft_wrap=False,
+            soft_wrap=True,  # long lines (and comments) are never cut
             tab_behavior="indent",
             show_line_numbers=True,
             theme=THEME,
@@ -112,13 +112,27 @@ class LoopEditor(TextArea, inherit_bindings=False):
         self.marked, self.marked_error = line, error
         self._line_cache.clear()  # its keys know nothing of the mark
         top, height = int(self.scroll_y), self.scrollable_content_region.height
-        if line > 0 and not top <= line - 1 < top + max(1, height):
-            self.scroll_to(y=max(0, line - 1 - height // 3), animate=False)
+        row = self._row(line) if line > 0 else 0
+        if line > 0 and not top <= row < top + max(1, height):
+            self.scroll_to(y=max(0, row - height // 3), animate=False)
             self.refresh()
             return
-        # Only the two lines whose mark changed are drawn again (a step is one of many).
-        width = self.size.width
-        self.refresh(*(Region(0, row - 1 - top, width, 1) for row in {before, line} if row > 0))
+        # Only the lines whose mark changed are drawn again (a step is one of many).
+        self.refresh(*(self._rows(n, top) for n in {before, line} if 0 < n <= self.line_count))
+
+    def _row(self, line: int) -> int:
+        """The screen row (in the document, soft wrapping counted) where ``line`` starts."""
+        return self.wrapped_document.location_to_offset((line - 1, 0)).y
+
+    def _rows(self, line: int, top: int) -> Region:
+        """The rows ``line`` takes on screen, from the editor's top."""
+        wraps = len(self.wrapped_document.get_offsets(line - 1))
+        return Region(0, self._row(line) - top, self.size.width, wraps + 1)
+
+    @property
+    def line_count(self) -> int:
+        """The number of lines of code."""
+        return self.document.line_count
 
     def get_line(self, line_index: int) -> Text:
         """The line as Textual draws it, with the run's (or the error's) highlight."""

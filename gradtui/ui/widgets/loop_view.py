@@ -105,7 +105,7 @@ class LoopView(SteppedView):
 
     def on_mount(self) -> None:
         self.query_one("#loop-editor").border_title = "your code"
-        self.query_one("#loop-vars-box").border_title = "variables (as torch holds them)"
+        self.query_one("#loop-vars-box").border_title = "variables"
         self.query_one("#loop-loss").border_title = "loss (each value assigned to loss)"
         output = self.query_one("#loop-output-box")
         output.border_title = "printed · errors"
