@@ -13,7 +13,7 @@ from typing import Any
 from gradtui.curriculum.schema import ANSWER, CODE, FIELD_KINDS, MAX_ANSWER, MAX_CODE, Task
 from gradtui.curriculum.validate import VALIDATORS
 from gradtui.engine.training.playground import FIELDS, Playground, field_errors
-from gradtui.safe_text import unsafe_char
+from gradtui.safe_text import char_name, unsafe_char
 
 _KIND_TYPES = {"expr": (str,), "start": (str,), "count": (int,), "float": (int, float)}
 _KIND_WORDS = {"expr": "an expression", "start": "starting values", "count": "a whole number"}
@@ -48,7 +48,13 @@ def check_inputs(task: Task, saved: dict[str, Any]) -> tuple[dict[str, Any], dic
 
 
 def value_problem(name: str, value: Any, base: Playground) -> str | None:
-    """Why ``value`` cannot be field ``name`` of a playground like ``base`` (None: it can)."""
+    """Why ``value`` cannot be field ``name`` of a playground like ``base`` (None: it can).
+
+    Text holding a character ``safe_text.clean`` would remove is refused whatever the field:
+    some parsers read such characters as spaces (``"1\x0b2"`` is two starting values), so
+    removing them would change the value, and keeping them would put them on screen."""
+    if isinstance(value, str) and (control := unsafe_char(value, allow_cr=False)):
+        return f"text with control characters, such as {char_name(control)}"
     if name == ANSWER:
         if not isinstance(value, str):
             return f"{_kind(value)}, not text"
@@ -60,9 +66,7 @@ def value_problem(name: str, value: Any, base: Playground) -> str | None:
             return f"{_kind(value)}, not text"
         if len(value) > MAX_CODE:
             return f"{len(value):,} characters; the limit is {MAX_CODE:,}"
-        return (
-            None if unsafe_char(value, allow_cr=False) is None else "text with control characters"
-        )
+        return None  # control characters: refused above
     kind = FIELDS.get(name)
     if kind is None:
         return _lesson_rule(name, value)
