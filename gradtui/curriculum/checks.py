@@ -389,6 +389,15 @@ def _flat(grad: Any) -> list[float]:
     return grad if isinstance(grad, list) else [grad]
 
 
+def check_program(
+    params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
+) -> CheckResult:
+    """Run the learner's code (``answer``) and judge what holds after it (program_check.py)."""
+    from gradtui.curriculum.program_check import check_program as run_and_judge
+
+    return run_and_judge(params, pg, answer, cancelled)
+
+
 CHECKS: dict[str, Callable[[Mapping, Playground, str, Cancelled], CheckResult]] = {
     "grad_equals": check_grad_equals,
     "value_equals": check_value_equals,
@@ -402,6 +411,7 @@ CHECKS: dict[str, Callable[[Mapping, Playground, str, Cancelled], CheckResult]] 
     "diverges": check_diverges,
     "grads_accumulate": check_grads_accumulate,
     "accuracy_at_least": check_accuracy_at_least,
+    "program": check_program,
 }
 
 
@@ -409,7 +419,7 @@ def verify_lesson(lesson: Lesson) -> list[LessonProblem]:
     """Every task must fail at its start and pass with its reference solution."""
     problems = []
     for i, task in enumerate(lesson.tasks, 1):
-        start = evaluate(task.check, task.playground())
+        start = evaluate(task.check, task.playground(), task.start_answer)
         if start.passed:
             message = f"task {i}: the check already passes at the start ({start.detail})"
             problems.append(LessonProblem(lesson.path, task.line, message))

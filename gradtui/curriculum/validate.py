@@ -12,10 +12,12 @@ from gradtui.curriculum.schema import (
     ANSWER,
     ANSWER_KINDS,
     CHECK_KINDS,
+    CODE,
     FIELD_KINDS,
     IMAGES_KINDS,
     LESSON_KEYS,
     MAX_CHECK_STEPS,
+    MAX_CODE,
     MAX_TASKS,
     PROBE_KINDS,
     TASK_KEYS,
@@ -177,6 +179,37 @@ def _csv(value: Any) -> str:
     return text
 
 
+def _code(value: Any) -> str:
+    """A program's text (a starter may hold blanks: it is compiled only when it runs)."""
+    if not isinstance(value, str):
+        raise _Invalid(f"must be text, not {_kind_of(value)}")
+    if len(value) > MAX_CODE:
+        raise _Invalid(f"is {len(value):,} characters long; the limit is {MAX_CODE:,}")
+    control = unsafe_char(value, allow_cr=False)
+    if control:
+        raise _Invalid(f"holds {char_name(control)}: no control or bidi characters in lessons")
+    return value
+
+
+def _program(value: Any, inputs: str = "") -> str:
+    """A program that gradtui's subset accepts as it is."""
+    from gradtui.engine.program import ProgramRefused, compile_program
+    from gradtui.engine.program.inputs import input_names
+
+    text = _code(value)
+    try:
+        compile_program(text, input_names(inputs))
+    except ProgramRefused as refused:
+        raise _Invalid(f"is refused: {refused}") from None
+    return text
+
+
+def _inputs(value: Any) -> str:
+    from gradtui.engine.program.inputs import INPUT_SETS
+
+    return _choice(value, tuple(INPUT_SETS))
+
+
 VALIDATORS = {
     "mode": lambda v: _choice(v, MODES),
     "expr": _expr,
@@ -202,6 +235,9 @@ VALIDATORS = {
     "csv": _csv,
     "epochs": lambda v: _integer(v, 1, MAX_EPOCHS),
     "fraction": _fraction,
+    "code": _code,
+    "program": _code,  # compiled in _cross, with the check's inputs
+    "inputs": _inputs,
 }
 
 
@@ -289,6 +325,8 @@ class Validator:
         for key, value in raw.items():
             if answer and key == ANSWER:
                 validate = VALIDATORS["text"]
+            elif key == CODE:
+                validate = VALIDATORS["code"]
             elif key in FIELD_KINDS:
                 validate = VALIDATORS[FIELD_KINDS[key]]
             else:
@@ -349,11 +387,43 @@ class Validator:
             self.report(where, f"task {i + 1}: mode images is checked with {allowed}")
         elif check.kind == "accuracy_at_least" and modes != {"images"}:
             self.report(where, f"task {i + 1}: accuracy_at_least needs mode images")
+        self._cross_code(check, setup, solution, editable, at, i)
         if check.kind in ANSWER_KINDS:
             if editable is not _MISSING and ANSWER not in editable:
                 self.report(where, f"task {i + 1}: {check.kind} needs 'answer' in editable")
             if ANSWER not in solution:
                 self.report(at + ("solution",), f"task {i + 1}: the solution needs an 'answer'")
+
+    def _cross_code(self, check: Check, setup: dict, solution: dict, editable: Any, at, i: int):
+        """A code task: starter code, a reference program that compiles, a program check."""
+        where = at + ("check", "kind")
+        coded = editable is not _MISSING and CODE in editable
+        if check.kind != "program":
+            if coded:
+                self.report(where, f"task {i + 1}: a code task is checked with kind program")
+            return
+        if not coded:
+            self.report(where, f"task {i + 1}: the program check needs 'code' in editable")
+        if CODE not in setup:
+            self.report(at + ("setup",), f"task {i + 1}: a code task needs starter 'code'")
+        inputs = check.get("inputs", "")
+        for name, table in (("solution", solution), ("check", check.params)):
+            key = CODE if name == "solution" else "reference"
+            if key in table:
+                try:
+                    _program(table[key], inputs)
+                except _Invalid as err:
+                    self.report(at + (name, key), f"task {i + 1}: '{key}' {err}")
+            elif name == "solution":
+                self.report(at + ("solution",), f"task {i + 1}: the solution needs its 'code'")
+        params = check.params
+        conditions = ("value", "at_least", "below", "loss_below", "error", "reference", "uses")
+        if not any(c in params for c in conditions):
+            self.report(where, f"task {i + 1}: the program check names nothing that must hold")
+        if any(c in params for c in ("value", "at_least", "below")) and "variable" not in params:
+            self.report(where, f"task {i + 1}: value, at_least and below need 'variable'")
+        if "message" in params and "error" not in params:
+            self.report(where, f"task {i + 1}: 'message' goes with 'error'")
 
     def _unknown(self, table: dict, allowed: tuple[str, ...], at: tuple, what: str) -> None:
         for key in table:
@@ -400,8 +470,8 @@ def _editable(value: Any) -> list[str]:
     if not isinstance(value, list) or not value:
         raise _Invalid("must be a non-empty list of field names")
     for name in value:
-        if not isinstance(name, str) or (name != ANSWER and name not in FIELD_KINDS):
-            known = ", ".join([*FIELD_KINDS, ANSWER])
+        if not isinstance(name, str) or (name not in (ANSWER, CODE) and name not in FIELD_KINDS):
+            known = ", ".join([*FIELD_KINDS, ANSWER, CODE])
             raise _Invalid(f"names an unknown Playground field {name!r} (known: {known})")
     return value
 

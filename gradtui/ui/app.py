@@ -81,10 +81,12 @@ class GradApp(App):
         lesson_dirs: Iterable[str] = (),
         store: ProgressStore | None = None,
         load_torch: bool = True,
+        loop: str | None = None,
     ):
         super().__init__()
         guard_textual()  # two of Textual's own failures must not end the app
         self._sandbox = sandbox
+        self._loop_code = loop  # the loop playground's program ('' for its starter)
         self._lesson = lesson
         self._load = load_torch
         self._lesson_dirs = list(lesson_dirs)
@@ -139,7 +141,11 @@ class GradApp(App):
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL)
         self.call_after_refresh(self._painted.set)
-        if self._sandbox is not None:
+        if self._sandbox is not None and self._loop_code is not None:
+            from gradtui.ui.screens.loop import LoopScreen
+
+            self.push_screen(LoopScreen(self._loop_code or None))
+        elif self._sandbox is not None:
             from gradtui.ui.screens.sandbox import SandboxScreen
 
             self.push_screen(SandboxScreen(self._sandbox))
@@ -366,7 +372,17 @@ def run_app(args: argparse.Namespace) -> int:
                 print(f"gradtui: error: --{field}: {message}", file=sys.stderr)
             return 2
     lesson = str(args.number) if getattr(args, "command", None) == "lesson" else None
-    app = GradApp(sandbox=sandbox, lesson=lesson, lesson_dirs=args.lessons)
+    loop = None
+    if sandbox is not None and args.loop is not None:
+        from gradtui.cli.common import CliError
+        from gradtui.cli.program import read_program
+
+        try:
+            loop = read_program(args.loop) if args.loop else ""
+        except CliError as err:
+            print(f"gradtui: error: --loop: {err}", file=sys.stderr)
+            return 2
+    app = GradApp(sandbox=sandbox, lesson=lesson, lesson_dirs=args.lessons, loop=loop)
     app.run()
     if app.failure:  # printed as is: Textual's exit message would wrap the command in it
         print(app.failure, file=sys.stderr)

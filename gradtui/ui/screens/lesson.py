@@ -14,11 +14,12 @@ from textual.worker import get_current_worker
 
 from gradtui.curriculum.checks import CheckCancelled, CheckResult, evaluate
 from gradtui.curriculum.progress import ProgressStore
-from gradtui.curriculum.schema import ANSWER, Lesson
+from gradtui.curriculum.schema import ANSWER, CODE, Lesson
 from gradtui.safe_text import clean
 from gradtui.ui.screens.confirm import ConfirmScreen
-from gradtui.ui.screens.playground_screen import PlaygroundScreen
+from gradtui.ui.screens.playground_screen import LOOP_ONLY_KEYS, PlaygroundScreen
 from gradtui.ui.widgets.images_view import ImagesView
+from gradtui.ui.widgets.loop_view import LoopView
 from gradtui.ui.widgets.playground_view import PlaygroundView
 from gradtui.ui.widgets.prose import Prose
 from gradtui.ui.widgets.run_view import RunView
@@ -42,6 +43,7 @@ class LessonScreen(PlaygroundScreen):
     CSS_PATH = [
         "../widgets/playground_view.tcss",
         "../widgets/images_view.tcss",
+        "../widgets/loop_view.tcss",
         "lesson.tcss",
     ]
     BINDINGS = [
@@ -59,6 +61,7 @@ class LessonScreen(PlaygroundScreen):
         Binding("p", "lesson(-1)", "Prev lesson", group=LESSON),
         Binding("x", "reset_task", "Reset task"),
         Binding("escape", "back", "List"),
+        *LOOP_ONLY_KEYS,  # a code task's loop playground (off for the other playgrounds)
     ]
 
     def __init__(self, lessons: list[Lesson], index: int, store: ProgressStore, task: int = -1):
@@ -94,11 +97,15 @@ class LessonScreen(PlaygroundScreen):
                 yield self._new_playground_view()
         yield Footer(compact=True)
 
-    def _new_playground_view(self) -> PlaygroundView | ImagesView:
-        """The sandbox's playground, or the image classifier's for a task in mode images.
+    def _new_playground_view(self) -> PlaygroundView | ImagesView | LoopView:
+        """The sandbox's playground, the image classifier's for a task in mode images, or the
+        loop playground with the learner's code for a code task.
 
         (Not ``_playground_view``: that is ``PlaygroundScreen``'s lookup of the mounted one,
         which c, f and o work on.)"""
+        if self.task.is_code:
+            code = self._restored.get(CODE, self.task.start_answer)
+            return LoopView(code, self.task.inputs, id="playground")
         playground = self._playground()
         view = ImagesView if playground.mode == "images" else PlaygroundView
         widget = view(playground, self._fields(), id="playground")
@@ -131,6 +138,11 @@ class LessonScreen(PlaygroundScreen):
     def on_mount(self) -> None:
         self.sub_title = f"lesson {self.lesson.order}: {clean(self.lesson.title, one_line=True)}"
         self.store.set_current(self.lesson.id)
+        # A code task starts in its editor (its keys there are F-keys, shown in the Footer);
+        # any other task starts with nothing focused, so the keys the prose names work at once.
+        editors = self.query("#loop-editor")
+        if editors:
+            self.set_focus(editors.first())
         self.watch(self.app, "torch_ready", lambda ready: ready and self._check(), init=True)
 
     # -- checking ----------------------------------------------------------------------------
@@ -169,8 +181,50 @@ class LessonScreen(PlaygroundScreen):
     def _check(self) -> None:
         if not self.app.torch_ready:
             return
+        if self.task.is_code:  # judged when a run of the code ends: see _code_run_ended
+            self._code_waiting()
+            return
         view = self.query_one("#playground")
         self._run_check(self.task_index, view.playground, self._answer().get(ANSWER, ""))
+
+    # -- a code task: the check judges the run on screen, when it ends ----------------------
+
+    def on_loop_view_code_changed(self, event: LoopView.CodeChanged) -> None:
+        self.store.set_inputs(self.lesson.id, self.task_index, {CODE: event.text})
+        self._code_waiting()
+
+    def on_loop_view_finished(self, event: LoopView.Finished) -> None:
+        if event.stepper is None:
+            self._checked(self.task_index, CheckResult(False, event.refusal.splitlines()[-1]))
+        else:
+            self._judge_run(self.task_index, event.stepper, event.text)
+
+    def _code_waiting(self) -> None:
+        if not self.store.is_solved(self.lesson.id, self.task_index):
+            for status in self.query(TaskStatus).results(TaskStatus):
+                status.detail = "run your code to the end (F5): the check reads what it leaves"
+
+    @work(thread=True, exclusive=True, group="check")
+    def _judge_run(self, task_index: int, stepper, text: str) -> None:
+        from gradtui.curriculum.program_check import judge
+
+        worker = get_current_worker()
+        params = self.lesson.tasks[task_index].check.params
+        if stepper.result is None:  # the run could not begin (its data is missing)
+            result = CheckResult(False, stepper.failure or "the run did not end")
+        else:
+            try:  # a reference program to compare with stops with the worker
+                result = judge(
+                    params, stepper.run, stepper.result, text, lambda: worker.is_cancelled
+                )
+            except CheckCancelled:
+                return
+            except Exception as err:  # a bug in a check must not end the app: say it instead
+                result = CheckResult(
+                    False, f"the check could not run ({type(err).__name__}: {err})"
+                )
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._checked, task_index, result)
 
     @work(thread=True, exclusive=True, group="check")
     def _run_check(self, task_index: int, playground, answer: str) -> None:
