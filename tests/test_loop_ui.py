@@ -101,6 +101,19 @@ async def test_run_pause_and_reset():
         assert "No run yet" in screen_text(app)
 
 
+async def test_run_on_a_program_that_ended_runs_it_again_from_the_top():
+    app = loop_app(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await loop_ready(pilot)
+        await pilot.press("f5")
+        await ended(pilot)
+        first = view(app).run
+        await pilot.press("f5")  # raised NotImplementedError: the loop view had no ended()
+        await ended(pilot)
+        assert view(app).run is not first and view(app).frame.ended
+        assert app.is_running
+
+
 async def test_the_stop_key_ends_an_endless_run_at_once():
     app = loop_app("n = 0\nwhile True:\n    n += 1\n")
     async with app.run_test(size=SIZE) as pilot:

@@ -221,6 +221,14 @@ class LoopView(SteppedView):
             run.strides.append(TO_END)
             self.driver.step(run)
 
+    def ended(self) -> bool:
+        return self.run is not None and self.run.ended
+
+    def progress(self) -> tuple[int, bool] | None:
+        """How far the program on screen is: (statements run, ended), None: no run."""
+        frame = self.frame
+        return None if frame is None else (frame.moment.statements, frame.ended)
+
     def frame_of(self, run: ProgramStepper) -> LoopFrame:
         return run.frame()
 
