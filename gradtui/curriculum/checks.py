@@ -40,10 +40,16 @@ class CheckCancelled(Exception):
 
 @dataclass(frozen=True)
 class CheckResult:
-    """Whether the check passed, and a sentence saying what was seen."""
+    """Whether the check passed, and a sentence saying what was seen.
+
+    ``steps``: for a check that runs the loop, the step (epoch, for the image classifier) of
+    the run at which the verdict was read; a screen shows the verdict once its own run of the
+    same settings has got there (None: the check runs nothing the learner has to watch).
+    """
 
     passed: bool
     detail: str
+    steps: int | None = None
 
 
 def evaluate(
@@ -271,9 +277,10 @@ def check_loss_below_within_steps(
     goal, steps = params["loss"], params["steps"]
     stop = _run(pg, steps, cancelled).stop
     if stop.reason in ("error", "diverged"):
-        return CheckResult(False, stop.message)
+        return CheckResult(False, stop.message, stop.steps)
     ok = stop.loss < goal
-    return CheckResult(ok, f"{_ended(stop)}; the goal is below {goal:g} within {steps} steps")
+    detail = f"{_ended(stop)}; the goal is below {goal:g} within {steps} steps"
+    return CheckResult(ok, detail, stop.steps)
 
 
 def check_stop_reason_is(
@@ -286,12 +293,13 @@ def check_stop_reason_is(
     if "within" in params:
         wanted += f" within {within} steps"
     if run.capped:
-        return CheckResult(False, f"the run was still going after {within} steps; {wanted}")
+        detail = f"the run was still going after {within} steps; {wanted}"
+        return CheckResult(False, detail, stop.steps)
     ok = stop.reason == reason
     limit = params.get("loss_at_most")
     if ok and limit is not None and not stop.loss <= limit:
         ok, wanted = False, f"{wanted} with loss at most {limit:g}"
-    return CheckResult(ok, f"{_ended(stop)}, reason '{stop.reason}'; {wanted}")
+    return CheckResult(ok, f"{_ended(stop)}, reason '{stop.reason}'; {wanted}", stop.steps)
 
 
 def check_diverges(
@@ -301,9 +309,11 @@ def check_diverges(
     if pg.mode == "images":
         return _classifier_diverges(pg, within, cancelled)
     run = _run(pg, within, cancelled)
+    stop = run.stop
     if run.capped:
-        return CheckResult(False, f"no divergence within {within} steps (loss {run.stop.loss:.6g})")
-    return CheckResult(run.stop.reason == "diverged", _ended(run.stop))
+        detail = f"no divergence within {within} steps (loss {stop.loss:.6g})"
+        return CheckResult(False, detail, stop.steps)
+    return CheckResult(stop.reason == "diverged", _ended(stop), stop.steps)
 
 
 def check_grads_accumulate(
@@ -313,7 +323,7 @@ def check_grads_accumulate(
     mine = _run(pg, step + 1, cancelled, keep=step).kept
     clean = _run(pg.with_(zero_grad=True), step + 1, cancelled, keep=step).kept
     if mine is None or clean is None:
-        return CheckResult(False, f"the run stopped before step {step}")
+        return CheckResult(False, f"the run stopped before step {step}", step)
     worst = 0.0
     for name, grad in mine.grads.items():
         got, want = _flat(grad), _flat(clean.grads[name])
@@ -322,9 +332,8 @@ def check_grads_accumulate(
     zeroed = ", ".join(f"{_show(g)}" for g in clean.grads.values())
     ok = worst > tol or math.isnan(worst)
     same = "it has piled up" if ok else "the same: nothing piles up"
-    return CheckResult(
-        ok, f"at step {step}, {shown}; zeroed each step it would be {zeroed}: {same}"
-    )
+    detail = f"at step {step}, {shown}; zeroed each step it would be {zeroed}: {same}"
+    return CheckResult(ok, detail, step)
 
 
 # --- the image classifier (mode "images"): train the linear model on pullovers and dresses --
@@ -356,9 +365,10 @@ def check_accuracy_at_least(
             best = max(best, item.accuracy)
             if item.accuracy >= goal:
                 detail = f"test accuracy {item.accuracy:.4f} after epoch {item.epoch}; {wanted}"
-                return CheckResult(True, detail)
+                return CheckResult(True, detail, item.epoch)
     end = trainer.ended
-    return CheckResult(False, f"{end.message}; best test accuracy {best:.4f}; {wanted}")
+    detail = f"{end.message}; best test accuracy {best:.4f}; {wanted}"
+    return CheckResult(False, detail, end.epochs)
 
 
 def _classifier_diverges(pg: Playground, within: int, cancelled: Cancelled) -> CheckResult:
@@ -368,10 +378,9 @@ def _classifier_diverges(pg: Playground, within: int, cancelled: Cancelled) -> C
             raise CheckCancelled
     end = trainer.ended
     if end.reason == "diverged":
-        return CheckResult(True, f"{end.message} (test accuracy {end.accuracy:.4f})")
-    return CheckResult(
-        False, f"no divergence within {trainer.epochs} epochs: test accuracy {end.accuracy:.4f}"
-    )
+        return CheckResult(True, f"{end.message} (test accuracy {end.accuracy:.4f})", end.epochs)
+    detail = f"no divergence within {trainer.epochs} epochs: test accuracy {end.accuracy:.4f}"
+    return CheckResult(False, detail, end.epochs)
 
 
 def _flat(grad: Any) -> list[float]:

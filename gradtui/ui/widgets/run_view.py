@@ -33,6 +33,12 @@ class RunView(Vertical):
 
     running: reactive[bool] = reactive(False)
     speed_index: reactive[int] = reactive(0)
+    # False (a lesson): every change of the settings starts a fresh run, so the run on screen
+    # is always the one its settings make, the run a lesson's check judges.
+    live_changes: bool = True
+    # Columns below which the panels stack (None: the class's NARROW); a lesson, whose
+    # playground shares the screen with the prose, keeps them side by side down to fewer.
+    narrow_below: int | None = None
 
     class Progress(Message):
         """A new frame of ``run`` from the run's thread (``single``: a single step's)."""
@@ -85,6 +91,14 @@ class RunView(Vertical):
         """True when ``frame`` shows the end of its run."""
         raise NotImplementedError
 
+    def ended(self) -> bool:
+        """True when the live run has stopped (a run key then starts it again)."""
+        raise NotImplementedError
+
+    def progress(self) -> tuple[int, bool] | None:
+        """How far the live run on screen is: (step, or epochs done; stopped), None: no run."""
+        raise NotImplementedError
+
     # -- shared --------------------------------------------------------------------------------
 
     @property
@@ -99,7 +113,8 @@ class RunView(Vertical):
         return self.frame is not None and not self.running and not self.driver.busy
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < self.NARROW, "narrow")
+        narrow = self.size.width < (self.NARROW if self.narrow_below is None else self.narrow_below)
+        self.set_class(narrow, "narrow")
 
     def set_playground(self, playground: Playground) -> None:
         """Show and use ``playground`` (the form follows)."""
@@ -128,9 +143,13 @@ class RunView(Vertical):
         """Run or pause."""
         if self.running:
             self.cancel_run()
-        elif self._can_step():
-            self.running = True
-            self.driver.start(self.run)
+        else:
+            if self.ended():  # the run is over: run it again from the start, and say so
+                self.reset()
+                self.notify("the run had stopped: running it again from the start", timeout=2)
+            if self._can_step():
+                self.running = True
+                self.driver.start(self.run)
         self.show_status()
 
     def action_step(self) -> None:

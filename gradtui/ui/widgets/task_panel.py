@@ -52,10 +52,11 @@ class TaskPanel(Vertical):
         if ANSWER in self.lesson_task.editable:
             yield Input(
                 self.answer,
-                placeholder="type your answer (enter or escape: back to the keys)",
+                placeholder="a (or a click): type your answer; enter: back to the keys",
                 id="answer",
                 max_length=MAX_ANSWER,
                 compact=True,
+                select_on_focus=False,  # a digit that starts the answer is not overtyped
             )
         yield Static(self._hints_text(), id="hints")
         yield Static(self._solution_text(), id="solution")
