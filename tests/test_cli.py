@@ -20,6 +20,11 @@ from gradtui import cli
 from gradtui.cli.parser import EXAMPLES
 from gradtui.engine.training.examples import roller_coaster
 
+# The subprocesses are started once per test process: with the suite spread over several
+# (pytest-xdist), the tests of this module stay in one of them (--dist loadgroup), so that the
+# commands are not all run again in each.
+pytestmark = pytest.mark.xdist_group("cli-subprocesses")
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON_M = [sys.executable, "-m", "gradtui"]
 CONSOLE_SCRIPT = Path(sys.executable).parent / "gradtui"
