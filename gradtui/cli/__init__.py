@@ -74,11 +74,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command == "sandbox" and args.data is not None:
                 args.data_csv = read_data(args.data).to_text()
             if args.command == "sandbox":
-                from gradtui.cli.sandbox import check_sandbox
+                from gradtui.cli.sandbox import sandbox_playground
 
                 if args.start is not None:  # the app's start field is one text
                     args.start = "; ".join(args.start)
-                check_sandbox(args)
+                args.playground = sandbox_playground(args)
             if args.command == "lesson":
                 find_lesson(args.number, args.lessons)  # refused here, before the app starts
             return open_app(args)

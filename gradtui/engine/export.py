@@ -7,11 +7,10 @@ as ``step N  loss L  <param> V  <param>.grad G`` and a last ``stop`` line.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from gradtui.engine.loop import StopRules
-from gradtui.engine.playground import MAX_LR, Playground
+from gradtui.engine.playground import Playground
 from gradtui.engine.probe import tensor_literal
 from gradtui.engine.problem import Problem
 from gradtui.engine.torch_source import torch_source
@@ -30,8 +29,7 @@ SCRIPT_NAMES = frozenset(
 def export_script(pg: Playground) -> str:
     """The script for this playground (raises ``ValueError``/``ExprError`` if it is invalid)."""
     problem = pg.problem()
-    if not math.isfinite(pg.lr) or abs(pg.lr) > MAX_LR:
-        raise ValueError(f"learning rate {pg.lr} is not usable")
+    pg.check_lr()
     if pg.dtype not in EXPORTABLE_DTYPES:
         raise ValueError(f"export needs dtype float32 or float64, not {pg.dtype}")
     if pg.mode == "fit" and pg.example != "roller-coaster":

@@ -310,25 +310,7 @@ class GradApp(App):
 
 def run_app(args: argparse.Namespace) -> int:
     """Start the app from parsed command-line arguments."""
-    sandbox = None
-    if getattr(args, "command", None) == "sandbox":
-        from gradtui.engine.playground import Playground, parse_fields
-
-        base = Playground().switch_mode("fit") if args.fit else Playground()
-        if getattr(args, "data_csv", None):  # --data, read and checked by the CLI
-            base = Playground().switch_mode("fit").with_(data_csv=args.data_csv)
-        texts = {}
-        if args.fn is not None:
-            texts["fn"] = args.fn
-        if args.start is not None:
-            texts["start"] = args.start
-        if args.lr is not None:
-            texts["lr"] = repr(args.lr)
-        sandbox, errors = parse_fields(base, texts)
-        if errors:
-            for field, message in errors.items():
-                print(f"gradtui: error: --{field}: {message}", file=sys.stderr)
-            return 2
+    sandbox = getattr(args, "playground", None)  # the sandbox's, checked by the command line
     lesson = str(args.number) if getattr(args, "command", None) == "lesson" else None
     app = GradApp(sandbox=sandbox, lesson=lesson, lesson_dirs=args.lessons)
     app.run()
