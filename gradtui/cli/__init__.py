@@ -53,6 +53,9 @@ def app_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    from gradtui import startup
+
+    startup.start()  # the process-wide settings, before anything else is imported
     argv = sys.argv[1:] if argv is None else list(argv)
     app_args = app_arguments(argv)
     if app_args is not None:

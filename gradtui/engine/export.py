@@ -13,6 +13,7 @@ from gradtui.engine.loop import StopRules
 from gradtui.engine.playground import Playground
 from gradtui.engine.probe import tensor_literal
 from gradtui.engine.problem import Problem
+from gradtui.engine.settings import SETTINGS
 from gradtui.engine.torch_source import torch_source
 
 EXPORTABLE_DTYPES = ("float32", "float64")
@@ -29,7 +30,7 @@ SCRIPT_NAMES = frozenset(
 def export_script(pg: Playground) -> str:
     """The script for this playground (raises ``ValueError``/``ExprError`` if it is invalid)."""
     problem = pg.problem()
-    pg.check_lr()
+    SETTINGS["lr"].require(pg.lr)
     if pg.dtype not in EXPORTABLE_DTYPES:
         raise ValueError(f"export needs dtype float32 or float64, not {pg.dtype}")
     if pg.mode == "fit" and pg.example != "roller-coaster":

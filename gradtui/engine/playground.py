@@ -112,16 +112,8 @@ class Playground:
 
     def stepper(self) -> Stepper:
         """A fresh stepper at step 1 (init)."""
-        self.check_lr()
+        SETTINGS["lr"].require(self.lr)
         return Stepper(self.problem(), self.lr, self.rules(), zero_grad=self.zero_grad)
-
-    def check_lr(self) -> None:
-        """Raise the lr setting's ``SettingError`` (with its name) if ``lr`` is refused."""
-        setting = SETTINGS["lr"]
-        try:
-            setting.check(self.lr)
-        except ValueError as err:
-            raise ValueError(setting.message(err)) from None
 
     @classmethod
     def field_names(cls) -> tuple[str, ...]:

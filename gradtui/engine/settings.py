@@ -157,6 +157,13 @@ class Setting:
             raise SettingError(f"is not a usable {what}: {err}") from None
         return text
 
+    def require(self, value: Any) -> Any:
+        """``check`` for a value set in code: a refusal names the setting (``lr must be ...``)."""
+        try:
+            return self.check(value)
+        except SettingError as err:
+            raise SettingError(f"{self.label} {err.rule}", err.given) from None
+
     def _bounded(self, value: Any, given: str) -> Any:
         if not math.isfinite(value):
             raise SettingError(self.rule, given)

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 # How often Python hands the GIL from one busy thread to another (its default is 5 ms). Torch
 # ops release and retake the GIL, and so does every turn of the event loop: with a run worker
 # busy, each retake could wait a full interval, so both drawing and stepping crawled.
-SWITCH_INTERVAL = 0.001
 EXIT_FAILED = 1  # the app ended on an error (a crash, or torch that cannot be imported)
 # Imported when first needed, and warmed in the loading thread once torch is ready: they pull
 # in plotext, markdown, numpy and the playground, which the home screen does not need.
@@ -131,8 +130,6 @@ class GradApp(App):
         return HomeScreen()
 
     def on_mount(self) -> None:
-        self._switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(SWITCH_INTERVAL)
         self.call_after_refresh(self._painted.set)
         if self._sandbox is not None:
             from gradtui.ui.screens.sandbox import SandboxScreen
@@ -150,7 +147,6 @@ class GradApp(App):
             self.load_torch()
 
     def on_unmount(self) -> None:
-        sys.setswitchinterval(self._switch_interval)
         self.store.listener = None
         self.store.flush()  # a change a failed save kept in memory gets one more try
 
@@ -242,12 +238,13 @@ class GradApp(App):
         if self._sandbox is None:
             self._painted.wait(timeout=5)
             self._lessons_done.wait()
-        from gradtui.engine.torch_loading import import_torch, preload_libraries
+        from gradtui.engine.torch_loading import preload_libraries
+        from gradtui.startup import load_torch
 
         try:
             preload_libraries()
             self._painted.wait(timeout=5)
-            import_torch()
+            load_torch()
         except (ImportError, OSError) as err:
             self.call_from_thread(self.no_torch, err)
             return
