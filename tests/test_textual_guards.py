@@ -117,3 +117,12 @@ async def test_a_dialog_answered_twice_closes_once():
         await pilot.pause(0.2)
         assert answers == [True] and len(app.screen_stack) == 1
         assert app.is_running and app.return_code is None
+
+
+async def test_a_key_that_arrives_after_the_last_screen_closed_is_dropped():
+    """Random keys: a key queued behind the one that quits met an empty screen stack."""
+    app = GradApp()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+    assert not app.screen_stack
+    await app.on_event(events.Key("x", "x"))  # raised ScreenStackError

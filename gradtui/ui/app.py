@@ -118,7 +118,11 @@ class GradApp(App):
 
     async def on_event(self, event: events.Event) -> None:
         """Pasted text loses its control characters before any field shows or keeps it, and a
-        key for a text field is handled in full before the next one (see field_input)."""
+        key for a text field is handled in full before the next one (see field_input). A key
+        still queued when the last screen has closed (the app is leaving) is dropped: Textual
+        would look for bindings on a screen that is no longer there and fail."""
+        if isinstance(event, events.Key) and not self.screen_stack:
+            return
         if isinstance(event, events.Paste):
             event.text = clean(event.text)
         raw_key = isinstance(event, events.Key) and not event.is_forwarded
