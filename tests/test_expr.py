@@ -83,7 +83,7 @@ def test_caret_points_at_the_reported_column(case):
 def test_caret_rendering_exactly():
     with pytest.raises(ExprError) as info:
         compile_expr("x.__dict__")
-    assert pointed(info.value) == ("x.__dict__\n  ^\nattribute '.__dict__' not allowed (column 3)")
+    assert pointed(info.value) == "attribute '.__dict__' not allowed (column 3)\nx.__dict__\n  ^"
 
     with pytest.raises(ExprError) as info:
         compile_expr("x**２")

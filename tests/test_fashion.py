@@ -251,7 +251,7 @@ def test_diverges_counts_epochs_in_images_mode():
     assert not evaluate(c, IMAGES.with_(lr=100.0, epochs=1)).passed
 
 
-@pytest.mark.parametrize("lr", [float("nan"), float("inf"), 0.0, "fast"])
+@pytest.mark.parametrize("lr", [float("nan"), float("inf"), 1e11, "fast"])
 def test_images_checks_refuse_bad_learning_rates(lr):
     for c in (
         Check("accuracy_at_least", {"accuracy": 0.5, "epochs": 2}),
@@ -259,6 +259,15 @@ def test_images_checks_refuse_bad_learning_rates(lr):
     ):
         result = evaluate(c, IMAGES.with_(lr=lr))
         assert not result.passed and result.detail
+
+
+def test_lr_0_is_allowed_as_everywhere_and_the_weights_stay_where_they_started():
+    from gradtui.engine.classifier import LinearTrainer
+    from gradtui.engine.fashion import load_pullover_dress
+
+    trainer = LinearTrainer(load_pullover_dress(), lr=0.0, epochs=1)
+    list(trainer.run())
+    assert torch.equal(trainer.weights.detach(), trainer.initial)
 
 
 def test_images_checks_without_data_say_how_to_get_it(no_system_data):
