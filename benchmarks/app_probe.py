@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import gradtui.ui.app
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.playground import Playground
 from gradtui.ui.app import GradApp
 
 TICK = 0.01  # the event loop's heartbeat: a 10 ms timer

@@ -19,10 +19,10 @@ import time
 import torch
 from _table import median, table, verdict
 
-from gradtui.engine.examples import example_problem
-from gradtui.engine.loop import Stepper, StepRecord, StopRules
-from gradtui.engine.problem import descend_problem
-from gradtui.engine.values import parse_assignments
+from gradtui.engine.expr.values import parse_assignments
+from gradtui.engine.training.examples import example_problem
+from gradtui.engine.training.loop import Stepper, StepRecord, StopRules
+from gradtui.engine.training.problem import descend_problem
 from gradtui.startup import freeze_heap, start
 
 STEPS = 10_000

@@ -8,10 +8,10 @@ from __future__ import annotations
 import statistics
 import time
 
-from gradtui.engine.lrcompare import compare_lrs, default_lrs
-from gradtui.engine.lrfind import lr_find
-from gradtui.engine.optimizers import SURFACES, optimizer_paths, picture
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.lrcompare import compare_lrs, default_lrs
+from gradtui.engine.training.lrfind import lr_find
+from gradtui.engine.training.optimizers import SURFACES, optimizer_paths, picture
+from gradtui.engine.training.playground import Playground
 
 
 def median_seconds(fn, runs: int = 5) -> float:

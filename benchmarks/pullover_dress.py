@@ -18,7 +18,7 @@ import time
 def train_seconds(data, threads: int | None, repeats: int = 3) -> float:
     import torch
 
-    from gradtui.engine import classifier
+    from gradtui.engine.training import classifier
 
     times = []
     for _ in range(repeats):
@@ -92,8 +92,8 @@ def main() -> None:
     args = parser.parse_args()
     import torch
 
-    from gradtui.engine.classifier import pixel_similarity
-    from gradtui.engine.fashion import load_pullover_dress
+    from gradtui.engine.training.classifier import pixel_similarity
+    from gradtui.io.fashion import load_pullover_dress
 
     default_threads = torch.get_num_threads()
     start = time.perf_counter()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from _table import median, table, verdict
 
-from gradtui.engine.expr import ExprError, compile_expr
+from gradtui.engine.expr.expr import ExprError, compile_expr
 
 CORPUS = Path(__file__).parent.parent / "tests" / "data" / "refused_expressions.toml"
 GOAL_S = 1.0

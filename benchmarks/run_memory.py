@@ -6,7 +6,7 @@ Run by hand (timings and memory are not asserted in the test suite):
     .venv/bin/python benchmarks/run_memory.py engine     # the engine only
 
 Prints the resident set size at checkpoints. The step history kept for the plots is
-decimated (engine/history.py), so RSS should level off after the first few thousand steps.
+decimated (engine/training/history.py), so RSS should level off after the first few thousand steps.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ def rss_mib() -> float:
 
 
 def engine(mode: str) -> None:
-    from gradtui.engine.playground import Playground
-    from gradtui.engine.run import Run
+    from gradtui.engine.training.playground import Playground
+    from gradtui.engine.training.run import Run
 
     playground = (
         Playground(max_steps=None)
@@ -55,7 +55,7 @@ def engine(mode: str) -> None:
 
 
 async def app() -> None:
-    from gradtui.engine.playground import Playground
+    from gradtui.engine.training.playground import Playground
     from gradtui.ui.app import GradApp
     from gradtui.ui.widgets.playground_view import PlaygroundView
 

@@ -6,7 +6,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.playground import Playground
 from gradtui.ui.app import GradApp
 
 

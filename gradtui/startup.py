@@ -57,7 +57,7 @@ def start() -> None:
 def load_torch() -> ModuleType:
     """Import torch (its libraries loaded with the GIL released when possible) with the
     collector off, then freeze the heap (``freeze_heap``). For the app's loading thread."""
-    from gradtui.engine.torch_loading import import_torch
+    from gradtui.torch_loading import import_torch
 
     with _lock:
         enabled = gc.isenabled()

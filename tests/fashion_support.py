@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from gradtui.engine.fashion import FILES
-from gradtui.engine.idx import encode_idx
+from gradtui.io.fashion import FILES
+from gradtui.io.idx import encode_idx
 
 
 def fake_images(labels: np.ndarray, seed: int) -> np.ndarray:

@@ -18,7 +18,7 @@ from gradtui.curriculum.budget import MAX_CHECK_WORK, MAX_LESSON_WORK
 from gradtui.curriculum.checks import CheckCancelled, evaluate
 from gradtui.curriculum.loader import load_lessons
 from gradtui.curriculum.schema import Check
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.playground import Playground
 from gradtui.ui.app import GradApp
 from gradtui.ui.screens.lesson import LessonScreen
 

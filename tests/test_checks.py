@@ -8,9 +8,9 @@ import torch
 from gradtui.curriculum import checks
 from gradtui.curriculum.checks import KINDS, CheckResult, evaluate, normalise_answer
 from gradtui.curriculum.schema import Check
-from gradtui.engine.expr import compile_expr
-from gradtui.engine.numeric import MAX_NUMBERS, forward_differences
-from gradtui.engine.playground import Playground
+from gradtui.engine.autograd.numeric import MAX_NUMBERS, forward_differences
+from gradtui.engine.expr.expr import compile_expr
+from gradtui.engine.training.playground import Playground
 
 PG = Playground()  # x**2 from 3., lr 0.1, 100 steps
 
@@ -139,7 +139,7 @@ def test_finite_difference_close():
 
 
 def test_finite_difference_close_central_is_what_the_d_view_shows():
-    from gradtui.engine.finite_diff import h_table
+    from gradtui.engine.autograd.finite_diff import h_table
 
     c = check("finite_difference_close", tol=1e-4, difference="central")
     at = PG.with_(h=1e-6)

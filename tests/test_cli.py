@@ -18,7 +18,7 @@ import torch
 
 from gradtui import cli
 from gradtui.cli.parser import EXAMPLES
-from gradtui.engine.examples import roller_coaster
+from gradtui.engine.training.examples import roller_coaster
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON_M = [sys.executable, "-m", "gradtui"]

@@ -10,8 +10,8 @@ import pytest
 import torch
 
 from gradtui import cli
-from gradtui.engine.export import export_script
-from gradtui.engine.playground import Playground
+from gradtui.engine.present.export import export_script
+from gradtui.engine.training.playground import Playground
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

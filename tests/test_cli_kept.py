@@ -8,7 +8,7 @@ import json
 import torch
 
 from gradtui import cli
-from gradtui.engine.replay import MAX_NUMBERS
+from gradtui.engine.training.replay import MAX_NUMBERS
 
 N, STEPS, LR = 1000, 300, 0.01  # 2,000 numbers a step: 250 records fit in 500,000 numbers
 

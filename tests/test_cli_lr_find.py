@@ -7,8 +7,8 @@ import json
 import pytest
 
 from gradtui import cli
-from gradtui.engine.lrfind import lr_find
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.lrfind import lr_find
+from gradtui.engine.training.playground import Playground
 
 
 def _main(capsys, *argv: str) -> tuple[int, str, str]:

@@ -8,10 +8,10 @@ import pytest
 import torch
 
 from gradtui.curriculum.loader import parse_lesson
-from gradtui.engine import csvdata
-from gradtui.engine.csvdata import CsvError, parse_csv_text, read_csv_file, seeded_start
-from gradtui.engine.loop import StepRecord
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.loop import StepRecord
+from gradtui.engine.training.playground import Playground
+from gradtui.io import csvdata
+from gradtui.io.csvdata import CsvError, parse_csv_text, read_csv_file, seeded_start
 
 TEMPS = "celsius,fahrenheit\n-10,14\n0,32\n10,50\n20,68\n"
 
@@ -215,7 +215,7 @@ def test_a_lesson_with_bad_inline_data_is_refused_with_the_line():
 
 
 def test_the_plot_gets_at_most_2000_data_points_and_the_model_over_the_whole_range():
-    from gradtui.engine.plotdata import fit_view
+    from gradtui.engine.present.plotdata import fit_view
 
     text = "".join(f"{i},{2 * i}\n" for i in range(10_000))
     pg = Playground(mode="fit", fn="w*t + b", start="w=2; b=0", data_csv=text)

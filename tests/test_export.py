@@ -12,11 +12,11 @@ import torch
 from test_probe import TABLE
 
 from gradtui.curriculum.loader import load_lessons, shipped_lessons_dir
-from gradtui.engine.export import export_script
-from gradtui.engine.expr import compile_expr
-from gradtui.engine.loop import StepRecord
-from gradtui.engine.playground import Playground
-from gradtui.engine.torch_source import torch_source
+from gradtui.engine.expr.expr import compile_expr
+from gradtui.engine.expr.torch_source import torch_source
+from gradtui.engine.present.export import export_script
+from gradtui.engine.training.loop import StepRecord
+from gradtui.engine.training.playground import Playground
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 

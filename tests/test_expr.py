@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from gradtui.engine import expr as expr_module
-from gradtui.engine.expr import FUNCTIONS, ExprError, compile_expr
-from gradtui.engine.syntax import pointed
+from gradtui.engine.expr import expr as expr_module
+from gradtui.engine.expr.expr import FUNCTIONS, ExprError, compile_expr
+from gradtui.engine.expr.syntax import pointed
 
 DATA = Path(__file__).parent / "data" / "refused_expressions.toml"
 CASES = tomllib.loads(DATA.read_text(encoding="utf-8"))["refused"]

@@ -17,8 +17,7 @@ from fashion_support import write_fashion
 from gradtui.curriculum.checks import evaluate
 from gradtui.curriculum.loader import parse_lesson
 from gradtui.curriculum.schema import Check
-from gradtui.engine import fashion
-from gradtui.engine.classifier import (
+from gradtui.engine.training.classifier import (
     BatchRecord,
     EpochRecord,
     LinearTrainer,
@@ -26,9 +25,10 @@ from gradtui.engine.classifier import (
     mnist_loss,
     pixel_similarity,
 )
-from gradtui.engine.fashion import FILES, DataNotFound, find_data, load_pullover_dress
-from gradtui.engine.idx import IdxError, encode_idx, parse_idx, read_idx
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.playground import Playground
+from gradtui.io import fashion
+from gradtui.io.fashion import FILES, DataNotFound, find_data, load_pullover_dress
+from gradtui.io.idx import IdxError, encode_idx, parse_idx, read_idx
 
 IMAGES = Playground(mode="images", lr=1.0, epochs=20)
 
@@ -262,8 +262,8 @@ def test_images_checks_refuse_bad_learning_rates(lr):
 
 
 def test_lr_0_is_allowed_as_everywhere_and_the_weights_stay_where_they_started():
-    from gradtui.engine.classifier import LinearTrainer
-    from gradtui.engine.fashion import load_pullover_dress
+    from gradtui.engine.training.classifier import LinearTrainer
+    from gradtui.io.fashion import load_pullover_dress
 
     trainer = LinearTrainer(load_pullover_dress(), lr=0.0, epochs=1)
     list(trainer.run())

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gradtui.engine.fetch import FetchError, Remote, fetch_all, verify
-from gradtui.engine.idx import encode_idx, read_idx
+from gradtui.io.fetch import FetchError, Remote, fetch_all, verify
+from gradtui.io.idx import encode_idx, read_idx
 
 
 class Server(http.server.ThreadingHTTPServer):

@@ -17,9 +17,9 @@ import pytest
 from test_fetch import Handler, Server, idx_gz, remotes
 
 from gradtui.cli.images import DATA_EXAMPLES
-from gradtui.engine import fetch
-from gradtui.engine.csvdata import byte_size
-from gradtui.engine.fetch import DEADLINE, FetchError, fetch_all
+from gradtui.io import fetch
+from gradtui.io.csvdata import byte_size
+from gradtui.io.fetch import DEADLINE, FetchError, fetch_all
 
 
 def serve(server: http.server.HTTPServer):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from gradtui.engine.finite_diff import H_VALUES, h_table, time_gradients
-from gradtui.engine.numeric import central_differences
-from gradtui.engine.playground import Playground
+from gradtui.engine.autograd.finite_diff import H_VALUES, h_table, time_gradients
+from gradtui.engine.autograd.numeric import central_differences
+from gradtui.engine.training.playground import Playground
 
 
 def _central(f, x: torch.Tensor, h: float) -> float:

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from gradtui.engine.examples import roller_coaster, roller_coaster_outline
-from gradtui.engine.playground import Playground, parse_fields
+from gradtui.engine.training.examples import roller_coaster, roller_coaster_outline
+from gradtui.engine.training.playground import Playground, parse_fields
 
 FIT = Playground().switch_mode("fit")
 
@@ -46,7 +46,7 @@ def test_a_good_fit_passes_and_builds():
 def test_checking_a_fit_form_or_the_sandbox_option_imports_no_torch():
     code = (
         "import sys\n"
-        "from gradtui.engine.playground import Playground, parse_fields\n"
+        "from gradtui.engine.training.playground import Playground, parse_fields\n"
         "fit = Playground().switch_mode('fit')\n"
         "print(parse_fields(fit, {'fn': 'a*t + b', 'start': 'random'})[1])\n"
         "from gradtui.cli import main\n"

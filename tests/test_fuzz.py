@@ -18,12 +18,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual_plotext.plot import Plot
 
-from gradtui.engine.expr import FUNCTIONS, ExprError, compile_expr
-from gradtui.engine.loop import STOP_REASONS, Stepper, StepRecord, Stop, StopRules
-from gradtui.engine.plotdata import curve_view, plottable
-from gradtui.engine.probe import TorchError, probe, probe_at
-from gradtui.engine.problem import descend_problem
-from gradtui.engine.values import ValueParseError, parse_values
+from gradtui.engine.autograd.probe import TorchError, probe, probe_at
+from gradtui.engine.expr.expr import FUNCTIONS, ExprError, compile_expr
+from gradtui.engine.expr.values import ValueParseError, parse_values
+from gradtui.engine.present.plotdata import curve_view, plottable
+from gradtui.engine.training.loop import STOP_REASONS, Stepper, StepRecord, Stop, StopRules
+from gradtui.engine.training.problem import descend_problem
 from gradtui.ui.widgets.function_plot import FunctionPlot
 
 DEFAULT_EXAMPLES = 500
@@ -265,7 +265,7 @@ NUMBER_TEXT = st.one_of(
     NUMBER_TEXT,
 )
 def test_any_text_in_any_field_is_parsed_or_said(field, text):
-    from gradtui.engine.playground import Playground, parse_fields
+    from gradtui.engine.training.playground import Playground, parse_fields
 
     with hang_guard():
         playground, errors = parse_fields(Playground(), {field: text})
@@ -277,8 +277,8 @@ def test_any_text_in_any_field_is_parsed_or_said(field, text):
 
 
 def test_a_fitted_model_that_overflows_draws_only_its_finite_points():
-    from gradtui.engine.playground import Playground
-    from gradtui.engine.plotdata import fit_view
+    from gradtui.engine.present.plotdata import fit_view
+    from gradtui.engine.training.playground import Playground
 
     problem = Playground().switch_mode("fit").problem()
     view = fit_view(problem, {"a": 1e38, "b": 1e38, "c": 1.0})  # float32 overflows to inf

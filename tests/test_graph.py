@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from gradtui.engine.graph import render_tree, trace_graph
-from gradtui.engine.playground import Playground
-from gradtui.engine.probe import TorchError
+from gradtui.engine.autograd.graph import render_tree, trace_graph
+from gradtui.engine.autograd.probe import TorchError
+from gradtui.engine.training.playground import Playground
 
 
 def _close(ours, theirs: torch.Tensor) -> bool:

@@ -7,8 +7,8 @@ import json
 from ui_support import ready, screen_text, wait_for
 
 from gradtui import cli
-from gradtui.engine.graph import MAX_NODES, trace_graph
-from gradtui.engine.playground import Playground
+from gradtui.engine.autograd.graph import MAX_NODES, trace_graph
+from gradtui.engine.training.playground import Playground
 from gradtui.ui.app import GradApp
 from gradtui.ui.screens.graph import GraphScreen
 

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from gradtui.engine.history import LossHistory, Thinned
+from gradtui.engine.training.history import LossHistory, Thinned
 
 
 def test_thinned_stays_bounded_and_evenly_spaced():

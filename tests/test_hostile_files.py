@@ -21,7 +21,7 @@ from gradtui.curriculum.checks import evaluate
 from gradtui.curriculum.loader import load_file, load_lessons, parse_lesson, shipped_lessons_dir
 from gradtui.curriculum.progress import ProgressStore
 from gradtui.curriculum.schema import MAX_FILE_BYTES
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.playground import Playground
 
 SHIPPED = sorted(Path(str(shipped_lessons_dir())).glob("[0-9]*.md"))
 # Non-ASCII prose, so cutting at every byte also cuts inside a character.

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 import torch  # noqa: F401 - imported before the tripwire is set, as the app does at start
 
-from gradtui.engine.expr import ExprError, compile_expr
-from gradtui.engine.playground import Playground, parse_fields
-from gradtui.engine.probe import probe
-from gradtui.engine.problem import descend_problem
-from gradtui.engine.values import parse_values
+from gradtui.engine.autograd.probe import probe
+from gradtui.engine.expr.expr import ExprError, compile_expr
+from gradtui.engine.expr.values import parse_values
+from gradtui.engine.training.playground import Playground, parse_fields
+from gradtui.engine.training.problem import descend_problem
 
 DATA = Path(__file__).parent / "data" / "refused_expressions.toml"
 CASES = tomllib.loads(DATA.read_text(encoding="utf-8"))["refused"]

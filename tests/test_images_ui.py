@@ -5,7 +5,7 @@ from __future__ import annotations
 from ui_support import screen_text, wait_for
 
 from gradtui.curriculum.progress import ProgressStore
-from gradtui.engine import fashion
+from gradtui.io import fashion
 from gradtui.ui.app import GradApp
 from gradtui.ui.widgets.images_view import ImagesView
 from gradtui.ui.widgets.task_panel import TaskStatus

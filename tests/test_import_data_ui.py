@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ui_support import ready, screen_text, wait_for
 
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.playground import Playground
 from gradtui.ui.app import GradApp
 from gradtui.ui.screens.import_data import ImportDataScreen
 from gradtui.ui.screens.sandbox import SandboxScreen

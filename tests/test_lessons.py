@@ -15,8 +15,8 @@ from gradtui.curriculum.commands import check_dir, list_lessons
 from gradtui.curriculum.keylines import KeyLines
 from gradtui.curriculum.loader import load_file, load_lessons, parse_lesson, shipped_lessons_dir
 from gradtui.curriculum.schema import MAX_FILE_BYTES
-from gradtui.engine.playground import Playground
-from gradtui.engine.settings import SETTINGS
+from gradtui.engine.training.playground import Playground
+from gradtui.engine.training.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = Path(__file__).parent / "data" / "lessons_broken"
@@ -185,7 +185,7 @@ def test_lesson_14_hint_2_window_is_the_engines():
 def test_lesson_14_answers_are_read_off_the_optimizer_view_and_not_the_prose():
     from dataclasses import replace
 
-    from gradtui.engine.optimizers import SURFACES, optimizer_paths, playground_surface
+    from gradtui.engine.training.optimizers import SURFACES, optimizer_paths, playground_surface
 
     lesson = _lesson(14)
     first, _, third = lesson.tasks
@@ -215,7 +215,7 @@ def test_lesson_12_checks_the_central_difference_it_teaches():
 
 
 def test_lesson_11_task_2_uses_the_graph_and_repeats_no_other_task():
-    from gradtui.engine.graph import trace_graph
+    from gradtui.engine.autograd.graph import trace_graph
 
     task = _lesson(11).tasks[1]
     root = trace_graph(task.playground().problem()).root
@@ -248,7 +248,7 @@ def test_lesson_15_shows_the_rows_it_fits_and_its_figures_are_the_engines():
     assert round(ended(0.002).loss) == 349
     for text in ("the run diverges within 8 steps", "after 724\nsteps at 0.00211", "1929"):
         assert text in lesson.body
-    from gradtui.engine.loop import StepRecord
+    from gradtui.engine.training.loop import StepRecord
 
     run = task.playground().with_(lr=0.002).stepper().run()
     settled = [r.params["w"] for r in run if isinstance(r, StepRecord) and 40 <= r.step <= 60]
@@ -282,7 +282,7 @@ def test_loading_lessons_imports_neither_torch_nor_textual():
         "import sys\n"
         "from gradtui.curriculum import load_lessons, shipped_lessons_dir\n"
         "from gradtui.curriculum import checks, commands, progress, schema\n"
-        "from gradtui.engine import numeric\n"
+        "from gradtui.engine.autograd import numeric\n"
         "lessons, problems = load_lessons([shipped_lessons_dir()])\n"
         "assert len(lessons) >= 9 and not problems\n"
         "print(sorted(m for m in ('torch', 'textual') if m in sys.modules))\n"

@@ -9,19 +9,19 @@ import types
 import pytest
 import torch
 
-from gradtui.engine import loop as loop_module
-from gradtui.engine.examples import (
+from gradtui.engine.autograd.probe import TorchError
+from gradtui.engine.expr.expr import ExprError
+from gradtui.engine.expr.values import ValueParseError, Values, parse_values
+from gradtui.engine.training import loop as loop_module
+from gradtui.engine.training.examples import (
     ROLLER_COASTER_LR,
     ROLLER_COASTER_MODEL,
     example_problem,
     roller_coaster,
 )
-from gradtui.engine.expr import ExprError
-from gradtui.engine.loop import Stepper, StepRecord, Stop, StopRules
-from gradtui.engine.playground import Playground, parse_start
-from gradtui.engine.probe import TorchError
-from gradtui.engine.problem import descend_problem, fit_problem
-from gradtui.engine.values import ValueParseError, Values, parse_values
+from gradtui.engine.training.loop import Stepper, StepRecord, Stop, StopRules
+from gradtui.engine.training.playground import Playground, parse_start
+from gradtui.engine.training.problem import descend_problem, fit_problem
 
 NO_RULES = StopRules(max_steps=None)
 

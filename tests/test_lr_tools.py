@@ -7,11 +7,11 @@ import math
 import pytest
 import torch
 
-from gradtui.engine.examples import roller_coaster
-from gradtui.engine.loop import Stop
-from gradtui.engine.lrcompare import compare_lrs, default_lrs, label_run, parse_lrs
-from gradtui.engine.lrfind import lr_find, schedule, valley
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.examples import roller_coaster
+from gradtui.engine.training.loop import Stop
+from gradtui.engine.training.lrcompare import compare_lrs, default_lrs, label_run, parse_lrs
+from gradtui.engine.training.lrfind import lr_find, schedule, valley
+from gradtui.engine.training.playground import Playground
 
 
 def hand_descent(x0: float, lr: float, steps: int) -> list[float]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from ui_support import ready, screen_text, wait_for
 
 from gradtui.curriculum.progress import ProgressStore
-from gradtui.engine.lrcompare import compare_lrs
-from gradtui.engine.lrfind import lr_find
-from gradtui.engine.optimizers import SURFACES, optimizer_paths
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.lrcompare import compare_lrs
+from gradtui.engine.training.lrfind import lr_find
+from gradtui.engine.training.optimizers import SURFACES, optimizer_paths
+from gradtui.engine.training.playground import Playground
 from gradtui.ui.app import GradApp
 from gradtui.ui.screens.lesson import LessonScreen
 from gradtui.ui.screens.lr_compare import LrCompareScreen

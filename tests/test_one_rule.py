@@ -9,8 +9,8 @@ from textual.app import App, ComposeResult
 from ui_support import ready, wait_for
 
 from gradtui import cli
-from gradtui.engine.playground import Playground
-from gradtui.engine.settings import SETTINGS, TYPED
+from gradtui.engine.training.playground import Playground
+from gradtui.engine.training.settings import SETTINGS, TYPED
 from gradtui.ui.app import GradApp
 from gradtui.ui.widgets.settings_form import SettingsForm
 

@@ -8,8 +8,8 @@ import torch
 from ui_support import ready, screen_text, wait_for
 
 from gradtui.curriculum.progress import ProgressStore
-from gradtui.engine.playground import Playground
-from gradtui.engine.report import format_value
+from gradtui.engine.present.report import format_value
+from gradtui.engine.training.playground import Playground
 from gradtui.ui.app import GradApp
 from gradtui.ui.widgets.loss_plot import LossPlot
 from gradtui.ui.widgets.playground_view import PlaygroundView

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from gradtui.engine.optimizers import (
+from gradtui.engine.training.optimizers import (
     SURFACES,
     check_settings,
     optimizer_paths,
@@ -123,8 +123,8 @@ def test_momentum_zero_is_the_hand_written_step():
 
 def test_a_preset_surface_takes_the_playground_lr_and_steps():
     # lesson 14 task 2 asks for an lr on Rosenbrock in 2000 steps: o shows that lr, not 0.0005
-    from gradtui.engine.optimizers import playground_surface
-    from gradtui.engine.playground import Playground
+    from gradtui.engine.training.optimizers import playground_surface
+    from gradtui.engine.training.playground import Playground
 
     rosenbrock = Playground(fn="(1 - x)**2 + 100*(y - x**2)**2", start="x=-1.5; y=2")
     surface = playground_surface(rosenbrock.with_(lr=0.002, max_steps=2000))
@@ -136,8 +136,8 @@ def test_a_preset_surface_takes_the_playground_lr_and_steps():
 
 
 def test_the_playground_f_becomes_a_surface_only_with_two_scalar_variables():
-    from gradtui.engine.optimizers import playground_surface
-    from gradtui.engine.playground import Playground
+    from gradtui.engine.training.optimizers import playground_surface
+    from gradtui.engine.training.playground import Playground
 
     mine = playground_surface(Playground(fn="(x - 1)**2 + 3*(y + 2)**2", start="x=0; y=0"))
     assert mine is not None and mine.start == (0.0, 0.0) and mine.minimum is None

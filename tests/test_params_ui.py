@@ -10,8 +10,8 @@ import torch
 from ui_support import ready, screen_text, wait_for
 
 from gradtui.curriculum.progress import ProgressStore
-from gradtui.engine.examples import example_problem
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.examples import example_problem
+from gradtui.engine.training.playground import Playground
 from gradtui.ui.app import GradApp
 from gradtui.ui.widgets.params_table import DIGITS, ParamsTable, arrange
 from gradtui.ui.widgets.playground_view import PlaygroundView

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from gradtui.engine.plotdata import thin_series
-from gradtui.engine.torch_loading import import_torch, preload_libraries, torch_libraries
+from gradtui.engine.present.plotdata import thin_series
+from gradtui.torch_loading import import_torch, preload_libraries, torch_libraries
 
 
 def test_short_series_are_kept_whole():
@@ -44,7 +44,7 @@ def test_every_bucket_count_gives_points_from_the_series(buckets):
 
 def test_torchs_libraries_are_found_without_importing_torch():
     code = (
-        "import sys; from gradtui.engine.torch_loading import torch_libraries; "
+        "import sys; from gradtui.torch_loading import torch_libraries; "
         "paths = torch_libraries(); print(len(paths), all(p.is_file() for p in paths), "
         "'torch' in sys.modules)"
     )
@@ -55,7 +55,7 @@ def test_torchs_libraries_are_found_without_importing_torch():
 
 def test_import_torch_after_the_preload_gives_a_working_torch():
     code = (
-        "from gradtui.engine.torch_loading import import_torch, preload_libraries; "
+        "from gradtui.torch_loading import import_torch, preload_libraries; "
         "print(preload_libraries()); torch = import_torch(); "
         "x = torch.tensor(3.).requires_grad_(); (x**2).backward(); print(x.grad.item())"
     )

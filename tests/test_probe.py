@@ -7,8 +7,7 @@ import math
 import pytest
 import torch
 
-from gradtui.engine.expr import ExprError, compile_expr
-from gradtui.engine.probe import (
+from gradtui.engine.autograd.probe import (
     GraphNode,
     TorchError,
     explain,
@@ -17,8 +16,9 @@ from gradtui.engine.probe import (
     tensor_literal,
     values_of,
 )
-from gradtui.engine.problem import fit_problem
-from gradtui.engine.values import Values, parse_values
+from gradtui.engine.expr.expr import ExprError, compile_expr
+from gradtui.engine.expr.values import Values, parse_values
+from gradtui.engine.training.problem import fit_problem
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 V3 = [0.2, 0.5, 0.9]

@@ -41,7 +41,7 @@ def test_loading_torch_twice_freezes_the_heap_once_and_only_through_start_up():
     code = (
         "import gc\n"
         "from gradtui import startup\n"
-        "from gradtui.engine.torch_loading import import_torch\n"
+        "from gradtui.torch_loading import import_torch\n"
         "import_torch(); import_torch()\n"
         "print(gc.get_freeze_count())\n"  # the library froze nothing
         "print(startup.freeze_heap(), gc.get_freeze_count() > 0)\n"
@@ -104,7 +104,7 @@ async def test_the_screens_update_timer_ticks_at_that_rate():
 def test_training_and_timing_leave_torchs_threads_alone():
     import torch
 
-    from gradtui.engine.finite_diff import time_gradients
+    from gradtui.engine.autograd.finite_diff import time_gradients
 
     threads = torch.get_num_threads()
     calls = []

@@ -13,7 +13,7 @@ import pytest
 from random_keys import no_quitting, type_randomly
 from ui_support import lessons_loaded, ready, wait_for
 
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.playground import Playground
 from gradtui.ui.app import GradApp
 from gradtui.ui.screens.confirm import ConfirmScreen
 from gradtui.ui.screens.help import HelpScreen

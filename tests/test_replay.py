@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import torch
 
-from gradtui.engine.loop import Stepper, StepRecord, StopRules
-from gradtui.engine.problem import descend_problem
-from gradtui.engine.replay import ReplayBuffer
-from gradtui.engine.values import parse_assignments
+from gradtui.engine.expr.values import parse_assignments
+from gradtui.engine.training.loop import Stepper, StepRecord, StopRules
+from gradtui.engine.training.problem import descend_problem
+from gradtui.engine.training.replay import ReplayBuffer
 
 
 def run(expr: str, start: str, lr: float, steps: int, buffer: ReplayBuffer) -> Stepper:

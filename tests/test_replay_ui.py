@@ -7,9 +7,9 @@ import torch
 from ui_support import ready, screen_text, wait_for
 
 from gradtui.curriculum.progress import ProgressStore
-from gradtui.engine.playground import Playground
-from gradtui.engine.replay import ReplayBuffer
-from gradtui.engine.report import format_value
+from gradtui.engine.present.report import format_value
+from gradtui.engine.training.playground import Playground
+from gradtui.engine.training.replay import ReplayBuffer
 from gradtui.ui.app import GradApp
 from gradtui.ui.screens.home import HomeScreen
 from gradtui.ui.screens.sandbox import SandboxScreen

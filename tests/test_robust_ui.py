@@ -8,11 +8,11 @@ import random
 import pytest
 from ui_support import lessons_loaded, ready, screen_text, wait_for
 
-from gradtui.engine import run as run_module
-from gradtui.engine.history import LossHistory
-from gradtui.engine.loop import Stepper
-from gradtui.engine.playground import Playground
-from gradtui.engine.settings import MAX_LR
+from gradtui.engine.training import run as run_module
+from gradtui.engine.training.history import LossHistory
+from gradtui.engine.training.loop import Stepper
+from gradtui.engine.training.playground import Playground
+from gradtui.engine.training.settings import MAX_LR
 from gradtui.ui.app import GradApp
 from gradtui.ui.screens.lesson import LessonScreen
 from gradtui.ui.screens.sandbox import SandboxScreen

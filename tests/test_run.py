@@ -10,11 +10,11 @@ import torch
 
 from gradtui.curriculum.checks import evaluate
 from gradtui.curriculum.loader import load_lessons, shipped_lessons_dir
-from gradtui.engine.live import frame
-from gradtui.engine.playground import Playground
-from gradtui.engine.plotdata import CurveView, FitView
-from gradtui.engine.run import Run
-from gradtui.engine.transcript import transcript
+from gradtui.engine.present.live import frame
+from gradtui.engine.present.plotdata import CurveView, FitView
+from gradtui.engine.present.transcript import transcript
+from gradtui.engine.training.playground import Playground
+from gradtui.engine.training.run import Run
 
 
 def run_of(pg: Playground) -> Run:

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from ui_support import ready, screen_text, wait_for
 
-from gradtui.engine import safe_read
-from gradtui.engine.csvdata import CsvError, read_csv_file
-from gradtui.engine.playground import Playground
-from gradtui.engine.safe_read import ReadCancelled, ReadError, read_limited
+from gradtui.engine.training.playground import Playground
+from gradtui.io import safe_read
+from gradtui.io.csvdata import CsvError, read_csv_file
+from gradtui.io.safe_read import ReadCancelled, ReadError, read_limited
 from gradtui.ui.app import GradApp
 from gradtui.ui.screens.import_data import ImportDataScreen
 from gradtui.ui.screens.sandbox import SandboxScreen

@@ -6,8 +6,8 @@ from textual.worker import WorkerState
 from ui_support import ready, screen_text, wait_for
 
 from gradtui.curriculum.progress import ProgressStore
-from gradtui.engine.export import export_script
-from gradtui.engine.playground import Playground
+from gradtui.engine.present.export import export_script
+from gradtui.engine.training.playground import Playground
 from gradtui.ui.app import GradApp
 from gradtui.ui.screens.export import ExportScreen
 from gradtui.ui.screens.finite_diff import FiniteDiffScreen
@@ -84,7 +84,7 @@ async def test_finite_differences_view_table_and_live_timing():
 async def test_timing_stops_and_restarts_with_t(monkeypatch):
     import time
 
-    from gradtui.engine.finite_diff import TimingPoint
+    from gradtui.engine.autograd.finite_diff import TimingPoint
     from gradtui.ui.screens import finite_diff
 
     def two_then_wait(budget, cancelled):  # two points, then "measuring" until cancelled
@@ -190,7 +190,7 @@ async def test_views_from_a_lesson_and_the_palette(tmp_path, monkeypatch):
 
 
 async def test_a_timing_that_arrives_after_leaving_the_view_is_dropped():
-    from gradtui.engine.finite_diff import TimingPoint
+    from gradtui.engine.autograd.finite_diff import TimingPoint
     from gradtui.ui.delivery import deliver
 
     app = GradApp(sandbox=Playground())

@@ -30,7 +30,7 @@ from serve_support import (
 )
 
 from gradtui import cli
-from gradtui.serve import (
+from gradtui.web.serve import (
     LEARNER_COOKIE,
     ServeError,
     app_command,
@@ -232,7 +232,7 @@ def test_the_app_in_a_browser(sync_playwright, server, tmp_path):
 async def test_the_page_points_at_the_host_the_browser_used_and_sets_a_token(tmp_path):
     from aiohttp.test_utils import TestClient, TestServer
 
-    from gradtui.web_server import GradServer
+    from gradtui.web.server import GradServer
 
     server = GradServer("0.0.0.0", 8000, [], tmp_path / "browsers")
     async with TestClient(TestServer(await server._make_app())) as client:

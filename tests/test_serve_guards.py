@@ -19,9 +19,8 @@ import pytest
 from aiohttp import WSCloseCode, WSMsgType
 from aiohttp.test_utils import TestClient, TestServer
 
-from gradtui import web_session
-from gradtui.serve import LEARNER_COOKIE
-from gradtui.web_rules import (
+from gradtui.web import session as web_session
+from gradtui.web.rules import (
     MAX_COLUMNS,
     MAX_ROWS,
     MIN_COLUMNS,
@@ -31,7 +30,8 @@ from gradtui.web_rules import (
     parse_message,
     same_origin,
 )
-from gradtui.web_server import GradServer
+from gradtui.web.serve import LEARNER_COOKIE
+from gradtui.web.server import GradServer
 
 FAKE_APP = Path(__file__).with_name("serve_fake_app.py")
 TOKEN = "Tok3n-of-a-learner_0123456789abcdef"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ui_support import ready, wait_for
 
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.playground import Playground
 from gradtui.ui.app import GradApp
 
 SIZE = (120, 40)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from ui_support import ready, wait_for
 
-from gradtui.engine.csvdata import read_csv_file
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.playground import Playground
+from gradtui.io.csvdata import read_csv_file
 from gradtui.ui.app import GradApp
 from gradtui.ui.screens.import_data import ImportDataScreen
 from gradtui.ui.widgets.playground_view import PlaygroundView

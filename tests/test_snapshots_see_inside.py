@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ui_support import ready, wait_for
 
-from gradtui.engine.finite_diff import TimingPoint
-from gradtui.engine.playground import Playground
+from gradtui.engine.autograd.finite_diff import TimingPoint
+from gradtui.engine.training.playground import Playground
 from gradtui.ui.app import GradApp
 from gradtui.ui.screens.export import ExportScreen
 from gradtui.ui.screens.finite_diff import FiniteDiffScreen

@@ -28,7 +28,7 @@ def test_the_home_screen_needs_neither_the_lesson_loader_nor_the_command_parsers
         "from gradtui.cli import app_arguments\n"
         "from gradtui.ui.app import GradApp\n"
         "app_arguments([])\n"
-        "late = ('gradtui.curriculum.loader', 'gradtui.engine.playground',\n"
+        "late = ('gradtui.curriculum.loader', 'gradtui.engine.training.playground',\n"
         "        'gradtui.cli.parser', 'gradtui.cli.runs', 'torch')\n"
         "print(sorted(m for m in late if m in sys.modules))\n"
     )

@@ -7,7 +7,7 @@ from lesson_support import TINY_LESSON
 
 from gradtui import cli
 from gradtui.curriculum.loader import parse_lesson
-from gradtui.engine.playground import Playground, parse_fields
+from gradtui.engine.training.playground import Playground, parse_fields
 
 PATIENCE = "must be a whole number from 1 to 10,000,000 (the rises in a row that stop the run)"
 BUDGET = "must be more than 0 and at most 3,600 seconds"

@@ -16,7 +16,7 @@ from textual import events
 from ui_support import ready, wait_for
 
 from gradtui.curriculum.progress import ProgressStore
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.playground import Playground
 from gradtui.ui.app import GradApp
 from gradtui.ui.screens.import_data import ImportDataScreen
 from gradtui.ui.screens.lr_compare import LrCompareScreen

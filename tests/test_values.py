@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from gradtui.engine.values import (
+from gradtui.engine.expr.values import (
     MAX_LENGTH,
     ValueParseError,
     Values,

@@ -131,7 +131,7 @@ def no_torch(error: ImportError | OSError) -> int:
 
     Any other ``ImportError`` or ``OSError`` is a bug, raised again with its traceback.
     """
-    from gradtui.engine.torch_loading import torch_failed, torch_help
+    from gradtui.torch_loading import torch_failed, torch_help
 
     if not torch_failed(error):
         raise error

@@ -115,7 +115,7 @@ def add_run_options(
 
 def setting(name: str):
     """An option's type: the playground setting ``name``'s own parser, rule and words."""
-    from gradtui.engine.settings import SETTINGS, SettingError
+    from gradtui.engine.training.settings import SETTINGS, SettingError
 
     rule = SETTINGS[name]
 
@@ -145,17 +145,17 @@ def whole_number(flag: str, low: int, high: int):
 
 
 def engine_errors() -> tuple[type[Exception], ...]:
-    from gradtui.engine.expr import ExprError
-    from gradtui.engine.probe import TorchError
-    from gradtui.engine.values import ValueParseError
+    from gradtui.engine.autograd.probe import TorchError
+    from gradtui.engine.expr.expr import ExprError
+    from gradtui.engine.expr.values import ValueParseError
 
     return ExprError, TorchError, ValueParseError, ValueError
 
 
 def describe(err: Exception) -> str:
     """An engine error as the command line prints it (a caret under a column, as the app)."""
-    from gradtui.engine.probe import TorchError
-    from gradtui.engine.syntax import pointed
+    from gradtui.engine.autograd.probe import TorchError
+    from gradtui.engine.expr.syntax import pointed
 
     if isinstance(err, TorchError) and err.lines:
         return f"at: {err.lines[-1][0]}\n{err}"

@@ -73,9 +73,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 def cmd_graph(args: argparse.Namespace) -> int:
     """``gradtui graph``: the traced graph as a text tree or JSON."""
-    from gradtui.engine.graph import render_tree, trace_graph
-    from gradtui.engine.problem import descend_problem
-    from gradtui.engine.values import parse_assignments
+    from gradtui.engine.autograd.graph import render_tree, trace_graph
+    from gradtui.engine.expr.values import parse_assignments
+    from gradtui.engine.training.problem import descend_problem
 
     try:
         problem = descend_problem(args.expr, parse_assignments(args.at), args.dtype)
@@ -99,7 +99,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """``gradtui export``: the script on stdout, or in ``--output``."""
-    from gradtui.engine.export import export_script
+    from gradtui.engine.present.export import export_script
 
     try:
         playground = _lesson_playground(args) if args.lesson else _playground(args)
@@ -118,7 +118,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _playground(args: argparse.Namespace):
-    from gradtui.engine.playground import Playground, parse_fields
+    from gradtui.engine.training.playground import Playground, parse_fields
 
     if args.expr is None and not args.fit:
         raise CliError("give an expression to minimise (as in 'x**2' --from 3 --lr 0.1) or --fit")

@@ -79,7 +79,7 @@ def _seconds(text: str) -> float:
 
 def cmd_fit_pullover_dress(args: argparse.Namespace, error: type[Exception]) -> int:
     """``fit --example pullover-dress``: the baseline, then the linear model per epoch."""
-    from gradtui.engine.classifier import (
+    from gradtui.engine.training.classifier import (
         BATCH_SIZE,
         EPOCHS,
         LR,
@@ -88,8 +88,8 @@ def cmd_fit_pullover_dress(args: argparse.Namespace, error: type[Exception]) -> 
         TrainEnd,
         pixel_similarity,
     )
-    from gradtui.engine.fashion import DataNotFound, load_pullover_dress
-    from gradtui.engine.idx import IdxError
+    from gradtui.io.fashion import DataNotFound, load_pullover_dress
+    from gradtui.io.idx import IdxError
 
     rules = {"--steps": args.steps, "--until-loss": args.until_loss, "--patience": args.patience}
     rules["--time-budget"] = args.time_budget
@@ -156,8 +156,8 @@ def cmd_data(args: argparse.Namespace, error: type[Exception]) -> int:
     """``data fetch fashion-mnist``: download the four files, with a progress bar."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
-    from gradtui.engine.fashion import fetch_dir
-    from gradtui.engine.fetch import BASE_URL, DEADLINE, FetchError, fetch_all
+    from gradtui.io.fashion import fetch_dir
+    from gradtui.io.fetch import BASE_URL, DEADLINE, FetchError, fetch_all
 
     dest = Path(args.dest).expanduser() if args.dest else fetch_dir()
     base = args.base_url or BASE_URL

@@ -227,7 +227,7 @@ def _add_serve_parser(sub: Any) -> None:
     )
     serve.add_argument("--port", type=port, default=8000, help="port to listen on (default 8000)")
     add_lessons_option(serve)
-    from gradtui.serve import DEFAULT_MAX_SESSIONS, max_sessions
+    from gradtui.web.serve import DEFAULT_MAX_SESSIONS, max_sessions
 
     serve.add_argument(
         "--max-sessions",

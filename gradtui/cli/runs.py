@@ -11,8 +11,8 @@ from gradtui.cli.common import CliError, describe, dumps, engine_errors, wants_c
 
 def cmd_grad(args: argparse.Namespace) -> int:
     """``gradtui grad``: the seed's three autograd steps at a point."""
-    from gradtui.engine.probe import probe
-    from gradtui.engine.values import parse_assignments
+    from gradtui.engine.autograd.probe import probe
+    from gradtui.engine.expr.values import parse_assignments
 
     try:
         result = probe(args.expr, parse_assignments(args.at), dtype=args.dtype)
@@ -30,8 +30,8 @@ def cmd_grad(args: argparse.Namespace) -> int:
 
 def cmd_descend(args: argparse.Namespace) -> int:
     """``gradtui descend``: gradient descent on f itself."""
-    from gradtui.engine.problem import descend_problem
-    from gradtui.engine.values import parse_assignments
+    from gradtui.engine.expr.values import parse_assignments
+    from gradtui.engine.training.problem import descend_problem
 
     try:
         problem = descend_problem(args.expr, parse_assignments(args.start), args.dtype)
@@ -42,7 +42,7 @@ def cmd_descend(args: argparse.Namespace) -> int:
 
 def cmd_fit(args: argparse.Namespace) -> int:
     """``gradtui fit``: the whole loop on example data."""
-    from gradtui.engine.examples import example_problem
+    from gradtui.engine.training.examples import example_problem
 
     if args.example == "pullover-dress":
         from gradtui.cli.images import cmd_fit_pullover_dress
@@ -59,7 +59,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
 
 def read_data(path: str) -> Any:
     """A CSV file of input,target rows, or a ``CliError`` naming the file and line."""
-    from gradtui.engine.csvdata import CsvError, read_csv_file
+    from gradtui.io.csvdata import CsvError, read_csv_file
 
     try:
         data = read_csv_file(path)
@@ -72,8 +72,8 @@ def read_data(path: str) -> Any:
 
 def cmd_fit_csv(args: argparse.Namespace) -> int:
     """``gradtui fit --data FILE``: the example's model fitted to your own rows."""
-    from gradtui.engine.examples import ROLLER_COASTER_MODEL
-    from gradtui.engine.playground import Playground
+    from gradtui.engine.training.examples import ROLLER_COASTER_MODEL
+    from gradtui.engine.training.playground import Playground
 
     data = read_data(args.data)
     playground = Playground(mode="fit", fn=ROLLER_COASTER_MODEL, start="random", seed=args.seed)
@@ -85,8 +85,8 @@ def cmd_fit_csv(args: argparse.Namespace) -> int:
 
 
 def run_problem(problem: Any, args: argparse.Namespace) -> int:
-    from gradtui.engine.loop import Stepper, StopRules
-    from gradtui.engine.report import render_run, run_json
+    from gradtui.engine.present.report import render_run, run_json
+    from gradtui.engine.training.loop import Stepper, StopRules
 
     rules = StopRules(
         max_steps=args.steps,
@@ -129,9 +129,9 @@ def keep_records(stepper: Any, every_step: bool) -> Any:
     budget of numbers (``steps_that_fit``). ``every_step`` (JSON) keeps every step within
     it; otherwise at most ``MAX_POINTS``, enough for the sampled table and the chart.
     """
-    from gradtui.engine.history import MAX_POINTS, Thinned
-    from gradtui.engine.loop import StepRecord
-    from gradtui.engine.replay import steps_that_fit
+    from gradtui.engine.training.history import MAX_POINTS, Thinned
+    from gradtui.engine.training.loop import StepRecord
+    from gradtui.engine.training.replay import steps_that_fit
 
     kept: Thinned[StepRecord] = Thinned()
     for item in stepper.run():
@@ -145,7 +145,7 @@ def keep_records(stepper: Any, every_step: bool) -> Any:
 
 def dropped_note(kept: Any) -> str | None:
     """What was left out of the steps, and why (None when every step was kept)."""
-    from gradtui.engine.replay import MAX_NUMBERS, numbers_per_step
+    from gradtui.engine.training.replay import MAX_NUMBERS, numbers_per_step
 
     if len(kept) == kept.offered:
         return None
@@ -159,27 +159,27 @@ def dropped_note(kept: Any) -> str | None:
 
 def cmd_lr_find(args: argparse.Namespace) -> int:
     """``gradtui lr-find``: the sweep on an expression or an example, as a table or JSON."""
-    from gradtui.engine.lrfind import render_lr_find
+    from gradtui.engine.training.lrfind import render_lr_find
 
     if (args.expr is None) == (args.example is None):
         raise CliError("give an expression with --from, or --example roller-coaster (not both)")
     if args.example is not None:
         if args.start:
             raise CliError("--from is for an expression; --example starts from its own weights")
-        from gradtui.engine.examples import example_problem
+        from gradtui.engine.training.examples import example_problem
 
         problem = example_problem(args.example, seed=args.seed, dtype=args.dtype)
     else:
         if not args.start:
             raise CliError("an expression needs a starting point: add --from, e.g. --from 3")
-        from gradtui.engine.problem import descend_problem
-        from gradtui.engine.values import parse_assignments
+        from gradtui.engine.expr.values import parse_assignments
+        from gradtui.engine.training.problem import descend_problem
 
         try:
             problem = descend_problem(args.expr, parse_assignments(args.start), args.dtype)
         except engine_errors() as err:
             raise CliError(describe(err)) from None
-    from gradtui.engine.lrfind import lr_find
+    from gradtui.engine.training.lrfind import lr_find
 
     try:
         result = lr_find(problem)
@@ -194,7 +194,7 @@ def cmd_lr_find(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """``gradtui serve``: the app in web browsers, until Ctrl+C."""
-    from gradtui.serve import ServeError, serve
+    from gradtui.web.serve import ServeError, serve
 
     try:
         serve(args.host, args.port, args.lessons, args.max_sessions)

@@ -13,7 +13,7 @@ FLAGS = {"fn": "--fn", "start": "--from", "lr": "--lr"}
 def sandbox_playground(args: argparse.Namespace):
     """The sandbox's playground from the options, or ``CliError`` naming each refused option
     with its message (and a caret under the column) as the app's form shows it."""
-    from gradtui.engine.playground import Playground, parse_fields
+    from gradtui.engine.training.playground import Playground, parse_fields
 
     base = Playground().switch_mode("fit") if args.fit else Playground()
     if getattr(args, "data_csv", None):

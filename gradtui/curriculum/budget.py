@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from gradtui.curriculum.schema import Check, Task
-    from gradtui.engine.playground import Playground
+    from gradtui.engine.training.playground import Playground
 
 MAX_CHECK_WORK = 20_000_000
 MAX_LESSON_WORK = 100_000_000
@@ -106,9 +106,9 @@ def loop_steps(limit: int | None, pg: Playground, free_steps: bool, runs: int = 
 
 def step_numbers(pg: Playground) -> int:
     """The numbers one step of ``pg``'s loop works on: its parameters and its data points."""
-    from gradtui.engine.csvdata import INPUT_NAME, parse_csv_text
-    from gradtui.engine.examples import OUTLINES
-    from gradtui.engine.expr import compile_expr
+    from gradtui.engine.expr.expr import compile_expr
+    from gradtui.engine.training.examples import OUTLINES
+    from gradtui.io.csvdata import INPUT_NAME, parse_csv_text
 
     random_start = pg.start.strip().lower() in ("", "random")
     params = 0 if random_start else sum(len(v.numbers) for v in pg.starting_values().values())

@@ -29,9 +29,9 @@ from gradtui.curriculum.schema import (
     Lesson,
     LessonProblem,
 )
-from gradtui.engine.loop import STOP_REASONS
-from gradtui.engine.numeric import DIFFERENCES
-from gradtui.engine.playground import Playground
+from gradtui.engine.autograd.numeric import DIFFERENCES
+from gradtui.engine.training.loop import STOP_REASONS
+from gradtui.engine.training.playground import Playground
 
 # ExprError, ValueParseError and TorchError are ValueErrors.
 LEARNER_ERRORS = (ValueError, TypeError, RuntimeError, ArithmeticError)
@@ -144,7 +144,7 @@ def evaluate(
 
 
 def _error_text(err: BaseException) -> str:
-    from gradtui.engine.syntax import pointed
+    from gradtui.engine.expr.syntax import pointed
 
     return pointed(err)
 
@@ -153,7 +153,7 @@ def _error_text(err: BaseException) -> str:
 
 
 def _probe(pg: Playground) -> Any:
-    from gradtui.engine.probe import probe
+    from gradtui.engine.autograd.probe import probe
 
     if pg.mode != "descend":
         raise ValueError("this check looks at fn at its start value: it needs mode 'descend'")
@@ -275,9 +275,9 @@ def check_finite_difference_close(
     params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
 ) -> CheckResult:
     """The forward (default) or central difference at ``h`` is within ``tol`` of ``.grad``."""
-    from gradtui.engine.expr import compile_expr
-    from gradtui.engine.numeric import differences
-    from gradtui.engine.problem import name_values
+    from gradtui.engine.autograd.numeric import differences
+    from gradtui.engine.expr.expr import compile_expr
+    from gradtui.engine.training.problem import name_values
 
     result = _probe(pg)
     name = _variable(result, params)
@@ -353,7 +353,7 @@ class _Run:
 def _run(pg: Playground, limit: int, cancelled: Cancelled, keep: int | None = None) -> _Run:
     """Run the playground's loop, never past ``limit`` (nor ``MAX_CHECK_STEPS``) steps, nor
     past the work budget (a ``ValueError`` saying so); ``cancelled`` is asked at each step."""
-    from gradtui.engine.loop import StepRecord
+    from gradtui.engine.training.loop import StepRecord
 
     limit = min(limit, MAX_CHECK_STEPS)
     own = pg.max_steps
@@ -374,7 +374,7 @@ def _run(pg: Playground, limit: int, cancelled: Cancelled, keep: int | None = No
 
 
 def _ended(stop: Any) -> str:
-    from gradtui.engine.loop import STOP_WORDS
+    from gradtui.engine.training.loop import STOP_WORDS
 
     words = STOP_WORDS.get(stop.reason, stop.reason)
     return f"the run stopped after {stop.steps} step(s) ({words}) with loss {stop.loss:.6g}"
@@ -477,8 +477,8 @@ def check_grads_accumulate(
 
 
 def _trainer(pg: Playground, epochs: int) -> Any:
-    from gradtui.engine.classifier import LinearTrainer
-    from gradtui.engine.fashion import load_pullover_dress
+    from gradtui.engine.training.classifier import LinearTrainer
+    from gradtui.io.fashion import load_pullover_dress
 
     if pg.mode != "images":
         raise ValueError("this check trains the image classifier: it needs mode 'images'")
@@ -497,7 +497,7 @@ def _trainer(pg: Playground, epochs: int) -> Any:
 def check_accuracy_at_least(
     params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
 ) -> CheckResult:
-    from gradtui.engine.classifier import EpochRecord
+    from gradtui.engine.training.classifier import EpochRecord
 
     goal, epochs = params["accuracy"], params["epochs"]
     wanted = f"the goal is at least {goal:g} within {epochs} epochs"

@@ -32,7 +32,7 @@ from gradtui.curriculum.progress_data import (
     plain_inputs,
     shown,
 )
-from gradtui.engine.paths import data_home
+from gradtui.io.paths import data_home
 
 if TYPE_CHECKING:
     from gradtui.curriculum.schema import Task

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradtui.curriculum.schema import MAX_CHECK_STEPS
-from gradtui.engine.settings import SETTINGS, SettingError, kind_of, text_value
+from gradtui.engine.training.settings import SETTINGS, SettingError, kind_of, text_value
 
 Invalid = SettingError  # a value that breaks its rule; the message says which
 Rule = Callable[[Any], Any]

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from gradtui.curriculum.schema import ANSWER, MAX_ANSWER, Task
-from gradtui.engine.playground import field_errors
-from gradtui.engine.settings import SETTINGS, SettingError
+from gradtui.engine.training.playground import field_errors
+from gradtui.engine.training.settings import SETTINGS, SettingError
 
 
 def check_inputs(task: Task, saved: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.playground import Playground
 from gradtui.safe_text import clean
 
 ANSWER = "answer"  # the special editable field: a typed answer, not a Playground field

@@ -19,7 +19,7 @@ from gradtui.curriculum.schema import (
     LessonProblem,
     Task,
 )
-from gradtui.engine.settings import SETTINGS
+from gradtui.engine.training.settings import SETTINGS
 
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 _MISSING = object()

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from gradtui.curriculum.schema import Lesson, LessonProblem
-    from gradtui.engine.playground import Playground
+    from gradtui.engine.training.playground import Playground
 
 # How often Python hands the GIL from one busy thread to another (its default is 5 ms). Torch
 # ops release and retake the GIL, and so does every turn of the event loop: with a run worker
@@ -242,8 +242,8 @@ class GradApp(App):
         if self._sandbox is None:
             self._painted.wait(timeout=5)
             self._lessons_done.wait()
-        from gradtui.engine.torch_loading import preload_libraries
         from gradtui.startup import load_torch
+        from gradtui.torch_loading import preload_libraries
 
         try:
             preload_libraries()
@@ -259,7 +259,7 @@ class GradApp(App):
 
     def no_torch(self, error: ImportError | OSError) -> None:
         """torch cannot be imported: leave, and ``run_app`` prints how to install it."""
-        from gradtui.engine.torch_loading import torch_failed, torch_help
+        from gradtui.torch_loading import torch_failed, torch_help
 
         if not torch_failed(error):
             raise error
@@ -293,7 +293,7 @@ class GradApp(App):
 
     def open_sandbox(self, playground: Playground | None = None) -> None:
         """Open the sandbox (prefilled with ``playground``)."""
-        from gradtui.engine.playground import Playground
+        from gradtui.engine.training.playground import Playground
         from gradtui.ui.screens.sandbox import SandboxScreen
 
         self.push_screen(SandboxScreen(playground or Playground()))

@@ -2,7 +2,7 @@
 
 The driver steps a run in a thread worker: anything with ``advance() -> bool`` (one step; True
 once the run has ended), ``resume_clock()`` (running time counts from now) and ``fail(error)``
-(end the run because of an error), such as ``engine.run.Run``. Single steps queue up:
+(end the run because of an error), such as ``engine.training.run.Run``. Single steps queue up:
 presses that come faster than steps are counted, not dropped. A run steps ``view.delay``
 seconds apart (0: as fast as it goes) until it ends or is cancelled; ``cancel()`` also wakes
 a worker sleeping between steps. At most ``view.FRAMES_PER_SECOND`` frames a second are made,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gradtui.engine.expr import FUNCTIONS as EXPRESSION_FUNCTIONS
+from gradtui.engine.expr.expr import FUNCTIONS as EXPRESSION_FUNCTIONS
 
 
 @dataclass(frozen=True)

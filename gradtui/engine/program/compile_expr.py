@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from gradtui.engine.expr.syntax import NODE_NAMES, literal_problem, op_symbol
 from gradtui.engine.program import allowlist, dispatch, hints, ops
 from gradtui.engine.program.dispatch import get_attribute
 from gradtui.engine.program.interpreter import Where, mark
@@ -22,7 +23,6 @@ from gradtui.engine.program.names import ProgramNames, Scope
 from gradtui.engine.program.pybuiltins import make_builtins
 from gradtui.engine.program.source import Source
 from gradtui.engine.program.values import resolve
-from gradtui.engine.syntax import NODE_NAMES, literal_problem, op_symbol
 
 Closure = Callable[[Any], Any]
 BUILTINS = make_builtins()

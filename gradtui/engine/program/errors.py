@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from gradtui.engine.expr.syntax import caret
 from gradtui.engine.program.interpreter import Where, calls, place
 from gradtui.engine.program.source import Source
-from gradtui.engine.syntax import caret
 
 _GRAD_NONE = (
     ".grad is None here: backward() has not run for this tensor yet (or the tensor does not "

@@ -12,7 +12,7 @@ import tokenize
 import warnings
 from dataclasses import dataclass
 
-from gradtui.engine.syntax import caret
+from gradtui.engine.expr.syntax import caret
 from gradtui.safe_text import char_name, unsafe_char
 
 MAX_CHARS = 20_000

@@ -19,10 +19,16 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
-from gradtui.engine.finite_diff import COMPARED_DTYPES, HTable, TimingPoint, h_table, time_gradients
-from gradtui.engine.probe import TorchError
-from gradtui.engine.problem import Problem
-from gradtui.engine.report import format_value
+from gradtui.engine.autograd.finite_diff import (
+    COMPARED_DTYPES,
+    HTable,
+    TimingPoint,
+    h_table,
+    time_gradients,
+)
+from gradtui.engine.autograd.probe import TorchError
+from gradtui.engine.present.report import format_value
+from gradtui.engine.training.problem import Problem
 from gradtui.ui.delivery import deliver
 from gradtui.ui.widgets.timing_plot import TimingPlot
 

@@ -13,10 +13,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, Tree
 from textual.widgets.tree import TreeNode
 
-from gradtui.engine.graph import GraphTrace, node_label, trace_graph
-from gradtui.engine.probe import GraphNode, TorchError
-from gradtui.engine.problem import Problem
-from gradtui.engine.report import format_value
+from gradtui.engine.autograd.graph import GraphTrace, node_label, trace_graph
+from gradtui.engine.autograd.probe import GraphNode, TorchError
+from gradtui.engine.present.report import format_value
+from gradtui.engine.training.problem import Problem
 
 INTRO = (
     "Each node is a grad_fn: the backward of the op that made a tensor, found by following "

@@ -13,8 +13,8 @@ from textual.containers import Vertical
 from textual.widgets import DirectoryTree, Input, Label, Static
 from textual.worker import get_current_worker
 
-from gradtui.engine.csvdata import CsvData, CsvError, read_csv_file
-from gradtui.engine.safe_read import ReadCancelled
+from gradtui.io.csvdata import CsvData, CsvError, read_csv_file
+from gradtui.io.safe_read import ReadCancelled
 from gradtui.safe_text import clean, plain
 from gradtui.ui.delivery import deliver
 from gradtui.ui.screens.modal import AnswerOnce

@@ -9,8 +9,9 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from gradtui.engine.loop import STOP_WORDS
-from gradtui.engine.lrcompare import (
+from gradtui.engine.present.report import format_value
+from gradtui.engine.training.loop import STOP_WORDS
+from gradtui.engine.training.lrcompare import (
     LABEL_RULES,
     LrRun,
     compare_lrs,
@@ -18,8 +19,7 @@ from gradtui.engine.lrcompare import (
     default_lrs,
     parse_lrs,
 )
-from gradtui.engine.playground import Playground
-from gradtui.engine.report import format_value
+from gradtui.engine.training.playground import Playground
 from gradtui.safe_text import plain
 from gradtui.ui.delivery import deliver
 from gradtui.ui.widgets.compare_plot import MARKERS, ComparePlot

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from gradtui.engine.lrfind import (
+from gradtui.engine.training.lrfind import (
     END_LR,
     MIN_RULE,
     NUM_IT,
@@ -17,7 +17,7 @@ from gradtui.engine.lrfind import (
     LrFindResult,
     lr_find,
 )
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.playground import Playground
 from gradtui.safe_text import plain
 from gradtui.ui.delivery import deliver
 from gradtui.ui.widgets.lr_find_plot import LrFindPlot

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, Select, Static
 
-from gradtui.engine.optimizers import (
+from gradtui.engine.training.optimizers import (
     OPTIMIZER_NAMES,
     SURFACES,
     Path,
@@ -20,7 +20,7 @@ from gradtui.engine.optimizers import (
     picture,
     playground_surface,
 )
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.playground import Playground
 from gradtui.safe_text import plain
 from gradtui.ui.delivery import deliver
 from gradtui.ui.widgets.surface_map import LEGEND, SurfaceMap

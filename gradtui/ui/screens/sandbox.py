@@ -8,8 +8,8 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.widgets import Footer, Header
 
-from gradtui.engine.csvdata import CsvData
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.playground import Playground
+from gradtui.io.csvdata import CsvData
 from gradtui.ui.screens.playground_screen import PlaygroundScreen
 from gradtui.ui.widgets.playground_view import PlaygroundView
 

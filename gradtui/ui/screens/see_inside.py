@@ -11,8 +11,8 @@ from typing import Any
 
 from textual.screen import Screen
 
-from gradtui.engine.export import export_script, save_script
-from gradtui.engine.expr import ExprError
+from gradtui.engine.expr.expr import ExprError
+from gradtui.engine.present.export import export_script, save_script
 from gradtui.ui.screens.export import ExportScreen, shown_path
 from gradtui.ui.screens.finite_diff import FiniteDiffScreen
 from gradtui.ui.screens.graph import GraphScreen

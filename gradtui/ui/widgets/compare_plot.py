@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.reactive import reactive
 
-from gradtui.engine.lrcompare import LrRun, curves
+from gradtui.engine.training.lrcompare import LrRun, curves
 from gradtui.ui.widgets.safe_plot import SafePlot
 
 # plotext colour per label, so a glance at the plot matches the table

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.reactive import reactive
 
-from gradtui.engine.plotdata import CurveView, FitView
+from gradtui.engine.present.plotdata import CurveView, FitView
 from gradtui.ui.widgets.safe_plot import SafePlot
 
 

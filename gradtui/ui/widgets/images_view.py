@@ -17,7 +17,7 @@ from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from gradtui.engine.playground import Playground
+from gradtui.engine.training.playground import Playground
 from gradtui.safe_text import plain
 from gradtui.ui.delivery import deliver
 from gradtui.ui.widgets.pixel_image import PixelImage
@@ -90,9 +90,9 @@ class ImagesView(RunView):
 
     @work(thread=True, exclusive=True, group="images-data")
     def _load(self) -> None:
-        from gradtui.engine.classifier import pixel_similarity
-        from gradtui.engine.fashion import DataNotFound, load_pullover_dress
-        from gradtui.engine.idx import IdxError
+        from gradtui.engine.training.classifier import pixel_similarity
+        from gradtui.io.fashion import DataNotFound, load_pullover_dress
+        from gradtui.io.idx import IdxError
 
         try:
             data = load_pullover_dress()
@@ -128,7 +128,7 @@ class ImagesView(RunView):
 
     def reset(self) -> None:
         """Back to step 1: fresh random weights, plots cleared."""
-        from gradtui.engine.classifier import LinearTrainer, TrainingRun
+        from gradtui.engine.training.classifier import LinearTrainer, TrainingRun
 
         self.cancel_run()
         with self.driver.lock:

@@ -6,7 +6,7 @@ import math
 
 from textual.reactive import reactive
 
-from gradtui.engine.plotdata import thin_series
+from gradtui.engine.present.plotdata import thin_series
 from gradtui.ui.widgets.safe_plot import SafePlot
 
 

@@ -6,7 +6,7 @@ import math
 
 from textual.reactive import reactive
 
-from gradtui.engine.lrfind import LrFindResult
+from gradtui.engine.training.lrfind import LrFindResult
 from gradtui.ui.widgets.safe_plot import SafePlot
 
 

@@ -1,7 +1,7 @@
 """The playground's panels drawn from one frame: every panel shows the same step.
 
 ``PlaygroundPanels`` holds the panel widgets of a ``PlaygroundView`` and puts one
-``engine.live.Frame`` (a snapshot of the run and its plot and transcript) into all of them;
+``engine.present.live.Frame`` (a snapshot of the run and its plot and transcript) into all of them;
 ``status_lines`` words the run panel.
 """
 
@@ -10,11 +10,11 @@ from __future__ import annotations
 from textual.widget import Widget
 from textual.widgets import Static
 
-from gradtui.engine.live import Frame
-from gradtui.engine.playground import lr_note
-from gradtui.engine.report import describe_step
-from gradtui.engine.run import Snapshot
-from gradtui.engine.transcript import Transcript
+from gradtui.engine.present.live import Frame
+from gradtui.engine.present.report import describe_step
+from gradtui.engine.present.transcript import Transcript
+from gradtui.engine.training.playground import lr_note
+from gradtui.engine.training.run import Snapshot
 from gradtui.safe_text import plain
 from gradtui.ui.widgets.autograd_panel import AutogradPanel
 from gradtui.ui.widgets.function_plot import FunctionPlot

@@ -1,7 +1,7 @@
 """The playground: settings, autograd panel, plots, seven steps and parameters, and the run.
 
 The sandbox is this widget full-screen; a lesson embeds it with only the task's fields
-editable. The run (``engine.run.Run``) steps in a thread worker (``RunView``'s driver);
+editable. The run (``engine.training.run.Run``) steps in a thread worker (``RunView``'s driver);
 every panel draws from one frame, made from one snapshot of what torch holds
 (``PlaygroundPanels``). Replay shows a kept step of the run the same way.
 """
@@ -17,12 +17,12 @@ from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from gradtui.engine.expr import ExprError
-from gradtui.engine.live import Frame, frame
-from gradtui.engine.playground import Playground
-from gradtui.engine.probe import TorchError
-from gradtui.engine.run import Run, Snapshot
-from gradtui.engine.transcript import Transcript, failed_start
+from gradtui.engine.autograd.probe import TorchError
+from gradtui.engine.expr.expr import ExprError
+from gradtui.engine.present.live import Frame, frame
+from gradtui.engine.present.transcript import Transcript, failed_start
+from gradtui.engine.training.playground import Playground
+from gradtui.engine.training.run import Run, Snapshot
 from gradtui.ui.widgets.autograd_panel import AutogradPanel
 from gradtui.ui.widgets.function_plot import FunctionPlot
 from gradtui.ui.widgets.loss_plot import LossPlot

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 
-from gradtui.engine.playground import Playground, scale_lr
+from gradtui.engine.training.playground import Playground, scale_lr
 from gradtui.ui.run_driver import RunDriver
 from gradtui.ui.widgets.settings_form import SettingsForm
 

@@ -16,8 +16,8 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from gradtui.engine.playground import Playground, parse_fields
-from gradtui.engine.settings import SETTINGS, TYPED
+from gradtui.engine.training.playground import Playground, parse_fields
+from gradtui.engine.training.settings import SETTINGS, TYPED
 from gradtui.safe_text import plain
 from gradtui.ui.widgets.field_input import FieldInput
 

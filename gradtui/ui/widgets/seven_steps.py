@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from gradtui.engine.loop import SEVEN_STEPS
+from gradtui.engine.training.loop import SEVEN_STEPS
 
 LABELS = {
     "init": "init weights",

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from gradtui.engine.optimizers import Picture
+from gradtui.engine.training.optimizers import Picture
 
 # low → high (viridis): dark valleys, bright ridges
 BAND_COLORS = (

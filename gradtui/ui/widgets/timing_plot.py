@@ -6,7 +6,7 @@ import math
 
 from textual.reactive import reactive
 
-from gradtui.engine.finite_diff import TimingPoint
+from gradtui.engine.autograd.finite_diff import TimingPoint
 from gradtui.ui.widgets.safe_plot import SafePlot
 
 

@@ -7,7 +7,7 @@ import math
 
 from textual.reactive import reactive
 
-from gradtui.engine.plotdata import thin_series
+from gradtui.engine.present.plotdata import thin_series
 from gradtui.ui.widgets.safe_plot import SafePlot
 
 MAX_POINTS = 120  # plotext's build time grows with the points; the chart is ~50 cells wide
