@@ -141,10 +141,11 @@ async def test_a_newer_check_stops_the_older_ones(tmp_path, monkeypatch):
     their end, so a few quick changes left several long checks running at once."""
     monkeypatch.setattr(budget, "MAX_CHECK_WORK", 10**15)  # a long check, as on a slow machine
     monkeypatch.setattr(budget, "MAX_LESSON_WORK", 10**15)
-    running = []
+    running, started = [], []
     real_run = checks._run
 
     def counted(*args, **kwargs):
+        started.append(1)
         running.append(1)
         try:
             return real_run(*args, **kwargs)
@@ -160,9 +161,10 @@ async def test_a_newer_check_stops_the_older_ones(tmp_path, monkeypatch):
         for lr in ("0.001", "0.002", "0.003"):
             await wait_for(pilot, lambda: running)
             field = app.screen.query_one("#lr")
+            before = len(started)
             field.value = lr
             await pilot.press("enter")
-            await pilot.pause(0.5)  # past the 0.3 s delay: a new check starts
+            await wait_for(pilot, lambda before=before: len(started) > before)  # a new check
         await wait_for(pilot, lambda: len(running) <= 1)
 
 
@@ -175,14 +177,24 @@ try:  # a long check, as on a slow machine
 except ImportError:
     pass
 from ui_support import ready, wait_for
+from gradtui.curriculum import checks
 from gradtui.ui.app import GradApp
+
+stepping = []
+real_run = checks._run
+
+def counted(*args, **kwargs):  # says when the check is under way
+    stepping.append(1)
+    return real_run(*args, **kwargs)
+
+checks._run = counted
 
 async def main():
     app = GradApp(lesson="heavy", lesson_dirs=[{folder!r}])
     async with app.run_test() as pilot:
         await ready(pilot)
         await wait_for(pilot, lambda: any(w.group == "check" for w in app.workers))
-        await pilot.pause(1.0)  # the check is well into its 100,000 steps
+        await wait_for(pilot, lambda: stepping)  # the check is into its 100,000 steps
         print("quitting", flush=True)
         await pilot.press("ctrl+q")
 

@@ -11,7 +11,7 @@ import unicodedata
 
 from textual import events
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
-from ui_support import ready, wait_for
+from ui_support import fields_applied, ready, wait_for
 
 from gradtui.engine.training.playground import Playground
 from gradtui.ui.app import GradApp
@@ -48,8 +48,7 @@ async def focus(pilot, field: str | None) -> None:
 
 async def settle(pilot) -> None:
     """Until every key of the burst is handled and the form's debounce has fired."""
-    await pilot.pause(0.5)
-    await ready(pilot)
+    await fields_applied(pilot)
 
 
 async def test_editing_keys_keep_their_place_among_typed_characters():

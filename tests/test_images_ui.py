@@ -90,14 +90,18 @@ def test_shrink_averages_blocks_of_pixels():
 
 async def test_a_slow_check_that_was_replaced_does_not_report(tmp_path, monkeypatch):
     """Training checks take seconds: an older one finishing last must not set ✓ or ✗."""
-    import time
+    import threading
 
     from gradtui.curriculum.checks import CheckResult
     from gradtui.ui.screens import lesson
 
+    slow = {"started": threading.Event(), "release": threading.Event(), "done": False}
+
     def fake(check, playground, answer="", cancelled=None):
-        if playground.lr == 0.1:
-            time.sleep(1.0)
+        if playground.lr == 0.1:  # slow: it ends when the test says, after the quick one
+            slow["started"].set()
+            slow["release"].wait(60)
+            slow["done"] = True
             return CheckResult(True, "stale")
         return CheckResult(False, f"fresh {playground.lr:g}")
 
@@ -108,8 +112,11 @@ async def test_a_slow_check_that_was_replaced_does_not_report(tmp_path, monkeypa
         status = app.screen.query_one(TaskStatus)
         await wait_for(pilot, lambda: status.detail == "fresh 0.01")
         await pilot.press("right_square_bracket")  # lr 0.1: a slow check starts
-        await pilot.pause(0.6)
+        await wait_for(pilot, slow["started"].is_set)
         await pilot.press("right_square_bracket")  # lr 1: a quick one replaces it
         await wait_for(pilot, lambda: status.detail == "fresh 1")
-        await pilot.pause(1.2)  # the slow one has finished by now
+        slow["release"].set()  # the slow one finishes last
+        await wait_for(pilot, lambda: slow["done"])
+        await pilot.pause()  # a report it made would reach the screen by now
+        await pilot.pause()
         assert status.detail == "fresh 1" and not status.solved

@@ -21,7 +21,7 @@ async def type_path(pilot, path: str) -> None:
     field.value = str(path)
     await pilot.press("enter")
     await wait_for(pilot, lambda: not any(w.group == "import-read" for w in pilot.app.workers))
-    await pilot.pause(0.2)
+    await pilot.pause()
 
 
 async def test_a_bad_file_shows_its_line_and_a_good_one_is_fitted(tmp_path, monkeypatch):
@@ -63,8 +63,7 @@ async def test_escape_cancels_and_keeps_the_playground():
         await pilot.press("i")
         await wait_for(pilot, lambda: isinstance(app.screen, ImportDataScreen))
         await pilot.press("escape")
-        await pilot.pause(0.2)
-        assert isinstance(app.screen, SandboxScreen)
+        await wait_for(pilot, lambda: isinstance(app.screen, SandboxScreen))
         assert app.screen.query_one(PlaygroundView).playground == Playground()
 
 
@@ -76,7 +75,7 @@ async def test_picking_a_file_in_the_tree_loads_it(tmp_path):
         await ready(pilot)
         loaded = []
         app.push_screen(ImportDataScreen(tmp_path), loaded.append)
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: "temps.csv" in screen_text(app))
         text = screen_text(app)
         assert "temps.csv" in text
         assert "notes.md" not in text  # only files that may hold CSV text

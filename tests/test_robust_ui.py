@@ -73,6 +73,7 @@ async def test_300_random_actions_never_crash_the_app():
         assert app.is_running and isinstance(app.screen, SandboxScreen)
         # Still alive and usable: a known-good state runs and shows its numbers.
         await pilot.resize_terminal(*SIZE)
+        await wait_for(pilot, lambda: tuple(app.screen.size) == tuple(SIZE))  # laid out again
         if view(app).running:
             await pilot.press("space")
         await enter(pilot, "fn", "x**2")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ui_support import ready, screen_text, wait_for
+from ui_support import fields_applied, ready, screen_text, wait_for
 
 from gradtui.engine.training.playground import Playground
 from gradtui.ui.app import GradApp
@@ -21,7 +21,7 @@ async def type_into(pilot, field: str, text: str) -> None:
     inp = pilot.app.screen.query_one(f"#{field}")
     inp.value = ""
     await pilot.press(*list(text))
-    await pilot.pause(0.5)
+    await fields_applied(pilot)
 
 
 async def test_x_squared_at_3_shows_pow_backward_and_grad_6():
@@ -93,10 +93,10 @@ async def test_run_then_pause_stops_stepping():
         await pilot.press("space")
         await wait_for(pilot, lambda: view(app).snapshot.step >= 3)
         await pilot.press("space")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: view(app).settled)  # nothing stepping any more
         paused_at = view(app).snapshot.step
         assert not view(app).running
-        await pilot.pause(0.5)
+        await pilot.pause()
         assert view(app).snapshot.step == paused_at
         assert "paused · step" in screen_text(app)
 

@@ -13,6 +13,7 @@ from gradtui.ui.screens.export import ExportScreen
 from gradtui.ui.screens.finite_diff import FiniteDiffScreen
 from gradtui.ui.screens.graph import GraphScreen
 from gradtui.ui.screens.sandbox import SandboxScreen
+from gradtui.ui.widgets.playground_view import PlaygroundView
 from gradtui.ui.widgets.timing_plot import TimingPlot
 
 SIZE = (120, 40)
@@ -35,9 +36,10 @@ async def test_graph_key_shows_the_tree_at_the_current_step_and_escape_returns()
         assert "x (leaf, AccumulateGrad)  value 3  grad 6" in text
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, SandboxScreen))
-        for _ in range(2):
+        view = app.screen.query_one(PlaygroundView)
+        for n in (1, 2):
             await pilot.press("s")
-            await pilot.pause(0.7)
+            await wait_for(pilot, lambda n=n: view.snapshot.step == n)
         await ready(pilot)
         await open_view(pilot, "g", GraphScreen)
         assert "value 1.92  grad 3.84" in screen_text(app)  # x after two steps of lr 0.1

@@ -64,11 +64,12 @@ async def test_a_screen_closed_as_it_opens_keeps_the_app_up():
             app.push_screen(Titled())
             app.pop_screen()
             await pilot.pause()
-        await pilot.pause(0.2)
+        await pilot.pause()
         assert app.is_running and app.return_code is None
         app.push_screen(Titled())  # and a header that stays still shows its title
-        await pilot.pause(0.2)
-        assert "gradtui — a view" in str(app.screen.query_one(Header).format_title())
+        await wait_for(pilot, lambda: app.screen.query(Header))
+        header = app.screen.query_one(Header)
+        await wait_for(pilot, lambda: "gradtui — a view" in str(header.format_title()))
 
 
 async def test_a_closed_palette_starts_no_search(monkeypatch):
@@ -89,12 +90,13 @@ async def test_a_closed_palette_starts_no_search(monkeypatch):
         await lessons_loaded(pilot)
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: started)  # its first search, on opening
         palette = app.screen
         palette.post_message(Input.Changed(palette.query_one(Input), "sand"))  # typed...
         palette._action_escape()  # ...and escape, handled first
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: not palette.is_attached)  # its queued keys are handled
+        await pilot.pause()
         assert started == [("", True)]  # the palette's first search only
         assert app.is_running and app.return_code is None
 
@@ -114,7 +116,7 @@ async def test_a_dialog_answered_twice_closes_once():
         app.call_later(dialog.action_answer, True)  # y
         app.call_later(dialog.on_button_pressed, Button.Pressed(no))  # and a click on No
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
-        await pilot.pause(0.2)
+        await pilot.pause()  # the second answer, queued, is handled too
         assert answers == [True] and len(app.screen_stack) == 1
         assert app.is_running and app.return_code is None
 

@@ -35,6 +35,22 @@ async def wait_for(pilot: Pilot, condition, timeout: float = 20.0, step: float =
         waited += step
 
 
+async def fields_applied(pilot: Pilot) -> None:
+    """Wait until every key sent is handled and every settings form on screen has applied
+    what was typed (its debounce has fired), then for ``ready``."""
+    from gradtui.ui.widgets.settings_form import SettingsForm
+
+    forms = pilot.app.screen.query(SettingsForm)
+
+    def quiet() -> bool:
+        return pilot.app._message_queue.empty() and all(form._timer is None for form in forms)
+
+    for _ in range(3):  # a key reaches the app, then its field, which tells the form
+        await pilot.pause()
+        await wait_for(pilot, quiet)
+    await ready(pilot)
+
+
 async def lessons_loaded(pilot: Pilot) -> None:
     """Wait until the app has read the lesson files (a moment after its first paint)."""
     await wait_for(pilot, lambda: pilot.app.lessons_loaded)

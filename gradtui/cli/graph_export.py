@@ -113,7 +113,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         Path(args.output).write_text(script, encoding="utf-8")
     except OSError as err:
         raise CliError(f"cannot write {args.output}: {err.strerror or err}") from None
-    print(f"wrote {args.output}: run it with python {args.output}", file=sys.stderr)
+    from gradtui.safe_text import clean
+
+    shown = clean(args.output, one_line=True)
+    print(f"wrote {shown}: run it with python {shown}", file=sys.stderr)
     return 0
 
 
@@ -173,5 +176,7 @@ def _lesson_playground(args: argparse.Namespace):
     store = ProgressStore()
     saved = store.task_inputs(lesson.id, args.task - 1, task)
     if store.notice:
-        print(f"gradtui: {store.notice}", file=sys.stderr)
+        from gradtui.safe_text import clean
+
+        print(f"gradtui: {clean(store.notice)}", file=sys.stderr)  # it quotes the file
     return task.playground(saved)

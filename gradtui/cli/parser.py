@@ -33,6 +33,7 @@ EXAMPLES = {
   gradtui serve --port 8080
   gradtui serve --host 0.0.0.0                        # learners on your network connect
   gradtui serve --host 0.0.0.0 --max-sessions 30      # a room of 30 (about 250 MB each)
+  gradtui serve --files workshop-data                 # learners import the CSV files in it
   gradtui --lessons my-lessons serve                  # with your own lessons too""",
     "lr-find": """examples:
   gradtui lr-find 'x**2' --from 3                     # one step per lr, 1e-7 up to 10
@@ -236,6 +237,13 @@ def _add_serve_parser(sub: Any) -> None:
         metavar="N",
         help=f"most browser tabs served at once (default {DEFAULT_MAX_SESSIONS}); each runs "
         "its own app of about 250 MB, and a tab over the limit is told the server is full",
+    )
+    serve.add_argument(
+        "--files",
+        metavar="DIR",
+        help="the only folder learners' apps may read and write files in (CSV imports, "
+        "exports, screenshots), shared by every browser; default: a folder of each "
+        "browser's own",
     )
 
 

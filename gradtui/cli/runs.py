@@ -65,8 +65,10 @@ def read_data(path: str) -> Any:
         data = read_csv_file(path)
     except CsvError as err:
         raise CliError(str(err)) from None
-    for note in data.notes:
-        print(f"gradtui: note: {data.source}: {note}", file=sys.stderr)
+    from gradtui.safe_text import clean
+
+    for note in data.notes:  # the file's name is the learner's: no control characters
+        print(f"gradtui: note: {clean(f'{data.source}: {note}', one_line=True)}", file=sys.stderr)
     return data
 
 
@@ -197,7 +199,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from gradtui.web.serve import ServeError, serve
 
     try:
-        serve(args.host, args.port, args.lessons, args.max_sessions)
+        serve(args.host, args.port, args.lessons, args.max_sessions, args.files)
     except ServeError as err:
         raise CliError(str(err)) from None
     return 0

@@ -177,6 +177,23 @@ class ProgressStore:
             f"the progress file was unreadable ({reason}); it was kept as {backup} and {then}"
         )
 
+    def reload(self) -> None:
+        """Take in what other windows saved since this one last read or saved the file
+        (their solves, hints and inputs); this window's unsaved changes, current lesson and
+        theme stay. A file that cannot be read now is left to the next save, which says so."""
+        try:
+            raw = progress_file.read(self.path)
+            if raw is None:
+                return
+            state, dropped = parse(raw)
+        except (progress_file.TooLarge, CorruptProgress, OSError):
+            return
+        self._dropped(raw, dropped)
+        for op in self._pending:
+            apply(state, op)
+        state["current"], state["theme"] = self._state["current"], self._state["theme"]
+        self._state = state
+
     # --- queries ------------------------------------------------------------------------
 
     @property

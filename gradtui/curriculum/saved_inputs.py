@@ -13,6 +13,7 @@ from typing import Any
 from gradtui.curriculum.schema import ANSWER, MAX_ANSWER, Task
 from gradtui.engine.training.playground import field_errors
 from gradtui.engine.training.settings import SETTINGS, SettingError
+from gradtui.safe_text import char_name, unsafe_char
 
 
 def check_inputs(task: Task, saved: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -43,7 +44,14 @@ def check_inputs(task: Task, saved: dict[str, Any]) -> tuple[dict[str, Any], dic
 
 
 def value_problem(name: str, value: Any) -> str | None:
-    """Why ``value`` cannot be setting ``name`` of the playground (None: it can)."""
+    """Why ``value`` cannot be setting ``name`` of the playground (None: it can).
+
+    Text holding a character ``safe_text.clean`` would remove is refused whatever the setting,
+    before any parser reads it: some read such characters as spaces (``"1\x0b2"`` is two
+    starting values), so removing them would change the value, and keeping them would put
+    them on screen."""
+    if isinstance(value, str) and (control := unsafe_char(value, allow_cr=False)):
+        return f"text with control characters, such as {char_name(control)}"
     if name == ANSWER:
         if not isinstance(value, str):
             return f"{_kind(value)}, not text"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import threading
 from collections.abc import Iterable
@@ -278,6 +279,37 @@ class GradApp(App):
         """Textual's exit on a failure it cannot recover from: that is a failed run too."""
         self._return_code = EXIT_FAILED  # Textual leaves it unset on this path
         super().panic(*renderables)
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Textual's screenshot (its command and ``app.screenshot`` action), kept inside the
+        folder files are confined to under ``gradtui serve`` (a browser gets it as a download;
+        any other driver saves it in that folder)."""
+        where = self._confined(filename, path)
+        return None if where is None else super().deliver_screenshot(*where, time_format)
+
+    def save_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str:
+        """Textual's save, kept inside the confined folder like ``deliver_screenshot``."""
+        where = self._confined(filename, path)
+        return "" if where is None else super().save_screenshot(*where, time_format)
+
+    def _confined(self, filename: str | None, folder: str | None):
+        """``(filename, folder)`` for a file the app writes: as given when files are not
+        confined, inside the confined folder when they are, None (said) when it leads out."""
+        from gradtui.io.files import OutsideFolder, file_scope
+
+        scope = file_scope()
+        if not scope.confined:
+            return filename, folder
+        try:
+            where = scope.path(os.path.join(folder or ".", filename or "screenshot.svg"))
+        except OutsideFolder as err:
+            self.notify(f"not saved: {err}", title="screenshot", severity="error", timeout=8)
+            return None
+        return (where.name if filename else None), str(where.parent)
 
     def action_help(self) -> None:
         from gradtui.ui.screens.help import HelpScreen

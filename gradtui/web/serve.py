@@ -6,6 +6,11 @@ which runs a command for each browser connection and relays its terminal to xter
 
 Each browser keeps its own progress: the page gives it a random token in a cookie, and the
 apps started for that browser save progress under ``<data folder>/browsers/<token>``.
+
+Each app is also told the one folder its learner's files may be in (``gradtui.io.files``): the
+CSV import, exported scripts and screenshots. By default it is ``<data folder>/browsers/
+<token>/files``, a folder of that browser's own; ``--files DIR`` names one folder for every
+browser (the teacher's CSV files for the workshop, say).
 """
 
 from __future__ import annotations
@@ -35,9 +40,12 @@ class ServeError(Exception):
     """A host, port or folder the server cannot use: one message, exit status 2."""
 
 
-def app_command(lesson_dirs: Sequence[str] = (), data_home: Path | None = None) -> str:
+def app_command(
+    lesson_dirs: Sequence[str] = (), data_home: Path | None = None, files: Path | None = None
+) -> str:
     """The shell command each browser session runs: this interpreter, the same lesson folders,
-    and ``data_home`` as the app's data folder (progress) when given.
+    ``data_home`` as the app's data folder (progress) and ``files`` as the only folder its
+    file dialogs, exports and screenshots may use, when given.
 
     ``exec`` lets the app replace the shell that textual-serve starts it with; ``-P`` keeps a
     folder named ``gradtui`` in the server's working directory from shadowing the package.
@@ -45,7 +53,13 @@ def app_command(lesson_dirs: Sequence[str] = (), data_home: Path | None = None) 
     argv = [sys.executable, "-P", "-m", "gradtui"]
     for folder in lesson_dirs:
         argv += ["--lessons", os.path.abspath(folder)]
-    setup = f"export GRADTUI_DATA_HOME={shlex.quote(str(data_home))}; " if data_home else ""
+    from gradtui.io.files import ENV_FILES
+    from gradtui.io.paths import ENV_DIR
+
+    setup = ""
+    for name, folder in ((ENV_DIR, data_home), (ENV_FILES, files)):
+        if folder is not None:
+            setup += f"export {name}={shlex.quote(str(folder))}; "
     return setup + "exec " + shlex.join(argv)
 
 
@@ -116,7 +130,11 @@ def _bind_message(host: str, port: int, err: OSError) -> str:
 
 
 def banner(
-    host: str, port: int, browsers_dir: Path, max_sessions: int = DEFAULT_MAX_SESSIONS
+    host: str,
+    port: int,
+    browsers_dir: Path,
+    max_sessions: int = DEFAULT_MAX_SESSIONS,
+    files_dir: Path | None = None,
 ) -> str:
     """What the server prints once it listens: where, who can connect, how many, how to stop."""
     url = f"http://{_url_host(host)}:{port}"
@@ -143,6 +161,16 @@ def banner(
         "of about 250 MB."
     )
     lines.append(f"Each browser keeps its own progress, under {browsers_dir}")
+    if files_dir is None:
+        lines.append(
+            "The app reads and writes a learner's files (CSV imports, exported scripts, "
+            f"screenshots) only in that browser's own folder, {browsers_dir}/<browser>/files"
+        )
+    else:
+        lines.append(
+            "The app reads and writes learners' files (CSV imports, exported scripts, "
+            f"screenshots) only in {files_dir} (--files): every browser sees and writes it"
+        )
     lines.append("Press Ctrl+C to stop.")
     return "\n".join(lines)
 
@@ -163,17 +191,21 @@ def serve(
     port: int = DEFAULT_PORT,
     lesson_dirs: Sequence[str] = (),
     max_sessions: int = DEFAULT_MAX_SESSIONS,
+    files_dir: str | None = None,
 ):
     """Check the address and folders, print the banner, and serve until interrupted."""
     for folder in lesson_dirs:
         if not Path(folder).is_dir():
             raise ServeError(f"--lessons {folder}: no such folder")
+    files = None if files_dir is None else Path(files_dir).expanduser().resolve()
+    if files is not None and not files.is_dir():
+        raise ServeError(f"--files {files_dir}: no such folder")
     check_address(host, port)
     from gradtui.curriculum.progress import default_path
     from gradtui.web.server import make_server
 
     browsers = default_path().parent / "browsers"
-    server = make_server(host, port, lesson_dirs, browsers, max_sessions)
+    server = make_server(host, port, lesson_dirs, browsers, max_sessions, files)
     try:
         server.serve()
     except OSError as err:  # lost the port between the check and the start

@@ -84,6 +84,7 @@ class GradServer(Server):
         lesson_dirs: Sequence[str],
         browsers_dir: Path,
         max_sessions: int = DEFAULT_MAX_SESSIONS,
+        files_dir: Path | None = None,
     ):
         super().__init__(
             app_command(lesson_dirs), host, port, title="gradtui", templates_path=TEMPLATES
@@ -92,6 +93,7 @@ class GradServer(Server):
         self.browsers_dir = browsers_dir
         self.errors_file = browsers_dir.parent / "serve-errors.log"
         self.max_sessions = max_sessions
+        self.files_dir = files_dir  # None: each browser's own folder
         self.sessions = 0
         self.open_tokens: Counter[str] = Counter()  # redacted from every log line
         self._ending: set[asyncio.Future[None]] = set()  # sessions whose app is stopping
@@ -170,7 +172,8 @@ class GradServer(Server):
         )
 
     async def on_startup(self, app: web.Application) -> None:
-        print(banner(self.host, self.port, self.browsers_dir, self.max_sessions), flush=True)
+        text = banner(self.host, self.port, self.browsers_dir, self.max_sessions, self.files_dir)
+        print(text, flush=True)
 
     async def handle_index(self, request: web.Request) -> web.Response:
         # URLs from the Host header the browser used, so a learner who typed this
@@ -230,8 +233,10 @@ class GradServer(Server):
         return response
 
     def session_command(self, token: str) -> str:
-        """The command a session runs: the app, with this browser's data folder."""
-        return app_command(self.lesson_dirs, self.browsers_dir / token)
+        """The command a session runs: the app, with this browser's data folder, and its
+        files confined to ``--files`` or to a folder of this browser's own."""
+        home = self.browsers_dir / token
+        return app_command(self.lesson_dirs, home, self.files_dir or home / "files")
 
     async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
         """Start an app for the page's websocket and relay it (textual-serve 1.1's handler, with
@@ -321,6 +326,7 @@ def make_server(
     lesson_dirs: Sequence[str],
     browsers_dir: Path,
     max_sessions: int = DEFAULT_MAX_SESSIONS,
+    files_dir: Path | None = None,
 ) -> Server:
     """The server, ready for ``.serve()``."""
-    return GradServer(host, port, lesson_dirs, browsers_dir, max_sessions)
+    return GradServer(host, port, lesson_dirs, browsers_dir, max_sessions, files_dir)

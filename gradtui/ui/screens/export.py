@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rich.syntax import Syntax
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,14 +10,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from gradtui.safe_text import plain
-
-
-def shown_path(path: Path) -> str:
-    """The path relative to the current folder when it is inside it, else absolute."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path.resolve())
 
 
 class ExportScreen(Screen):

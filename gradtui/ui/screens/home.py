@@ -67,6 +67,8 @@ class HomeScreen(Screen):
             self.refresh_menu()
 
     def on_screen_resume(self) -> None:
+        """Back on the list: show what other windows on this data folder saved meanwhile."""
+        self.app.store.reload()
         self.refresh_menu()
 
     def refresh_menu(self) -> None:

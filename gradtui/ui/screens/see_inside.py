@@ -6,14 +6,14 @@ parameter values, the export from the playground's settings (the run from step 1
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from textual.screen import Screen
 
 from gradtui.engine.expr.expr import ExprError
 from gradtui.engine.present.export import export_script, save_script
-from gradtui.ui.screens.export import ExportScreen, shown_path
+from gradtui.io.files import FOLDER_WORDS, file_scope
+from gradtui.ui.screens.export import ExportScreen
 from gradtui.ui.screens.finite_diff import FiniteDiffScreen
 from gradtui.ui.screens.graph import GraphScreen
 from gradtui.ui.widgets.playground_view import PlaygroundView
@@ -53,9 +53,9 @@ def open_finite_diff(screen: Screen) -> None:
         screen.app.push_screen(FiniteDiffScreen(*state))
 
 
-def export_playground(screen: Screen, folder: Path | None = None) -> None:
-    """Save the playground as a script (in ``folder``, default the current one), copy it to
-    the clipboard and show it."""
+def export_playground(screen: Screen) -> None:
+    """Save the playground as a script (in the current folder, or in the folder files are
+    confined to under ``gradtui serve``), copy it to the clipboard and show it."""
     view = _view(screen)
     if view is None:
         return
@@ -66,13 +66,17 @@ def export_playground(screen: Screen, folder: Path | None = None) -> None:
         return
     app = screen.app
     app.copy_to_clipboard(script)
+    scope = file_scope()
     try:
-        path = save_script(script, folder or Path.cwd(), view.playground.mode)
+        path = save_script(script, scope.start(), view.playground.mode)
     except OSError as err:
         where = f"not saved ({err.strerror or err}); copied to the clipboard"
         app.notify(where, title="export", severity="warning", timeout=8)
     else:
-        shown = shown_path(path)
-        where = f"saved to {shown} and copied to the clipboard; run it with: python {shown}"
+        shown = scope.shown(path)
+        if scope.confined:
+            where = f"saved to {shown} in {FOLDER_WORDS} and copied to the clipboard"
+        else:
+            where = f"saved to {shown} and copied to the clipboard; run it with: python {shown}"
         app.notify(f"saved to {shown}", title="export", timeout=6)
     app.push_screen(ExportScreen(script, where))

@@ -26,6 +26,8 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from gradtui.safe_text import clean
+
 DIGITS = (6, 5, 4, 3)  # significant digits, most first
 VECTOR_ITEMS = 6  # a vector shows at most this many items, then "…"
 LABELS = ("param", "value", ".grad")
@@ -247,7 +249,7 @@ class ParamsTable(ScrollView, can_focus=False):
     def show(self, params: dict[str, Any], grads: dict[str, Any], shrink: bool = True) -> None:
         """Show these values and grads. ``shrink=False`` (while a run goes) keeps columns from
         narrowing and digits from coming back: the numbers stay put from frame to frame."""
-        rows = tuple((name, value, grads.get(name)) for name, value in params.items())
+        rows = tuple((_name(name), value, grads.get(name)) for name, value in params.items())
         if rows == self.rows and shrink != self._live:
             return
         self.rows, self._live = rows, not shrink
@@ -301,3 +303,9 @@ class ParamsTable(ScrollView, can_focus=False):
         styles = self._row_styles
         lines = self.arranged.lines
         return [Strip([Segment(text, styles[kind])], cell_len(text)) for text, kind in lines]
+
+
+def _name(name: str) -> str:
+    """A parameter's name as a cell shows it: one line, no control characters (names are
+    identifiers today; the table must not depend on where they were checked)."""
+    return clean(name, one_line=True)
