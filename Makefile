@@ -121,6 +121,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_program.py
 	$(BIN)/python benchmarks/bench_app.py
+	$(BIN)/python benchmarks/bench_loop.py
 	$(BIN)/python benchmarks/refusals.py
 
 screenshots: $(TEST_STAMP)

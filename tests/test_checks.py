@@ -287,6 +287,7 @@ def test_bad_input_is_not_passed_and_never_raises(kind, bad):
         "diverges": {"within": 50},
         "grads_accumulate": {"step": 1},
         "accuracy_at_least": {"accuracy": 0.9, "epochs": 3},
+        "program": {"variable": "x", "value": 1.0},
     }[kind]
     result = evaluate(Check(kind, params), PG.with_(**bad), answer="\x00" * 10)
     assert isinstance(result, CheckResult) and isinstance(result.detail, str) and result.detail

@@ -405,7 +405,7 @@ def test_an_unknown_lesson_is_refused_before_the_app_starts(capsys, monkeypatch,
     monkeypatch.setattr(cli, "open_app", opened.append)
     status, out, err = _main(capsys, "lesson", key)
     assert (status, out, opened) == (2, "", [])
-    assert err.startswith(f"gradtui: error: no lesson '{key}' (there are 1-15: ")
+    assert err.startswith(f"gradtui: error: no lesson '{key}' (there are 1-21: ")
     assert err.count("\n") == 1 and "gradtui lessons" in err
 
 

@@ -30,15 +30,21 @@ async def test_train_to_the_end_then_solve_with_a_larger_lr(tmp_path):
         assert "pullover" in text and "learned: w - w(init)" in text
         status = app.screen.query_one(TaskStatus)
         await wait_for(pilot, lambda: status.detail != "checking…")
-        assert not status.solved and "best test accuracy 0.8" in status.detail
+        assert not status.solved and "checked at epoch 20" in status.detail
         await pilot.press("space")
         await wait_for(pilot, lambda: view.frame.end is not None)
         await wait_for(pilot, lambda: view.settled)
+        # The verdict on the run just watched, not on one run out of sight.
+        await wait_for(pilot, lambda: "best test accuracy 0.8" in status.detail)
+        assert not status.solved
         assert view.frame.epochs == tuple(range(1, 21)) and len(view.frame.losses) == 20 * 3
         text = screen_text(app)
         assert "epoch 20/20 · batch 3/3" in text and "out of epochs: made 20 epochs" in text
         assert f"test acc. {view.frame.accuracies[-1]:.4f}" in text
         await pilot.press("right_square_bracket", "right_square_bracket")  # lr 0.01 -> 1
+        await wait_for(pilot, lambda: view.playground.lr == 1)
+        assert view.frame.epochs == ()  # a fresh run of lr 1: the one the check judges
+        await pilot.press("space")
         await wait_for(pilot, lambda: status.solved)
         assert view.playground.lr == 1 and view.run.trainer.lr == 1
         assert "✓ solved" in screen_text(app)

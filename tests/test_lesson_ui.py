@@ -92,7 +92,8 @@ async def test_lr_keys_count_as_typing_the_lr_where_the_task_lets_you(tmp_path):
         await wait_for(pilot, lambda: status.detail != "checking…")
         assert not status.solved  # lr 0.0001 crawls
         await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
-        await wait_for(pilot, lambda: app.screen.query_one(TaskStatus).solved)  # lr 0.1
+        await pilot.press("space")  # the run of lr 0.1, on screen
+        await wait_for(pilot, lambda: app.screen.query_one(TaskStatus).solved)
         saved = json.loads(path.read_text("utf-8"))
         assert "0.1" in json.dumps(saved)
 
@@ -107,12 +108,14 @@ async def test_lr_keys_leave_a_fixed_learning_rate_alone(tmp_path):
         assert view.playground.lr == 1e-5
 
 
-async def test_a_typed_answer_starts_in_its_field_and_enter_leaves_it(tmp_path, monkeypatch):
+async def test_a_typed_answer_starts_with_a_and_enter_leaves_it(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # were e to export, the script lands here
     app = GradApp(lesson="1", store=ProgressStore(tmp_path / "progress.json"))
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("t", "e")  # letters of an answer, not "next task" and "export"
+        assert app.focused is None  # the keys the prose names work from the start
+        assert "a Answer" in screen_text(app)
+        await pilot.press("a", "t", "e")  # letters of an answer, not "next task" and "export"
         await pilot.pause(0.1)
         assert isinstance(app.screen, LessonScreen) and app.screen.task_index == 0
         assert app.screen.query_one("#answer").value == "te"
@@ -120,6 +123,64 @@ async def test_a_typed_answer_starts_in_its_field_and_enter_leaves_it(tmp_path, 
         await pilot.pause(0.1)
         assert app.screen.query_one("#answer").value == "te"
         assert "hint 1:" in screen_text(app)
+
+
+async def test_the_key_a_task_names_works_as_the_lesson_opens(tmp_path):
+    from gradtui.ui.screens.graph import GraphScreen
+
+    app = GradApp(lesson="11", store=ProgressStore(tmp_path / "progress.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("g")  # "Press g to see the graph"
+        await wait_for(pilot, lambda: isinstance(app.screen, GraphScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen))
+        assert app.screen.query_one("#answer").value == ""
+
+
+async def test_a_solved_answer_is_kept_from_stray_keys(tmp_path):
+    store = ProgressStore(tmp_path / "progress.json")
+    app = GradApp(lesson="11", store=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("2")  # a digit starts the answer
+        await wait_for(pilot, lambda: app.screen.query_one(TaskStatus).solved)
+        answer = app.screen.query_one("#answer")
+        assert answer.value == "2" and answer.disabled and app.focused is None
+        await pilot.press("3", "a")  # neither reaches the solved answer
+        await pilot.pause(0.1)
+        assert answer.value == "2" and app.screen.query_one(TaskStatus).solved
+        await pilot.press("t")  # the toast's "t for the next task" works
+        await wait_for(pilot, lambda: app.screen.task_index == 1)
+    assert store.task_inputs("computation-graph", 0, app.lessons[10].tasks[0])["answer"] == "2"
+
+
+async def test_a_digit_starts_the_answer_and_stays_in_it(tmp_path):
+    app = GradApp(lesson="15", store=ProgressStore(tmp_path / "progress.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: app.screen.task_index == 1)
+        await ready(pilot)
+        await pilot.press("0", ".", "7", "9", "enter")
+        assert app.screen.query_one("#answer").value == "0.79"
+        await wait_for(pilot, lambda: app.screen.query_one(TaskStatus).solved)
+
+
+async def test_space_runs_after_a_click_on_the_checkbox(tmp_path):
+    app = GradApp(lesson="7", store=ProgressStore(tmp_path / "progress.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("t")  # task 2
+        await wait_for(pilot, lambda: app.screen.task_index == 1)
+        await ready(pilot)
+        view = app.screen.query_one("#playground")
+        await pilot.click("#zero_grad")  # task 2: turn zeroing back on
+        await wait_for(pilot, lambda: view.playground.zero_grad)
+        assert app.focused is app.screen.query_one("#zero_grad")
+        await pilot.press("space")  # runs: it does not toggle the box back
+        await wait_for(pilot, lambda: app.screen.query_one(TaskStatus).solved)
+        assert view.playground.zero_grad
 
 
 async def test_escape_from_a_lesson_opened_over_the_sandbox_goes_to_the_list(tmp_path):
@@ -141,6 +202,7 @@ async def test_escape_leaves_a_field_before_it_leaves_the_lesson(tmp_path):
     app = GradApp(lesson="1", store=ProgressStore(tmp_path / "progress.json"))
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
+        await pilot.press("a")
         assert app.focused is app.screen.query_one("#answer")
         await pilot.press("escape")
         await pilot.pause(0.1)

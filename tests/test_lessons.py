@@ -38,7 +38,7 @@ def problems_of(text: str) -> list[str]:
 
 def test_shipped_lessons_load_with_no_problems():
     assert SHIPPED_PROBLEMS == []
-    assert [lesson.order for lesson in SHIPPED] == list(range(1, 16))
+    assert [lesson.order for lesson in SHIPPED] == list(range(1, 22))
     assert [lesson.id for lesson in SHIPPED] == [
         "seven-steps",
         "first-gradient",
@@ -55,6 +55,12 @@ def test_shipped_lessons_load_with_no_problems():
         "learning-rate-explorer",
         "optimizers",
         "your-own-data",
+        "write-the-loop",
+        "broken-loops",
+        "roller-coaster-code",
+        "optimizer-step",
+        "pullover-dress-code",
+        "simple-net",
     ]
 
 
@@ -76,7 +82,7 @@ def test_every_lesson_ends_with_a_recap_and_whats_next(lesson):
 )
 def test_every_task_fails_at_the_start_and_passes_with_its_solution(lesson, index):
     task = lesson.tasks[index]
-    start = evaluate(task.check, task.playground())
+    start = evaluate(task.check, task.playground(), task.start_answer)
     assert not start.passed, start.detail
     solved = evaluate(task.check, task.solution_playground(), task.solution_answer)
     assert solved.passed, solved.detail
@@ -87,6 +93,7 @@ def test_the_curriculum_uses_every_check_kind_the_issue_names():
     assert {"grad_equals", "value_equals", "grad_fn_is", "loss_below_within_steps"} <= kinds
     assert {"stop_reason_is", "diverges", "error_is", "answer_is"} <= kinds
     assert {"finite_difference_close", "grads_accumulate"} <= kinds
+    assert "program" in kinds
 
 
 def test_lesson_prose_quotes_the_books_numbers():

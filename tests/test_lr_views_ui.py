@@ -23,8 +23,6 @@ SIZE = (120, 40)
 
 async def open_view(pilot, key: str, kind: type, done) -> None:
     await ready(pilot)
-    if pilot.app.focused is not None and pilot.app.focused.id == "answer":
-        await pilot.press("escape")  # a typed-answer task starts in its field
     await pilot.press(key)
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind))
     await wait_for(pilot, lambda: done(pilot.app.screen))
@@ -86,10 +84,10 @@ async def test_lesson_13_task_3_done_as_it_says_f_then_a_solves_it(tmp_path):
     app = GradApp(lesson="13", store=store)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("t")  # task 2 starts in its answer field: escape leaves it
+        await pilot.press("t")
         await wait_for(pilot, lambda: app.screen.task_index == 1)
         await ready(pilot)
-        await pilot.press("escape", "t")
+        await pilot.press("t")
         await wait_for(pilot, lambda: app.screen.task_index == 2)
         assert "Press f to run lr_find on the roller coaster, then a" in screen_text(app)
         await open_view(pilot, "f", LrFindScreen, lambda s: s.result is not None)
@@ -97,6 +95,8 @@ async def test_lesson_13_task_3_done_as_it_says_f_then_a_solves_it(tmp_path):
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen))
         status = app.screen.query_one(TaskStatus)
+        await wait_for(pilot, lambda: "run it to see the verdict" in status.detail)
+        await pilot.press("space")  # the run of the suggested lr, on screen
         await wait_for(pilot, lambda: status.solved)
         assert app.screen.query_one("#lr").value == "8.32e-06"
         assert app.screen.query_one(PlaygroundView).playground.lr == 8.32e-6
@@ -109,12 +109,15 @@ async def test_o_in_lesson_14_task_2_opens_with_the_lr_the_learner_typed(tmp_pat
     app = GradApp(lesson="14", store=ProgressStore(tmp_path / "p.json"))
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("escape", "t")  # task 1 starts in its answer field
+        await pilot.press("t")
         await wait_for(pilot, lambda: app.screen.task_index == 1)
         await ready(pilot)
         await pilot.click("#lr")
         app.screen.query_one("#lr").value = ""
         await pilot.press(*"0.002", "enter")
+        view = app.screen.query_one(PlaygroundView)
+        await wait_for(pilot, lambda: view.playground.lr == 0.002)
+        await pilot.press("space")
         status = app.screen.query_one(TaskStatus)
         await wait_for(pilot, lambda: status.solved)
         await open_view(pilot, "o", OptimizersScreen, lambda s: s.paths)

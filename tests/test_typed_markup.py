@@ -131,6 +131,7 @@ async def test_markup_and_escapes_typed_as_an_answer(folder):
             await wait_for(pilot, lambda text=text: text[:3] in status.detail)
             await _nothing_happened(pilot, f"answer {text!r}", folder)
         answer.value = ""
+        await pilot.press("a")  # into the answer field: the paste goes there
         app.post_message(events.Paste(PASTED))
         await wait_for(pilot, lambda: "title" in status.detail)
         await _nothing_happened(pilot, "answer pasted", folder)

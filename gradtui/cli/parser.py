@@ -41,7 +41,9 @@ EXAMPLES = {
     "sandbox": """examples:
   gradtui sandbox --fn 'x**2' --from 3 --lr 0.1
   gradtui sandbox --fit                               # fit the roller coaster
-  gradtui sandbox --data temps.csv                    # fit a model to your own CSV""",
+  gradtui sandbox --data temps.csv                    # fit a model to your own CSV
+  gradtui sandbox --loop                              # write the training loop in code
+  gradtui sandbox --loop loop.py                      # ... starting from a file""",
     "lesson": """examples:
   gradtui lesson 2                                    # by its number in 'gradtui lessons'
   gradtui lesson first-gradient                       # or by its id
@@ -151,6 +153,13 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--fit", action="store_true", help="open in fit mode (roller coaster)")
     sandbox.add_argument(
         "--data", metavar="FILE", help="open in fit mode on a CSV file of input,target columns"
+    )
+    sandbox.add_argument(
+        "--loop",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help="open the loop playground (with the program in FILE, written in gradtui's subset)",
     )
     add_lessons_option(sandbox)
 

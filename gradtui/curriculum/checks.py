@@ -22,6 +22,7 @@ from typing import Any
 from gradtui.curriculum import rules
 from gradtui.curriculum.budget import Work, loop_steps, over_budget, step_numbers
 from gradtui.curriculum.schema import (
+    CODE,
     DEFAULT_REL_TOL,
     DEFAULT_TOL,
     MAX_CHECK_STEPS,
@@ -108,10 +109,16 @@ class CheckCancelled(Exception):
 
 @dataclass(frozen=True)
 class CheckResult:
-    """Whether the check passed, and a sentence saying what was seen."""
+    """Whether the check passed, and a sentence saying what was seen.
+
+    ``steps``: for a check that runs the loop, the step (epoch, for the image classifier) of
+    the run at which the verdict was read; a screen shows the verdict once its own run of the
+    same settings has got there (None: the check runs nothing the learner has to watch).
+    """
 
     passed: bool
     detail: str
+    steps: int | None = None
 
 
 def evaluate(
@@ -395,9 +402,10 @@ def check_loss_below_within_steps(
     goal, steps = params["loss"], params["steps"]
     stop = _run(pg, steps, cancelled).stop
     if stop.reason in ("error", "diverged"):
-        return CheckResult(False, stop.message)
+        return CheckResult(False, stop.message, stop.steps)
     ok = stop.loss < goal
-    return CheckResult(ok, f"{_ended(stop)}; the goal is below {goal:g} within {steps} steps")
+    detail = f"{_ended(stop)}; the goal is below {goal:g} within {steps} steps"
+    return CheckResult(ok, detail, stop.steps)
 
 
 @check_kind(
@@ -420,12 +428,13 @@ def check_stop_reason_is(
     if "within" in params:
         wanted += f" within {within} steps"
     if run.capped:
-        return CheckResult(False, f"the run was still going after {within} steps; {wanted}")
+        detail = f"the run was still going after {within} steps; {wanted}"
+        return CheckResult(False, detail, stop.steps)
     ok = stop.reason == reason
     limit = params.get("loss_at_most")
     if ok and limit is not None and not stop.loss <= limit:
         ok, wanted = False, f"{wanted} with loss at most {limit:g}"
-    return CheckResult(ok, f"{_ended(stop)}, reason '{stop.reason}'; {wanted}")
+    return CheckResult(ok, f"{_ended(stop)}, reason '{stop.reason}'; {wanted}", stop.steps)
 
 
 @check_kind(
@@ -441,9 +450,11 @@ def check_diverges(
     if pg.mode == "images":
         return _classifier_diverges(pg, within, cancelled)
     run = _run(pg, within, cancelled)
+    stop = run.stop
     if run.capped:
-        return CheckResult(False, f"no divergence within {within} steps (loss {run.stop.loss:.6g})")
-    return CheckResult(run.stop.reason == "diverged", _ended(run.stop))
+        detail = f"no divergence within {within} steps (loss {stop.loss:.6g})"
+        return CheckResult(False, detail, stop.steps)
+    return CheckResult(stop.reason == "diverged", _ended(stop), stop.steps)
 
 
 @check_kind(
@@ -459,7 +470,7 @@ def check_grads_accumulate(
     mine = _run(pg, step + 1, cancelled, keep=step).kept
     clean = _run(pg.with_(zero_grad=True), step + 1, cancelled, keep=step).kept
     if mine is None or clean is None:
-        return CheckResult(False, f"the run stopped before step {step}")
+        return CheckResult(False, f"the run stopped before step {step}", step)
     worst = 0.0
     for name, grad in mine.grads.items():
         got, want = _flat(grad), _flat(clean.grads[name])
@@ -468,9 +479,8 @@ def check_grads_accumulate(
     zeroed = ", ".join(f"{_show(g)}" for g in clean.grads.values())
     ok = worst > tol or math.isnan(worst)
     same = "it has piled up" if ok else "the same: nothing piles up"
-    return CheckResult(
-        ok, f"at step {step}, {shown}; zeroed each step it would be {zeroed}: {same}"
-    )
+    detail = f"at step {step}, {shown}; zeroed each step it would be {zeroed}: {same}"
+    return CheckResult(ok, detail, step)
 
 
 # --- the image classifier (mode "images"): train the linear model on pullovers and dresses --
@@ -510,9 +520,10 @@ def check_accuracy_at_least(
             best = max(best, item.accuracy)
             if item.accuracy >= goal:
                 detail = f"test accuracy {item.accuracy:.4f} after epoch {item.epoch}; {wanted}"
-                return CheckResult(True, detail)
+                return CheckResult(True, detail, item.epoch)
     end = trainer.ended
-    return CheckResult(False, f"{end.message}; best test accuracy {best:.4f}; {wanted}")
+    detail = f"{end.message}; best test accuracy {best:.4f}; {wanted}"
+    return CheckResult(False, detail, end.epochs)
 
 
 def _classifier_diverges(pg: Playground, within: int, cancelled: Cancelled) -> CheckResult:
@@ -522,10 +533,9 @@ def _classifier_diverges(pg: Playground, within: int, cancelled: Cancelled) -> C
             raise CheckCancelled
     end = trainer.ended
     if end.reason == "diverged":
-        return CheckResult(True, f"{end.message} (test accuracy {end.accuracy:.4f})")
-    return CheckResult(
-        False, f"no divergence within {trainer.epochs} epochs: test accuracy {end.accuracy:.4f}"
-    )
+        return CheckResult(True, f"{end.message} (test accuracy {end.accuracy:.4f})", end.epochs)
+    detail = f"no divergence within {trainer.epochs} epochs: test accuracy {end.accuracy:.4f}"
+    return CheckResult(False, detail, end.epochs)
 
 
 def _flat(grad: Any) -> list[float]:
@@ -534,11 +544,72 @@ def _flat(grad: Any) -> list[float]:
     return grad if isinstance(grad, list) else [grad]
 
 
+# --- the learner's code (the task's "code" field), run in gradtui's PyTorch subset -----------
+
+
+def _program_fits(check: Check, setup: Mapping, solution: Mapping, editable: Any) -> list[str]:
+    """A code task: starter code, a solution and a reference that compile with the check's
+    inputs, and a check that names something that must hold."""
+    from gradtui.curriculum.program_check import CONDITIONS
+
+    problems = []
+    if not (isinstance(editable, list | tuple) and CODE in editable):
+        problems.append("the program check needs 'code' in editable")
+    if CODE not in setup:
+        problems.append("a code task needs starter 'code'")
+    params = check.params
+    given = params.get("inputs", "")
+    for key, table in ((CODE, solution), ("reference", params)):
+        if key in table:
+            try:
+                rules.program(table[key], given)
+            except rules.Invalid as err:
+                problems.append(f"'{key}' {err}")
+        elif key == CODE:
+            problems.append("the solution needs its 'code'")
+    if not any(c in params for c in CONDITIONS):
+        problems.append("the program check names nothing that must hold")
+    if any(c in params for c in ("value", "at_least", "below")) and "variable" not in params:
+        problems.append("value, at_least and below need 'variable'")
+    if "message" in params and "error" not in params:
+        problems.append("'message' goes with 'error'")
+    return problems
+
+
+@check_kind(
+    "program",
+    params={
+        "inputs": Param(rules.inputs),
+        "variable": Param(rules.name),
+        "value": Param(rules.numbers),
+        "tol": Param(rules.tol),
+        "at_least": Param(rules.number),
+        "below": Param(rules.number),
+        "loss_below": Param(rules.number),
+        "steps": Param(rules.positive_int),
+        "error": Param(rules.name),
+        "message": Param(rules.text(500)),
+        "reference": Param(rules.code),  # compiled by fits, with the check's inputs
+        "compare": Param(rules.texts),
+        "uses": Param(rules.texts),
+    },
+    modes=LOOP_MODES,
+    fits=_program_fits,
+)
+def check_program(
+    params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
+) -> CheckResult:
+    """Run the learner's code (``answer``) and judge what holds after it (program_check.py)."""
+    from gradtui.curriculum.program_check import check_program as run_and_judge
+
+    return run_and_judge(params, pg, answer, cancelled)
+
+
 def verify_lesson(lesson: Lesson) -> list[LessonProblem]:
     """Every task must fail at its start and pass with its reference solution."""
     problems = []
     for i, task in enumerate(lesson.tasks, 1):
-        start = evaluate(task.check, task.playground())
+        start = evaluate(task.check, task.playground(), task.start_answer)
         if start.passed:
             message = f"task {i}: the check already passes at the start ({start.detail})"
             problems.append(LessonProblem(lesson.path, task.line, message))

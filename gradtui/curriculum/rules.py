@@ -12,8 +12,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from gradtui.curriculum.schema import MAX_CHECK_STEPS
+from gradtui.curriculum.schema import MAX_CHECK_STEPS, MAX_CODE
 from gradtui.engine.training.settings import SETTINGS, SettingError, kind_of, text_value
+from gradtui.safe_text import char_name, unsafe_char
 
 Invalid = SettingError  # a value that breaks its rule; the message says which
 Rule = Callable[[Any], Any]
@@ -103,3 +104,36 @@ def name(value: Any) -> str:
 
 
 positive_int = integer(1, MAX_CHECK_STEPS)
+
+
+def code(value: Any) -> str:
+    """A program's text (a starter may hold blanks: it is compiled only when it runs)."""
+    if not isinstance(value, str):
+        raise Invalid("must be text", kind_of(value))
+    if len(value) > MAX_CODE:
+        raise Invalid(f"is {len(value):,} characters long; the limit is {MAX_CODE:,}")
+    control = unsafe_char(value, allow_cr=False)  # a TOML escape such as \u001b makes one
+    if control:
+        raise Invalid(f"holds {char_name(control)}: no control or bidi characters")
+    return value
+
+
+def program(value: Any, given: str = "") -> str:
+    """A program that gradtui's subset accepts as it is, given the input set ``given``."""
+    from gradtui.engine.program import ProgramRefused, compile_program
+    from gradtui.engine.program.inputs import input_names
+
+    source = code(value)
+    try:
+        compile_program(source, input_names(given))
+    except ProgramRefused as refused:
+        raise Invalid(f"is refused: {refused}") from None
+    return source
+
+
+def inputs(value: Any) -> str:
+    """The name of an input set a program is given (imported here only: the loader stays
+    light)."""
+    from gradtui.engine.program.inputs import INPUT_SETS
+
+    return choice(tuple(INPUT_SETS))(value)

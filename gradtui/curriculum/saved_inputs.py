@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gradtui.curriculum.schema import ANSWER, MAX_ANSWER, Task
+from gradtui.curriculum.schema import ANSWER, CODE, MAX_ANSWER, MAX_CODE, Task
 from gradtui.engine.training.playground import field_errors
 from gradtui.engine.training.settings import SETTINGS, SettingError
 from gradtui.safe_text import char_name, unsafe_char
@@ -32,7 +32,7 @@ def check_inputs(task: Task, saved: dict[str, Any]) -> tuple[dict[str, Any], dic
             refused[name] = problem
         else:
             kept[name] = value
-    fields = {name: value for name, value in kept.items() if name != ANSWER}
+    fields = {name: value for name, value in kept.items() if name not in (ANSWER, CODE)}
     if fields:
         _, errors = field_errors(task.playground(fields), {})
         if errors:
@@ -58,6 +58,12 @@ def value_problem(name: str, value: Any) -> str | None:
         if len(value) > MAX_ANSWER:
             return f"{len(value):,} characters; the limit is {MAX_ANSWER:,}"
         return None if value.isprintable() else "text with control characters"
+    if name == CODE:
+        if not isinstance(value, str):
+            return f"{_kind(value)}, not text"
+        if len(value) > MAX_CODE:
+            return f"{len(value):,} characters; the limit is {MAX_CODE:,}"
+        return None  # control characters: refused above
     setting = SETTINGS.get(name)
     if setting is None:
         return "not a field of the playground"

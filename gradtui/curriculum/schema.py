@@ -14,6 +14,8 @@ from gradtui.engine.training.playground import Playground
 from gradtui.safe_text import clean
 
 ANSWER = "answer"  # the special editable field: a typed answer, not a Playground field
+CODE = "code"  # the other one: a program typed in the loop playground's editor
+MAX_CODE = 20_000  # characters of a program (as gradtui's PyTorch subset allows)
 MAX_ANSWER = 1_000  # characters of a typed answer (its field, and the saved progress)
 MAX_CHECK_STEPS = 100_000  # no check runs the loop longer than this
 MAX_FILE_BYTES = 256 * 1024
@@ -76,9 +78,9 @@ class Task:
         ``inputs`` holds Playground values (already parsed, e.g. by ``parse_fields``); keys
         that are not editable, and ``answer``, are ignored.
         """
-        changes = dict(self.setup)
+        changes = {k: v for k, v in self.setup.items() if k != CODE}
         for name, value in (inputs or {}).items():
-            if name in self.editable and name != ANSWER:
+            if name in self.editable and name not in (ANSWER, CODE):
                 changes[name] = value
         return Playground(**changes)
 
@@ -88,8 +90,26 @@ class Task:
 
     @property
     def solution_answer(self) -> str:
-        """The reference typed answer ('' when the task has none)."""
+        """The reference typed answer, or the reference code of a code task ('' for none)."""
+        if self.is_code:
+            return str(self.solution.get(CODE, ""))
         return str(self.solution.get(ANSWER, ""))
+
+    @property
+    def is_code(self) -> bool:
+        """A code task: the learner writes a program in the loop playground."""
+        return CODE in self.editable
+
+    @property
+    def start_answer(self) -> str:
+        """What the check sees before the learner did anything: the starter code of a code
+        task, no answer otherwise."""
+        return str(self.setup.get(CODE, "")) if self.is_code else ""
+
+    @property
+    def inputs(self) -> str:
+        """The input set a code task's program is given ('' for none)."""
+        return str(self.check.get("inputs", "")) if self.check.kind == "program" else ""
 
 
 @dataclass(frozen=True)

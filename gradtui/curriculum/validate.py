@@ -8,9 +8,10 @@ from typing import Any
 from gradtui.curriculum.budget import lesson_over_budget, over_budget, task_work
 from gradtui.curriculum.checks import KINDS
 from gradtui.curriculum.keylines import KeyLines
-from gradtui.curriculum.rules import Invalid, integer, kind_of, text
+from gradtui.curriculum.rules import Invalid, code, integer, kind_of, text
 from gradtui.curriculum.schema import (
     ANSWER,
+    CODE,
     LESSON_KEYS,
     MAX_TASKS,
     TASK_KEYS,
@@ -109,6 +110,8 @@ class Validator:
         for key, value in raw.items():
             if answer and key == ANSWER:
                 validate = text(500)
+            elif key == CODE:
+                validate = code
             elif key in SETTINGS:
                 validate = SETTINGS[key].check
             else:
@@ -168,6 +171,8 @@ class Validator:
                 self.report(where, f"task {i + 1}: {check.kind} needs 'answer' in editable")
             if ANSWER not in solution:
                 self.report(at + ("solution",), f"task {i + 1}: the solution needs an 'answer'")
+        if check.kind != "program" and editable is not _MISSING and CODE in editable:
+            self.report(where, f"task {i + 1}: a code task is checked with kind program")
         if kind.fits is not None:
             for message in kind.fits(check, setup, solution, editable):
                 self.report(where, f"task {i + 1}: {message}")
@@ -217,8 +222,8 @@ def _editable(value: Any) -> list[str]:
     if not isinstance(value, list) or not value:
         raise Invalid("must be a non-empty list of field names")
     for name in value:
-        if not isinstance(name, str) or (name != ANSWER and name not in SETTINGS):
-            known = ", ".join([*SETTINGS, ANSWER])
+        if not isinstance(name, str) or (name not in (ANSWER, CODE) and name not in SETTINGS):
+            known = ", ".join([*SETTINGS, ANSWER, CODE])
             raise Invalid(f"names an unknown Playground field {name!r} (known: {known})")
     return value
 

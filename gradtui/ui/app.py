@@ -80,10 +80,12 @@ class GradApp(App):
         lesson_dirs: Iterable[str] = (),
         store: ProgressStore | None = None,
         load_torch: bool = True,
+        loop: str | None = None,
     ):
         super().__init__()
         guard_textual()  # two of Textual's own failures must not end the app
         self._sandbox = sandbox
+        self._loop_code = loop  # the loop playground's program ('' for its starter)
         self._lesson = lesson
         self._load = load_torch
         self._lesson_dirs = list(lesson_dirs)
@@ -136,7 +138,11 @@ class GradApp(App):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._painted.set)
-        if self._sandbox is not None:
+        if self._sandbox is not None and self._loop_code is not None:
+            from gradtui.ui.screens.loop import LoopScreen
+
+            self.push_screen(LoopScreen(self._loop_code or None))
+        elif self._sandbox is not None:
             from gradtui.ui.screens.sandbox import SandboxScreen
 
             self.push_screen(SandboxScreen(self._sandbox))
@@ -345,7 +351,17 @@ def run_app(args: argparse.Namespace) -> int:
     """Start the app from parsed command-line arguments."""
     sandbox = getattr(args, "playground", None)  # the sandbox's, checked by the command line
     lesson = str(args.number) if getattr(args, "command", None) == "lesson" else None
-    app = GradApp(sandbox=sandbox, lesson=lesson, lesson_dirs=args.lessons)
+    loop = None
+    if sandbox is not None and args.loop is not None:
+        from gradtui.cli.common import CliError
+        from gradtui.cli.program import read_program
+
+        try:
+            loop = read_program(args.loop) if args.loop else ""
+        except CliError as err:
+            print(f"gradtui: error: --loop: {err}", file=sys.stderr)
+            return 2
+    app = GradApp(sandbox=sandbox, lesson=lesson, lesson_dirs=args.lessons, loop=loop)
     app.run()
     if app.failure:  # printed as is: Textual's exit message would wrap the command in it
         print(app.failure, file=sys.stderr)

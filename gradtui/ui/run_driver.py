@@ -6,7 +6,7 @@ once the run has ended), ``resume_clock()`` (running time counts from now) and `
 presses that come faster than steps are counted, not dropped. A run steps ``view.delay``
 seconds apart (0: as fast as it goes) until it ends or is cancelled; ``cancel()`` also wakes
 a worker sleeping between steps. At most ``view.FRAMES_PER_SECOND`` frames a second are made,
-each in the worker by ``view.frame_of(run)``, and posted to the view as ``RunView.Progress``;
+each in the worker by ``view.frame_of(run)``, and posted to the view as ``SteppedView.Progress``;
 a stop, a single step and the last step before a pause are always shown.
 """
 
@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 from textual.worker import get_current_worker
 
 if TYPE_CHECKING:
-    from gradtui.ui.widgets.run_view import RunView
+    from gradtui.ui.widgets.run_view import SteppedView
 
 
 class RunDriver:
     """Steps ``view.run`` in a thread worker of ``view`` and posts its frames."""
 
-    def __init__(self, view: RunView, group: str):
+    def __init__(self, view: SteppedView, group: str):
         self.view = view
         self.group = group
         # A cancelled worker finishes the step it is in while the next one may start:
@@ -131,9 +131,9 @@ class RunDriver:
             self._post(self.snapshot_frame(run), run, single)
 
     def _post(self, frame: Any, run: Any, single: bool) -> None:
-        from gradtui.ui.widgets.run_view import RunView
+        from gradtui.ui.widgets.run_view import SteppedView
 
         with self._count:
             self._unseen += 1
             self.posted = frame
-        self.view.post_message(RunView.Progress(frame, run, single))
+        self.view.post_message(SteppedView.Progress(frame, run, single))

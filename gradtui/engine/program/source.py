@@ -131,6 +131,10 @@ def _check_names(source: Source) -> None:
     except (tokenize.TokenError, SyntaxError, IndentationError, RecursionError):
         return  # ast.parse reports the syntax error itself, with its place
     for token in tokens:
+        if token.type == tokenize.NAME and is_blank(token.string):
+            line, col = token.start
+            message = f"fill in the blank '{token.string}' first: it stands for code to write"
+            raise ProgramRefused(message, line, col + 1, source.line(line), len(token.string))
         if token.type == tokenize.NAME and not token.string.isascii():
             line, col = token.start
             odd = next(ch for ch in token.string if not ch.isascii())
@@ -139,6 +143,11 @@ def _check_names(source: Source) -> None:
                 f"{odd!r} (U+{ord(odd):04X}); retype it"
             )
             raise ProgramRefused(message, line, col + 1, source.line(line))
+
+
+def is_blank(name: str) -> bool:
+    """``___`` (three or more underscores): a lesson's blank, for the learner to fill in."""
+    return len(name) >= 3 and not name.strip("_")
 
 
 def _check_tree(source: Source, tree: ast.Module) -> None:

@@ -1,4 +1,4 @@
-"""Help: what each panel shows and every key."""
+"""Help: what each panel shows and every key (the key table is made from the bindings)."""
 
 from __future__ import annotations
 
@@ -27,32 +27,7 @@ HELP = """\
   step: `x: 3 - 6 × 0.1 → 2.4`.
 
 ## Keys
-| key | action |
-|---|---|
-| `s` / `F6` | step once (predict, loss, gradient, step) |
-| `space` / `F5` | run / pause |
-| `r` / `F7` | reset: back to the starting weights (step 0), as the seven steps begin |
-| `+` / `-` | faster / slower |
-| `]` / `[` | learning rate ×10 / ÷10 |
-| `}` / `{` | learning rate ×1.25 / ÷1.25 |
-| `l` | loss plot: linear / log10 |
-| `m` | sandbox: descend f(x) / fit a model |
-| `b` | replay: scrub the run step by step (again: back to live) |
-| `←` / `→` | replay: one step back / forward (outside a text field) |
-| `Home` / `End` | replay: first kept step / latest step |
-| `i` | sandbox: fit a model to your own CSV file |
-| `c` | compare learning rates: the run with several lrs, labelled |
-| `f` | lr_find: loss vs lr from 1e-7 to 10, and a suggested lr (`a` uses it) |
-| `o` | optimizers: plain SGD, momentum and Adam on a 2-D surface |
-| `g` | the computation graph now: each grad_fn node, its value and the grad flowing in |
-| `d` | autograd vs finite differences: the h table (float32, float64) and a timing plot |
-| `e` | export the run as a plain PyTorch script: saved in the current folder, copied |
-| `tab` | next field; `enter` applies and leaves the field |
-| `PgDn` / `PgUp` | scroll the panels (a narrow terminal stacks them) |
-| `escape` | out of a text field; then back (in replay: back to the live run) |
-| `ctrl+p` | command palette (actions, themes) |
-| `?` / `F1` | this help |
-| `ctrl+q` | quit |
+{keys}
 
 While you type in a field, letters go to the field: use the F-keys, or press `enter` first.
 
@@ -73,6 +48,114 @@ becomes nan/inf, or 10,000 × where it started) stops as *diverged*.
 """
 
 
+# What each key does, by the action it is bound to. The help's key table is made from the
+# bindings themselves, in their order, with these words; tests check that every binding has
+# its words here and that the README's key table names the same keys.
+KEY_WORDS = {
+    "playground('step')": "step once (predict, loss, gradient, step)",
+    "playground('run')": "run / pause (a stopped run runs again from the start)",
+    "playground('reset')": "reset: back to the starting weights (step 0), as the seven steps begin",
+    "playground('faster')": "faster",
+    "playground('slower')": "slower",
+    "playground('lr_times', 10)": "learning rate ×10 (where the task lets you change it)",
+    "playground('lr_times', 0.1)": "learning rate ÷10",
+    "playground('lr_times', 1.25)": "learning rate ×1.25",
+    "playground('lr_times', 0.8)": "learning rate ÷1.25",
+    "playground('toggle_log')": "loss plot: linear / log10",
+    "scroll_playground(1)": "scroll the panels down (a narrow terminal stacks them)",
+    "scroll_playground(-1)": "scroll the panels up",
+    "playground('replay')": "replay: scrub the run step by step (again: back to live)",
+    "playground('replay_move', -1)": "replay: one step back (outside a text field)",
+    "playground('replay_move', 1)": "replay: one step forward",
+    "playground('replay_first')": "replay: the first kept step",
+    "playground('replay_last')": "replay: the latest step",
+    "playground('leave_replay')": "replay: back to the live run",
+    "loop('run')": "loop playground: run / pause the program",
+    "loop('step')": "loop playground: run one line",
+    "loop('step_iteration')": "loop playground: run to the next turn of the loop",
+    "loop('stop')": "loop playground: stop the run at once",
+    "loop('reset')": "loop playground: reset (the program runs again from its first line)",
+    "loop('faster')": "loop playground: faster",
+    "loop('slower')": "loop playground: slower",
+    "loop('leave_editor')": "loop playground: leave the editor (the letter keys work again)",
+    "compare_lrs": "compare learning rates: the run with several lrs, labelled",
+    "lr_find": "lr_find: loss vs lr from 1e-7 to 10, and a suggested lr (`a` uses it)",
+    "optimizers": "optimizers: plain SGD, momentum and Adam on a 2-D surface",
+    "see_graph": "the computation graph now: each grad_fn node, its value and the grad flowing in",
+    "see_finite_diff": "autograd vs finite differences: the h table and a timing plot",
+    "export": "export the run as a plain PyTorch script: saved in the current folder, copied",
+    "switch_mode": "sandbox: descend f(x) / fit a model",
+    "import_data": "sandbox: fit a model to your own CSV file",
+    "loop_playground": "sandbox: the loop playground, where you write the loop (and back)",
+    "back": "out of a text field; then back (to the home screen, or the lesson list)",
+    "answer": "lesson: type your answer (a digit starts it too; enter leaves the field)",
+    "hint": "lesson: the next hint",
+    "solution": "lesson: the reference solution (asks first)",
+    "task(1)": "lesson: next task",
+    "task(-1)": "lesson: previous task",
+    "lesson(1)": "next lesson",
+    "lesson(-1)": "previous lesson",
+    "reset_task": "lesson: reset the task (your inputs, hints and ✓)",
+    "help": "this help",
+    "quit": "quit",
+    "focus_next": "next field",
+    "focus_previous": "previous field",
+}
+# Keys by Textual's name, as the help and the README write them.
+KEY_LABELS = {
+    "plus": "+",
+    "equals_sign": "=",
+    "minus": "-",
+    "right_square_bracket": "]",
+    "left_square_bracket": "[",
+    "right_curly_bracket": "}",
+    "left_curly_bracket": "{",
+    "question_mark": "?",
+    "left": "←",
+    "right": "→",
+    "home": "Home",
+    "end": "End",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+}
+
+
+def key_label(key: str) -> str:
+    """``right_square_bracket`` as ``]``, ``f6`` as ``F6``."""
+    if key in KEY_LABELS:
+        return KEY_LABELS[key]
+    if key[0] == "f" and key[1:].isdigit():
+        return key.upper()
+    return key
+
+
+def bindings() -> list[Binding]:
+    """Every key of the app, the playgrounds, the sandbox and the lessons, once each."""
+    from gradtui.ui.app import GradApp
+    from gradtui.ui.screens.lesson import LessonScreen
+    from gradtui.ui.screens.playground_screen import PlaygroundScreen
+    from gradtui.ui.screens.sandbox import SandboxScreen
+
+    seen, found = set(), []
+    for group in (PlaygroundScreen.KEYS, SandboxScreen.BINDINGS, LessonScreen.BINDINGS):
+        for binding in group:
+            if isinstance(binding, Binding) and (binding.key, binding.action) not in seen:
+                seen.add((binding.key, binding.action))
+                found.append(binding)
+    found += [b for b in GradApp.BINDINGS if isinstance(b, Binding)]
+    return found
+
+
+def key_table() -> str:
+    """The help's key table, one row per binding, from the bindings and ``KEY_WORDS``."""
+    rows = ["| key | action |", "|---|---|"]
+    for binding in bindings():
+        keys = " / ".join(f"`{key_label(k)}`" for k in binding.key.split(","))
+        rows.append(f"| {keys} | {KEY_WORDS[binding.action]} |")
+    rows.append("| `ctrl+p` | command palette (actions, lessons, themes) |")
+    return "\n".join(rows)
+
+
 class HelpScreen(ModalScreen[None]):
     """Shown with ? or F1; escape closes it."""
 
@@ -87,4 +170,4 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Markdown(HELP)
+            yield Markdown(HELP.replace("{keys}", key_table()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -14,17 +14,22 @@ from textual.worker import get_current_worker
 
 from gradtui.curriculum.checks import CheckCancelled, CheckResult, evaluate
 from gradtui.curriculum.progress import ProgressStore
-from gradtui.curriculum.schema import ANSWER, Lesson
+from gradtui.curriculum.schema import ANSWER, CODE, Lesson
 from gradtui.safe_text import clean
 from gradtui.ui.screens.confirm import ConfirmScreen
-from gradtui.ui.screens.playground_screen import PlaygroundScreen
+from gradtui.ui.screens.playground_screen import LOOP_ONLY_KEYS, PlaygroundScreen
 from gradtui.ui.widgets.images_view import ImagesView
+from gradtui.ui.widgets.loop_view import LoopView
 from gradtui.ui.widgets.playground_view import PlaygroundView
 from gradtui.ui.widgets.prose import Prose
+from gradtui.ui.widgets.run_view import RunView, SteppedView
 from gradtui.ui.widgets.settings_form import SettingsForm
 from gradtui.ui.widgets.task_panel import TaskPanel, TaskStatus
 
 CHECK_DELAY = 0.3
+# A lesson's playground keeps its panels side by side (compact, all in view) down to this
+# many columns; below, they stack and scroll as in a narrow sandbox.
+COMPACT_BELOW = 60
 
 
 TASK = Binding.Group("Task", compact=True)
@@ -34,12 +39,20 @@ LESSON = Binding.Group("Lesson", compact=True)
 class LessonScreen(PlaygroundScreen):
     """One lesson; ``n``/``p`` move between lessons, ``t``/``T`` between its tasks."""
 
+    AUTO_FOCUS = ""  # nothing focused (None would mean the app's "*"): the keys work at once
     CSS_PATH = [
         "../widgets/playground_view.tcss",
         "../widgets/images_view.tcss",
+        "../widgets/loop_view.tcss",
         "lesson.tcss",
     ]
     BINDINGS = [
+        # The run keys first: at 80 columns the Footer shows what fits, from the left.
+        *[
+            b if b.description in ("Step", "Run/Pause") else replace(b, show=False)
+            for b in PlaygroundScreen.KEYS
+        ],
+        Binding("a", "answer", "Answer"),
         Binding("h", "hint", "Hint"),
         Binding("v", "solution", "Solution"),
         Binding("t", "task(1)", "Next task", group=TASK),
@@ -48,10 +61,7 @@ class LessonScreen(PlaygroundScreen):
         Binding("p", "lesson(-1)", "Prev lesson", group=LESSON),
         Binding("x", "reset_task", "Reset task"),
         Binding("escape", "back", "List"),
-        *[
-            b if b.description in ("Step", "Run/Pause") else replace(b, show=False)
-            for b in PlaygroundScreen.KEYS
-        ],
+        *LOOP_ONLY_KEYS,  # a code task's loop playground (off for the other playgrounds)
     ]
 
     def __init__(self, lessons: list[Lesson], index: int, store: ProgressStore, task: int = -1):
@@ -67,6 +77,9 @@ class LessonScreen(PlaygroundScreen):
             task = unsolved[0] if unsolved else 0
         self.task_index = task
         self._timer: Timer | None = None
+        # The latest check's result and the settings it judged, shown once the run on screen
+        # has got as far as the check's run (see _seen).
+        self._result: tuple[CheckResult, object] | None = None
         # What was saved for this task, checked once: values its fields refuse are dropped.
         self._restored = store.task_inputs(self.lesson.id, task, self.task)
 
@@ -84,14 +97,25 @@ class LessonScreen(PlaygroundScreen):
                 yield self._new_playground_view()
         yield Footer(compact=True)
 
-    def _new_playground_view(self) -> PlaygroundView | ImagesView:
-        """The sandbox's playground, or the image classifier's for a task in mode images.
+    def _new_playground_view(self) -> PlaygroundView | ImagesView | LoopView:
+        """The sandbox's playground, the image classifier's for a task in mode images, or the
+        loop playground with the learner's code for a code task.
 
         (Not ``_playground_view``: that is ``PlaygroundScreen``'s lookup of the mounted one,
         which c, f and o work on.)"""
+        if self.task.is_code:
+            code = self._restored.get(CODE, self.task.start_answer)
+            return LoopView(code, self.task.inputs, id="playground")
         playground = self._playground()
         view = ImagesView if playground.mode == "images" else PlaygroundView
-        return view(playground, self._fields(), id="playground")
+        widget = view(playground, self._fields(), id="playground")
+        widget.live_changes = False  # the run on screen is always the one the check judges
+        if isinstance(widget, PlaygroundView):  # beside the prose: every panel in view
+            widget.narrow_below = COMPACT_BELOW
+            widget.add_class("compact")
+        if isinstance(widget, PlaygroundView) and playground.max_steps:
+            widget.pace(playground.max_steps)
+        return widget
 
     def _fields(self) -> tuple[str, ...]:
         return tuple(f for f in self.task.editable if f != ANSWER)
@@ -114,9 +138,11 @@ class LessonScreen(PlaygroundScreen):
     def on_mount(self) -> None:
         self.sub_title = f"lesson {self.lesson.order}: {clean(self.lesson.title, one_line=True)}"
         self.store.set_current(self.lesson.id)
-        # A typed-answer task starts in its field, so letters are the answer, not shortcuts.
-        answers = self.query("#answer")
-        self.set_focus(answers.first() if answers else None)
+        # A code task starts in its editor (its keys there are F-keys, shown in the Footer);
+        # any other task starts with nothing focused, so the keys the prose names work at once.
+        editors = self.query("#loop-editor")
+        if editors:
+            self.set_focus(editors.first())
         self.watch(self.app, "torch_ready", lambda ready: ready and self._check(), init=True)
 
     # -- checking ----------------------------------------------------------------------------
@@ -125,10 +151,14 @@ class LessonScreen(PlaygroundScreen):
     def _changed(self, event: SettingsForm.Changed) -> None:
         if event.errors:
             return
+        view = self.query_one("#playground")
+        if isinstance(view, PlaygroundView) and event.playground.max_steps:
+            view.pace(event.playground.max_steps)  # more steps typed: a faster run
         inputs = {f: getattr(event.playground, f) for f in self._fields()}
         inputs.update(self._answer())
         self.store.set_inputs(self.lesson.id, self.task_index, inputs)
         self._schedule()
+        self._show_result()  # a verdict on the settings before is not one on these
 
     @on(Input.Changed, "#answer")
     def _answered(self, event: Input.Changed) -> None:
@@ -151,8 +181,50 @@ class LessonScreen(PlaygroundScreen):
     def _check(self) -> None:
         if not self.app.torch_ready:
             return
+        if self.task.is_code:  # judged when a run of the code ends: see _code_run_ended
+            self._code_waiting()
+            return
         view = self.query_one("#playground")
         self._run_check(self.task_index, view.playground, self._answer().get(ANSWER, ""))
+
+    # -- a code task: the check judges the run on screen, when it ends ----------------------
+
+    def on_loop_view_code_changed(self, event: LoopView.CodeChanged) -> None:
+        self.store.set_inputs(self.lesson.id, self.task_index, {CODE: event.text})
+        self._code_waiting()
+
+    def on_loop_view_finished(self, event: LoopView.Finished) -> None:
+        if event.stepper is None:
+            self._checked(self.task_index, CheckResult(False, event.refusal.splitlines()[-1]))
+        else:
+            self._judge_run(self.task_index, event.stepper, event.text)
+
+    def _code_waiting(self) -> None:
+        if not self.store.is_solved(self.lesson.id, self.task_index):
+            for status in self.query(TaskStatus).results(TaskStatus):
+                status.detail = "run your code to the end (F5): the check reads what it leaves"
+
+    @work(thread=True, exclusive=True, group="check")
+    def _judge_run(self, task_index: int, stepper, text: str) -> None:
+        from gradtui.curriculum.program_check import judge
+
+        worker = get_current_worker()
+        params = self.lesson.tasks[task_index].check.params
+        if stepper.result is None:  # the run could not begin (its data is missing)
+            result = CheckResult(False, stepper.failure or "the run did not end")
+        else:
+            try:  # a reference program to compare with stops with the worker
+                result = judge(
+                    params, stepper.run, stepper.result, text, lambda: worker.is_cancelled
+                )
+            except CheckCancelled:
+                return
+            except Exception as err:  # a bug in a check must not end the app: say it instead
+                result = CheckResult(
+                    False, f"the check could not run ({type(err).__name__}: {err})"
+                )
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._checked, task_index, result)
 
     @work(thread=True, exclusive=True, group="check")
     def _run_check(self, task_index: int, playground, answer: str) -> None:
@@ -167,25 +239,88 @@ class LessonScreen(PlaygroundScreen):
             self.app.call_from_thread(self.notify, detail, severity="error", timeout=8)
             result = CheckResult(False, detail)
         if not worker.is_cancelled:  # a newer check replaced this one
-            self.app.call_from_thread(self._checked, task_index, result)
+            self.app.call_from_thread(self._checked, task_index, result, playground)
 
-    def _checked(self, task_index: int, result: CheckResult) -> None:
+    def _checked(self, task_index: int, result: CheckResult, playground=None) -> None:
         if task_index != self.task_index:
             return
-        newly_solved = result.passed and not self.store.is_solved(self.lesson.id, task_index)
-        if newly_solved:
-            self.store.mark_solved(self.lesson.id, task_index)
-        if not self.is_attached:  # the learner moved on (n, p, t) while the check ran
+        self._result = (result, playground)
+        self._show_result()
+
+    def on_stepped_view_progress(self, message: SteppedView.Progress) -> None:
+        """The run on screen moved on (the view has shown it): a verdict may now be seen."""
+        self._show_result()
+
+    def _seen(self, result: CheckResult, checked: object) -> bool:
+        """True when the run on screen is the check's and has got as far as it read."""
+        if result.steps is None:
+            return True  # the check runs nothing the learner has to watch
+        views = self.query("#playground").results(RunView)
+        view = next(views, None)
+        progress = view.progress() if view is not None else None
+        if progress is None or view.playground != checked:
+            return False
+        step, stopped = progress
+        return stopped or step >= result.steps
+
+    def _show_result(self) -> None:
+        """✓/✗ and what the check saw, once the learner can see it too."""
+        if self._result is None:
             return
+        result, checked = self._result
+        # Once the learner moved on (n, p, t) while the check ran, only a check that runs
+        # nothing to watch (a typed answer) still counts.
+        seen = self._seen(result, checked) if self.is_attached else result.steps is None
+        passed = result.passed and seen
+        newly_solved = passed and not self.store.is_solved(self.lesson.id, self.task_index)
+        if newly_solved:
+            self.store.mark_solved(self.lesson.id, self.task_index)
+        if not self.is_attached:
+            return
+        detail = result.detail if seen else self._run_it(result)
+        if passed:  # what next, here rather than in a toast over the panels
+            last = self.task_index == len(self.lesson.tasks) - 1
+            detail += " · n: next lesson" if last else " · t: next task"
         # The panel can be gone for a moment (the task being replaced, the app closing).
         for status in self.query(TaskStatus).results(TaskStatus):
-            status.solved, status.detail = result.passed, result.detail
+            status.solved, status.detail = passed, detail
+        if passed:  # a solved answer stays as it is: no stray key changes it (x resets)
+            for field in self.query("#answer").results(Input):
+                field.disabled = True
         if newly_solved:
             for panel in self.query(TaskPanel).results(TaskPanel):
                 panel.solution_shown = True
-            self.notify("Task solved! Press t for the next task, n for the next lesson.")
+
+    def _run_it(self, result: CheckResult) -> str:
+        """What to do to see the check's verdict: run these settings on screen."""
+        unit = "epoch" if self.query(ImagesView) else "step"
+        return f"run it to see the verdict: space runs, s steps (checked at {unit} {result.steps})"
 
     # -- actions -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``a`` is there only for a task with a typed answer."""
+        if action == "answer":
+            return bool(self.query("#answer"))
+        return super().check_action(action, parameters)
+
+    def action_answer(self) -> None:
+        """Into the answer field (letters are then the answer, not keys; enter leaves)."""
+        field = self.query_one("#answer", Input)
+        if field.disabled:
+            self.notify("solved: x resets the task to answer it again", timeout=3)
+        else:
+            self.set_focus(field)
+
+    def on_key(self, event: events.Key) -> None:
+        """A digit or a point typed outside any field starts the typed answer."""
+        if event.character is None or event.character not in "0123456789.":
+            return
+        fields = list(self.query("#answer").results(Input))
+        if fields and not fields[0].disabled and not isinstance(self.focused, Input):
+            event.stop()
+            self.set_focus(fields[0])
+            fields[0].insert_text_at_cursor(event.character)
 
     def action_hint(self) -> None:
         panel = self.query_one(TaskPanel)

@@ -4,15 +4,18 @@ is, and the views pushed over it."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from gradtui.ui.screens import see_inside
+from gradtui.ui.widgets.loop_editor import LoopEditor
+from gradtui.ui.widgets.loop_view import LoopView
 from gradtui.ui.widgets.playground_view import PlaygroundView
-from gradtui.ui.widgets.run_view import RunView
+from gradtui.ui.widgets.run_view import SteppedView
 
 # The palette's entries for the keys below that open something: (title, help, action).
 PALETTE = [
@@ -46,9 +49,36 @@ SPEED = Binding.Group("Speed", compact=True)
 LR = Binding.Group("lr×÷10", compact=True)
 
 
+# The loop playground's keys (its view's actions, through ``loop``): F-keys, which the editor
+# leaves alone, so that they work while it has the focus and takes the letters; escape leaves
+# the editor. Only these are shown and act while the editor has the focus (see check_action).
+LOOP_ONLY_KEYS = [
+    Binding("f5", "loop('run')", "Run/Pause"),
+    Binding("f6", "loop('step')", "Line"),
+    Binding("f8", "loop('step_iteration')", "Iteration"),
+    Binding("f4", "loop('stop')", "Stop"),
+    Binding("f7", "loop('reset')", "Reset"),
+    Binding("f3", "loop('faster')", "Faster", group=SPEED),
+    Binding("f2", "loop('slower')", "Slower", group=SPEED),
+    Binding("escape", "loop('leave_editor')", "Leave editor"),
+]
+# The loop playground's own screen adds the letters the other playgrounds use, which work
+# once escape has left the editor.
+LOOP_KEYS = [
+    *LOOP_ONLY_KEYS,
+    Binding("space", "loop('run')", "Run/Pause", show=False),
+    Binding("s", "loop('step')", "Line", show=False),
+    Binding("r", "loop('reset')", "Reset", show=False),
+    Binding("plus,equals_sign", "loop('faster')", "Faster", show=False),
+    Binding("minus", "loop('slower')", "Slower", show=False),
+    Binding("e", "export", "Export"),
+]
+
+
 class PlaygroundScreen(Screen):
-    """A screen holding one ``RunView`` (a ``PlaygroundView`` or an ``ImagesView``), driven
-    by the bindings of ``KEYS``, which each screen places among its own ``BINDINGS``."""
+    """A screen holding one ``SteppedView`` (a ``PlaygroundView``, an ``ImagesView`` or a
+    ``LoopView``), driven by the bindings of ``KEYS``, which each screen places among its own
+    ``BINDINGS``."""
 
     KEYS = [
         Binding("s,f6", "playground('step')", "Step"),
@@ -82,28 +112,55 @@ class PlaygroundScreen(Screen):
         Binding("e", "export", "Export script", show=False),
     ]
 
-    _run_view: RunView | None = None
+    _run_view: SteppedView | None = None
 
-    def _view(self) -> RunView | None:
+    def _view(self) -> SteppedView | None:
         # check_action asks for every binding whenever the Footer refreshes: look once.
         view = self._run_view
         if view is None or not view.is_attached:
-            views = self.query(RunView)
+            views = self.query(SteppedView)
             view = views.first() if views else None
             self._run_view = view
         return view
 
+    # What acts (and shows in the Footer) while the loop playground's editor has the focus:
+    # the editor takes the letters and the arrows, not the F-keys.
+    EDITING_ACTIONS: ClassVar[frozenset[str]] = frozenset({"loop"})
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys the screen's view has no action for stay off (the images playground has no
         replay); escape leaves replay only while replaying, otherwise it keeps its screen's
-        meaning."""
+        meaning. A loop playground is driven through ``loop``, and while its editor has the
+        focus only the keys the editor leaves alone are on (and shown)."""
+        view = self._view()
+        is_loop = isinstance(view, LoopView)
+        if action == "loop":
+            if not is_loop or not parameters:
+                return False
+            if parameters[0] == "leave_editor":
+                return self.editing
+            return True
+        if self.editing and action not in self.EDITING_ACTIONS:
+            return False
         if action == "playground" and parameters:
-            view = self._view()
-            if not hasattr(view, f"action_{parameters[0]}"):
+            if is_loop or not hasattr(view, f"action_{parameters[0]}"):
                 return False
             if parameters[0] == "leave_replay":
                 return isinstance(view, PlaygroundView) and view.replaying
         return super().check_action(action, parameters)
+
+    @property
+    def editing(self) -> bool:
+        """True while the loop playground's editor has the focus."""
+        return isinstance(self.focused, LoopEditor)
+
+    def action_loop(self, action: str) -> None:
+        """Run ``action_<action>`` on the loop playground of this screen."""
+        view = self._view()
+        if action == "leave_editor":
+            self.set_focus(None)
+        elif isinstance(view, LoopView):
+            getattr(view, f"action_{action}")()
 
     def action_scroll_playground(self, pages: int) -> None:
         view = self._view()
@@ -111,8 +168,9 @@ class PlaygroundScreen(Screen):
             view.scroll_page_down() if pages > 0 else view.scroll_page_up()
 
     def action_back(self) -> None:
-        """escape: out of a text field first (the keys work again), then off this screen."""
-        if isinstance(self.focused, Input):
+        """escape: out of a text field or the editor first (the keys work again), then off
+        this screen."""
+        if isinstance(self.focused, Input | TextArea):
             self.set_focus(None)
         else:
             self.app.pop_screen()
@@ -186,5 +244,11 @@ class PlaygroundScreen(Screen):
         see_inside.open_finite_diff(self)
 
     def action_export(self) -> None:
-        """Save and copy a plain-PyTorch script of this run."""
-        see_inside.export_playground(self)
+        """Save and copy a plain-PyTorch script of this run (of the code, in a loop
+        playground)."""
+        if isinstance(self._view(), LoopView):
+            from gradtui.ui.screens.loop import export_loop
+
+            export_loop(self)
+        else:
+            see_inside.export_playground(self)

@@ -23,6 +23,7 @@ class SandboxScreen(PlaygroundScreen):
         Binding("escape", "back", "Home"),
         Binding("m", "switch_mode", "Mode"),
         Binding("i", "import_data", "Import data", show=False),
+        Binding("f9,w", "loop_playground", "Loop"),
     ]
 
     def __init__(self, playground: Playground | None = None):
@@ -48,6 +49,12 @@ class SandboxScreen(PlaygroundScreen):
         self.view.set_playground(
             current.switch_mode("fit" if current.mode == "descend" else "descend")
         )
+
+    def action_loop_playground(self) -> None:
+        """To the loop playground: write the training loop in PyTorch code."""
+        from gradtui.ui.screens.loop import LoopScreen
+
+        self.app.switch_screen(LoopScreen())
 
     def action_import_data(self) -> None:
         """Pick a CSV file and fit the model to it."""
@@ -85,4 +92,9 @@ class SandboxScreen(PlaygroundScreen):
         )
         yield SystemCommand(
             "Use the example data", "Fit the roller coaster again", self.action_example_data
+        )
+        yield SystemCommand(
+            "Loop playground",
+            "Write the training loop in PyTorch code (F9)",
+            self.action_loop_playground,
         )

@@ -151,7 +151,7 @@ class ImagesView(RunView):
 
     def apply(self, new: Playground) -> None:
         old, self.playground = self.playground, new
-        if old.with_(lr=new.lr) == new and self.run is not None:
+        if old.with_(lr=new.lr) == new and self.live_changes and self.run is not None:
             with self.driver.lock:
                 self.run.trainer.lr = new.lr  # the next step uses it
             self.show_status()
@@ -165,6 +165,15 @@ class ImagesView(RunView):
         if self.run.ended is not None:
             return f"stopped ({self.run.ended.reason}); press r to reset", "information"
         return None
+
+    def ended(self) -> bool:
+        return self.run is not None and self.run.ended is not None
+
+    def progress(self) -> tuple[int, bool] | None:
+        frame = self.frame
+        if self.run is None or frame is None:
+            return None
+        return (max(frame.epochs, default=0), frame.end is not None)
 
     def action_toggle_log(self) -> None:
         plot = self.query_one(TrainingPlot)

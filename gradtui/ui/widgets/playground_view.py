@@ -128,7 +128,7 @@ class PlaygroundView(RunView):
             for f in Playground.field_names()
             if f not in LIVE_FIELDS
         )
-        if not (live_only and self.run is not None):
+        if not (live_only and self.live_changes and self.run is not None):
             self.reset()
             return
         with self.driver.lock:
@@ -147,6 +147,21 @@ class PlaygroundView(RunView):
         if self.run.stopped is not None:
             return f"stopped ({self.run.stopped.reason}); press r to reset", "information"
         return None
+
+    def pace(self, steps: int, seconds: float = 4.0) -> None:
+        """Speed up from the default until ``steps`` steps take at most ``seconds`` (a lesson
+        whose run makes 2,000 steps shows them in two seconds, not two hundred)."""
+        index = self.speed_index
+        while index < len(self.SPEEDS) - 1 and steps > self.SPEEDS[index] * seconds:
+            index += 1
+        self.speed_index = index
+
+    def ended(self) -> bool:
+        return self.run is not None and self.run.stopped is not None
+
+    def progress(self) -> tuple[int, bool] | None:
+        snap = self.snapshot
+        return None if snap is None else (snap.step, snap.stop is not None)
 
     def action_run(self) -> None:
         """Run or pause (a replay goes back to the live run first)."""

@@ -1,10 +1,11 @@
 """What every playground that runs the seven steps shares: the keys' actions, the speed and
 the run driver.
 
-A ``RunView`` holds ``playground`` (the settings), ``run`` (an engine run, or None when there
-is nothing to run) and ``frame`` (what its panels show now, made from one snapshot of the
-run). The driver steps the run in a thread and posts ``RunView.Progress`` with each new
-frame; the view shows it. Subclasses say how to make a run and a frame, and how to show it.
+A ``SteppedView`` holds ``run`` (what the driver steps, or None when there is nothing to run)
+and ``frame`` (what its panels show now, made from one snapshot of the run). The driver steps
+the run in a thread and posts ``SteppedView.Progress`` with each new frame; the view shows
+it. Subclasses say how to make a run and a frame, and how to show it. A ``RunView`` also
+holds ``playground``, the settings its form edits.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from gradtui.ui.run_driver import RunDriver
 from gradtui.ui.widgets.settings_form import SettingsForm
 
 
-class RunView(Vertical):
-    """A playground whose run steps in a thread worker, driven by the playground keys."""
+class SteppedView(Vertical):
+    """A view whose run steps in a thread worker, driven by the playground keys: run, pause,
+    step, reset, speed. ``RunView`` adds the settings of a ``Playground``; the loop playground
+    (``LoopView``) steps a learner's program instead."""
 
     SPEEDS: ClassVar[tuple[int, ...]] = (1, 10, 0)  # steps a second; 0 = as fast as it goes
     NARROW: ClassVar[int] = 100  # columns below which the panels stack
@@ -33,6 +36,12 @@ class RunView(Vertical):
 
     running: reactive[bool] = reactive(False)
     speed_index: reactive[int] = reactive(0)
+    # False (a lesson): every change of the settings starts a fresh run, so the run on screen
+    # is always the one its settings make, the run a lesson's check judges.
+    live_changes: bool = True
+    # Columns below which the panels stack (None: the class's NARROW); a lesson, whose
+    # playground shares the screen with the prose, keeps them side by side down to fewer.
+    narrow_below: int | None = None
 
     class Progress(Message):
         """A new frame of ``run`` from the run's thread (``single``: a single step's)."""
@@ -41,16 +50,8 @@ class RunView(Vertical):
             super().__init__()
             self.frame, self.run, self.single = frame, run, single
 
-    def __init__(
-        self,
-        playground: Playground,
-        editable: Iterable[str] | None = None,
-        *,
-        id: str | None = None,
-    ):
+    def __init__(self, *, id: str | None = None):
         super().__init__(id=id)
-        self.playground = playground
-        self.editable: tuple[str, ...] | None = tuple(editable) if editable is not None else None
         self.run: Any = None
         self.frame: Any = None
         self.driver = RunDriver(self, group=f"run-{type(self).__name__}")
@@ -59,10 +60,6 @@ class RunView(Vertical):
 
     def reset(self) -> None:
         """Back to step 1: a fresh run from ``playground``."""
-        raise NotImplementedError
-
-    def apply(self, new: Playground) -> None:
-        """Use the settings ``new`` (a live change or a fresh run)."""
         raise NotImplementedError
 
     def why_not_step(self) -> tuple[str, SeverityLevel] | None:
@@ -85,6 +82,14 @@ class RunView(Vertical):
         """True when ``frame`` shows the end of its run."""
         raise NotImplementedError
 
+    def ended(self) -> bool:
+        """True when the live run has stopped (a run key then starts it again)."""
+        raise NotImplementedError
+
+    def progress(self) -> tuple[int, bool] | None:
+        """How far the live run on screen is: (step, or epochs done; stopped), None: no run."""
+        raise NotImplementedError
+
     # -- shared --------------------------------------------------------------------------------
 
     @property
@@ -99,24 +104,15 @@ class RunView(Vertical):
         return self.frame is not None and not self.running and not self.driver.busy
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < self.NARROW, "narrow")
-
-    def set_playground(self, playground: Playground) -> None:
-        """Show and use ``playground`` (the form follows)."""
-        self.query_one(SettingsForm).set_playground(playground)
-        self.apply(playground)
-
-    @on(SettingsForm.Changed)
-    def _settings_changed(self, event: SettingsForm.Changed) -> None:
-        if not event.errors:  # with errors the form shows them; the last good state stays
-            self.apply(event.playground)
+        narrow = self.size.width < (self.NARROW if self.narrow_below is None else self.narrow_below)
+        self.set_class(narrow, "narrow")
 
     def cancel_run(self) -> None:
         """Pause: the worker stops after the step it is in."""
         self.driver.cancel()
         self.running = False
 
-    def on_run_view_progress(self, message: RunView.Progress) -> None:
+    def on_stepped_view_progress(self, message: SteppedView.Progress) -> None:
         latest = self.driver.taken(message.frame)
         if message.run is not self.run or not latest:
             return  # from a run reset meanwhile, or an older frame than the latest posted
@@ -128,9 +124,13 @@ class RunView(Vertical):
         """Run or pause."""
         if self.running:
             self.cancel_run()
-        elif self._can_step():
-            self.running = True
-            self.driver.start(self.run)
+        else:
+            if self.ended():  # the run is over: run it again from the start, and say so
+                self.reset()
+                self.notify("the run had stopped: running it again from the start", timeout=2)
+            if self._can_step():
+                self.running = True
+                self.driver.start(self.run)
         self.show_status()
 
     def action_step(self) -> None:
@@ -151,6 +151,42 @@ class RunView(Vertical):
         self.speed_index = max(self.speed_index - 1, 0)
         self.show_status()
 
+    def _can_step(self) -> bool:
+        problem = self.why_not_step()
+        if problem is not None:
+            message, severity = problem
+            self.notify(message, severity=severity, timeout=2, markup=False)
+        return problem is None
+
+
+class RunView(SteppedView):
+    """A playground of the seven steps on a ``Playground``: its settings form drives it."""
+
+    def __init__(
+        self,
+        playground: Playground,
+        editable: Iterable[str] | None = None,
+        *,
+        id: str | None = None,
+    ):
+        super().__init__(id=id)
+        self.playground = playground
+        self.editable: tuple[str, ...] | None = tuple(editable) if editable is not None else None
+
+    def apply(self, new: Playground) -> None:
+        """Use the settings ``new`` (a live change or a fresh run)."""
+        raise NotImplementedError
+
+    def set_playground(self, playground: Playground) -> None:
+        """Show and use ``playground`` (the form follows)."""
+        self.query_one(SettingsForm).set_playground(playground)
+        self.apply(playground)
+
+    @on(SettingsForm.Changed)
+    def _settings_changed(self, event: SettingsForm.Changed) -> None:
+        if not event.errors:  # with errors the form shows them; the last good state stays
+            self.apply(event.playground)
+
     def action_lr_times(self, factor: float) -> None:
         """Multiply the learning rate, where the learner may change it.
 
@@ -169,10 +205,3 @@ class RunView(Vertical):
         form = self.query_one(SettingsForm)
         form.set_playground(self.playground.with_(lr=lr))
         form.apply()
-
-    def _can_step(self) -> bool:
-        problem = self.why_not_step()
-        if problem is not None:
-            message, severity = problem
-            self.notify(message, severity=severity, timeout=2, markup=False)
-        return problem is None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
@@ -27,6 +28,14 @@ DTYPES = [
     ("float64", "float64"),
     ("as typed (3 is int)", "auto"),
 ]
+
+
+class FieldCheckbox(Checkbox, inherit_bindings=False):
+    """A checkbox that enter (or a click) toggles; space stays the run key, as everywhere.
+
+    (Checkbox's own binding, enter and space, is replaced, not added to.)"""
+
+    BINDINGS = [Binding("enter", "toggle_button", "Toggle", show=False)]
 
 
 def field_text(playground: Playground, name: str) -> str:
@@ -105,7 +114,7 @@ class SettingsForm(Vertical):
             yield Select(DTYPES, value=pg.dtype, allow_blank=False, id="dtype", compact=True)
         if "zero_grad" in self.editable:
             label = SETTINGS["zero_grad"].label
-            yield Checkbox(label, pg.zero_grad, id="zero_grad", compact=True)
+            yield FieldCheckbox(label, pg.zero_grad, id="zero_grad", compact=True)
 
     def texts(self) -> dict[str, str]:
         """The current text of every input, by field name."""

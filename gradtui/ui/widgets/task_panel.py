@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Input, Static
 
-from gradtui.curriculum.schema import ANSWER, MAX_ANSWER, Task
+from gradtui.curriculum.schema import ANSWER, CODE, MAX_ANSWER, Task
 from gradtui.safe_text import clean, plain
 
 
@@ -52,10 +52,11 @@ class TaskPanel(Vertical):
         if ANSWER in self.lesson_task.editable:
             yield Input(
                 self.answer,
-                placeholder="type your answer (enter or escape: back to the keys)",
+                placeholder="a (or a click): type your answer; enter: back to the keys",
                 id="answer",
                 max_length=MAX_ANSWER,
                 compact=True,
+                select_on_focus=False,  # a digit that starts the answer is not overtyped
             )
         yield Static(self._hints_text(), id="hints")
         yield Static(self._solution_text(), id="solution")
@@ -77,7 +78,10 @@ class TaskPanel(Vertical):
     def _solution_text(self) -> Content:
         if not self.solution_shown:
             return plain("")
-        parts = [f"{k} = {v!r}" for k, v in self.lesson_task.solution.items()]
+        solution = self.lesson_task.solution
+        if CODE in solution:  # a code task: the reference program, as it would be typed
+            return plain("reference solution:\n" + str(solution[CODE]).strip("\n"))
+        parts = [f"{k} = {v!r}" for k, v in solution.items()]
         return plain("reference solution: " + ", ".join(parts))
 
     def _update_hints(self) -> None:

@@ -1,0 +1,32 @@
+"""Every lesson's opening screen at 120×40 and 80×24 (regenerate with --snapshot-update, and
+look at each: every code line of the prose in view must be whole)."""
+
+from __future__ import annotations
+
+import pytest
+from ui_support import ready, wait_for
+
+from gradtui.curriculum.progress import ProgressStore
+from gradtui.ui.app import GradApp
+from gradtui.ui.widgets.run_view import RunView
+from gradtui.ui.widgets.task_panel import TaskStatus
+
+SIZES = {"120x40": (120, 40), "80x24": (80, 24)}
+
+
+async def opened(pilot) -> None:
+    """The lesson as it opens, once torch, the data, the check and the prose have settled."""
+    await ready(pilot)
+    await wait_for(pilot, lambda: all(v.settled for v in pilot.app.screen.query(RunView)))
+    status = pilot.app.screen.query_one(TaskStatus)
+    await wait_for(pilot, lambda: status.detail != "checking…")
+    await pilot.wait_for_animation()
+    await pilot.pause(1.0)  # the Markdown prose renders in the background
+    await ready(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("lesson", range(1, 16))
+def test_lesson_opens(snap_compare, tmp_path, lesson, size):
+    app = GradApp(lesson=str(lesson), store=ProgressStore(tmp_path / "progress.json"))
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=opened)
