@@ -23,7 +23,7 @@ from gradtui.engine.expr.values import parse_assignments
 from gradtui.engine.training.examples import example_problem
 from gradtui.engine.training.loop import Stepper, StepRecord, StopRules
 from gradtui.engine.training.problem import descend_problem
-from gradtui.torch_loading import freeze_heap
+from gradtui.startup import freeze_heap, start
 
 STEPS = 10_000
 GOAL = 1.10
@@ -104,7 +104,7 @@ def recording_fit(steps: int, records: list | None = None) -> float:
 def engine(problem, lr: float, steps: int, records: list | None = None) -> float:
     """The CLI's loop: a Stepper run to ``steps``, keeping every record."""
     stepper = Stepper(problem, lr, StopRules(max_steps=steps))
-    freeze_heap()  # as the CLI does before a run
+    freeze_heap()  # as the CLI does before a run (the first call freezes)
     records = [] if records is None else records
     start = time.perf_counter()
     for item in stepper.run():
@@ -119,6 +119,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    start()  # the process-wide settings the command line runs with (one torch thread...)
     square = descend_problem("x**2", parse_assignments(["3."]))
     fit = example_problem("roller-coaster")
     cases = {

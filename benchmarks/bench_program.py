@@ -22,7 +22,7 @@ import torch
 from _table import median, table, verdict
 
 from gradtui.engine.program import DataLoader, Run, TensorDataset, compile_program
-from gradtui.torch_loading import freeze_heap
+from gradtui.startup import freeze_heap, start
 
 SEED_LOOP = """\
 import torch
@@ -108,7 +108,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    torch.set_num_threads(1)
+    start()  # one torch thread, as the app runs
     freeze_heap()
     programs = {"x**2 loop, 10,000 steps": (SEED_LOOP, {}, 2.0)}
     programs["linear model, 12,000x784, 20 epochs"] = (LINEAR, synthetic_loaders(), 1.1)

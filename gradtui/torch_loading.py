@@ -11,7 +11,6 @@ the pause.
 
 from __future__ import annotations
 
-import gc
 import importlib.util
 import os
 import sys
@@ -57,23 +56,13 @@ def preload_libraries() -> bool:
 def import_torch() -> ModuleType:
     """``import torch``, after loading its libraries with the GIL released when possible.
 
-    The collector is off during the import and everything then alive is frozen (see
-    ``freeze_heap``): otherwise full collections walk the growing heap while holding the GIL.
+    Changes nothing for the whole process: the app's start-up (``gradtui.startup``) turns
+    the collector off around this and freezes the heap after it.
     """
-    if "torch" in sys.modules:  # imported meanwhile by another thread: freeze all the same
-        import torch
+    if "torch" not in sys.modules:
+        preload_libraries()
+    import torch
 
-        freeze_heap()
-        return torch
-    preload_libraries()
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        import torch
-    finally:
-        freeze_heap()
-        if enabled:
-            gc.enable()
     return torch
 
 
@@ -109,17 +98,6 @@ def torch_help(error: BaseException) -> str:
         pip += f" --index-url {CPU_INDEX}"
     reason = f"{type(error).__name__}: {error}".strip()
     return f"this Python cannot import PyTorch ({reason})\nInstall its CPU build with: {pip}"
-
-
-def freeze_heap() -> None:
-    """Leave every object alive now out of future garbage collections (``gc.freeze``).
-
-    With torch imported the heap holds about 200,000 objects, and a full collection walks
-    them all while holding the GIL: 0.1-0.4 s during which no other thread runs. A long run
-    allocates a record per step, which triggers such collections again and again. Call once
-    per program, after the imports: what is frozen is never collected.
-    """
-    gc.freeze()
 
 
 def _dlopen_all(paths: list[Path]) -> bool:

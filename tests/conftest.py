@@ -1,9 +1,14 @@
-"""Shared test set-up: no test reads or writes the real user's progress or data sets."""
+"""Shared test set-up: no test reads or writes the real user's progress or data sets, and
+the process runs with the settings a user's does (frame rate, torch threads...)."""
 
 from __future__ import annotations
 
-import pytest
-from fashion_support import write_fashion
+from gradtui import startup
+
+startup.start()  # before torch is imported, as gradtui's main does
+
+import pytest  # noqa: E402
+from fashion_support import write_fashion  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

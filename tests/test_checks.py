@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from gradtui.curriculum import checks
-from gradtui.curriculum.checks import CheckResult, evaluate, normalise_answer
-from gradtui.curriculum.schema import CHECK_KINDS, Check
+from gradtui.curriculum.checks import KINDS, CheckResult, evaluate, normalise_answer
+from gradtui.curriculum.schema import Check
 from gradtui.engine.autograd.numeric import MAX_NUMBERS, forward_differences
 from gradtui.engine.expr.expr import compile_expr
 from gradtui.engine.training.playground import Playground
@@ -25,8 +25,10 @@ def passes(c: Check, pg: Playground = PG, answer: str = "") -> bool:
     return result.passed
 
 
-def test_every_check_kind_has_an_implementation():
-    assert set(checks.CHECKS) == set(CHECK_KINDS)
+def test_every_check_kind_is_declared_with_its_function_and_rules():
+    for name, kind in KINDS.items():
+        assert kind.name == name and callable(kind.run) and kind.modes
+        assert all(callable(param.rule) for param in kind.params.values())
 
 
 # --- probe checks ----------------------------------------------------------------------------
@@ -269,7 +271,7 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("kind", sorted(CHECK_KINDS))
+@pytest.mark.parametrize("kind", sorted(KINDS))
 @pytest.mark.parametrize("bad", BAD, ids=[str(b) for b in BAD])
 def test_bad_input_is_not_passed_and_never_raises(kind, bad):
     params = {

@@ -15,7 +15,10 @@ from gradtui.engine.training.playground import Playground
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
+    try:
+        code = cli.main(list(argv))
+    except SystemExit as exit_:  # argparse refused an option
+        code = exit_.code
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -70,7 +73,7 @@ def test_graph_vector_shows_shapes(capsys):
         (["graph", "__import__('os')", "--at", "3"], "not allowed"),
         (["export"], "give an expression to minimise"),
         (["export", "x**2", "--from", "abc"], "--from"),
-        (["export", "x**2", "--lr", "1e20"], "learning rate"),
+        (["export", "x**2", "--lr", "1e20"], "argument --lr: must be a number from"),
         (["export", "--lesson", "99"], "no lesson '99'"),
         (["export", "--lesson", "8", "--task", "7"], "has tasks 1 to 2"),
         (["export", "x**2", "--lesson", "8"], "drop EXPR"),

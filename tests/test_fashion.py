@@ -251,7 +251,7 @@ def test_diverges_counts_epochs_in_images_mode():
     assert not evaluate(c, IMAGES.with_(lr=100.0, epochs=1)).passed
 
 
-@pytest.mark.parametrize("lr", [float("nan"), float("inf"), 0.0, "fast"])
+@pytest.mark.parametrize("lr", [float("nan"), float("inf"), 1e11, "fast"])
 def test_images_checks_refuse_bad_learning_rates(lr):
     for c in (
         Check("accuracy_at_least", {"accuracy": 0.5, "epochs": 2}),
@@ -259,6 +259,15 @@ def test_images_checks_refuse_bad_learning_rates(lr):
     ):
         result = evaluate(c, IMAGES.with_(lr=lr))
         assert not result.passed and result.detail
+
+
+def test_lr_0_is_allowed_as_everywhere_and_the_weights_stay_where_they_started():
+    from gradtui.engine.training.classifier import LinearTrainer
+    from gradtui.io.fashion import load_pullover_dress
+
+    trainer = LinearTrainer(load_pullover_dress(), lr=0.0, epochs=1)
+    list(trainer.run())
+    assert torch.equal(trainer.weights.detach(), trainer.initial)
 
 
 def test_images_checks_without_data_say_how_to_get_it(no_system_data):
@@ -304,12 +313,14 @@ def lesson_problems(**values) -> list[str]:
 def test_images_lessons_are_validated():
     assert lesson_problems() == []
     assert lesson_problems(mode="descend") == [
-        "l.md:20: task 1: accuracy_at_least needs mode images"
+        "l.md:20: task 1: accuracy_at_least checks mode images, not descend"
     ]
     assert lesson_problems(kind="loss_below_within_steps", params="loss = 1.0\nsteps = 5") == [
-        "l.md:20: task 1: mode images is checked with accuracy_at_least or diverges"
+        "l.md:20: task 1: loss_below_within_steps checks mode descend or fit, not images"
     ]
-    assert lesson_problems(epochs=0) == ["l.md:14: 'epochs' must be between 1 and 100"]
+    assert lesson_problems(epochs=0) == [
+        "l.md:14: 'epochs' must be a whole number from 1 to 100, not 0"
+    ]
     assert lesson_problems(params="accuracy = 1.5\nepochs = 20") == [
         "l.md:21: 'accuracy' must be between 0 and 1"
     ]
@@ -362,7 +373,7 @@ def test_fit_pullover_dress_diverges_with_lr_100():
     [
         (["--data", "/nonexistent"], "/nonexistent does not hold the Fashion-MNIST files"),
         (["--steps", "5"], "--steps is for the roller-coaster example"),
-        (["--epochs", "0"], "must be between 1 and"),
+        (["--epochs", "0"], "argument --epochs: must be a whole number from 1 to 100, not 0"),
     ],
 )
 def test_fit_pullover_dress_bad_input_exits_2(args, message):

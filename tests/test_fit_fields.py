@@ -50,9 +50,9 @@ def test_checking_a_fit_form_or_the_sandbox_option_imports_no_torch():
         "fit = Playground().switch_mode('fit')\n"
         "print(parse_fields(fit, {'fn': 'a*t + b', 'start': 'random'})[1])\n"
         "from gradtui.cli import main\n"
-        "from gradtui.cli.sandbox import check_sandbox\n"
+        "from gradtui.cli.sandbox import sandbox_playground\n"
         "import argparse\n"
-        "check_sandbox(argparse.Namespace(fit=True, fn='a*t + b', start=None, lr=None))\n"
+        "sandbox_playground(argparse.Namespace(fit=True, fn='a*t + b', start=None, lr=None))\n"
         "print('torch' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

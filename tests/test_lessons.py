@@ -14,8 +14,9 @@ from gradtui.curriculum.checks import evaluate, verify_lesson
 from gradtui.curriculum.commands import check_dir, list_lessons
 from gradtui.curriculum.keylines import KeyLines
 from gradtui.curriculum.loader import load_file, load_lessons, parse_lesson, shipped_lessons_dir
-from gradtui.curriculum.schema import FIELD_KINDS, MAX_FILE_BYTES
+from gradtui.curriculum.schema import MAX_FILE_BYTES
 from gradtui.engine.training.playground import Playground
+from gradtui.engine.training.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = Path(__file__).parent / "data" / "lessons_broken"
@@ -279,8 +280,8 @@ def test_the_readme_example_is_a_valid_lesson():
     assert verify_lesson(lesson) == []
 
 
-def test_field_kinds_cover_every_playground_field():
-    assert set(FIELD_KINDS) == set(Playground.field_names())
+def test_settings_cover_every_playground_field():
+    assert set(SETTINGS) == set(Playground.field_names())
 
 
 def test_loading_lessons_imports_neither_torch_nor_textual():
@@ -384,7 +385,10 @@ def test_control_characters_are_refused_with_their_line(tmp_path):
         (GOOD.replace('hints = ["Twice x."]', "hints = []"), "l.md:9: 'hints' must be a list"),
         (GOOD.replace('id = "tiny"', 'id = "Tiny Lesson"'), "l.md:2: 'id' must be lowercase"),
         (GOOD.replace("order = 1", "order = true"), "l.md:4: 'order' must be an integer"),
-        (GOOD.replace('"x**2"', '"x**2"\nmode = "fit"'), "l.md:20: grad_equals probes fn"),
+        (
+            GOOD.replace('"x**2"', '"x**2"\nmode = "fit"'),
+            "l.md:20: task 1: grad_equals checks mode",
+        ),
         (GOOD.replace('kind = "grad_equals"', 'kind = "answer_is"'), "l.md:20: unknown answer_is"),
         (GOOD.replace("[tasks.check]", "[tasks.cheque]"), "l.md:6: missing 'check' table"),
         (

@@ -647,7 +647,7 @@ def test_playground_errors():
     with pytest.raises(ValueParseError):
         Playground(start="three").problem()
     for lr in (float("nan"), 1e11):
-        with pytest.raises(ValueError, match="not usable"):
+        with pytest.raises(ValueError, match="lr must be a number from -1e10 to 1e10"):
             Playground(lr=lr).stepper()
 
 

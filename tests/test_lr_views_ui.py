@@ -54,7 +54,8 @@ async def test_typed_lrs_rerun_and_a_bad_list_names_the_item():
         screen.query_one("#lrs").value = ""
         await pilot.press(*"0.1, x", "enter")
         await wait_for(pilot, lambda: screen.error)
-        assert "learning rate 2: 'x' is not a number" in screen_text(app)
+        assert screen.error.startswith("learning rate 2: lr must be a number from -1e10")
+        assert screen.error.endswith(", not 'x'") and "learning rate 2: lr must" in screen_text(app)
         screen.query_one("#lrs").value = ""
         await pilot.press(*"0.9, 1.1", "enter")
         await wait_for(pilot, lambda: [r.lr for r in screen.runs] == [0.9, 1.1])

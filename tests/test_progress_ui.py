@@ -36,13 +36,13 @@ def recorded(app) -> list[tuple[str, str, bool]]:
 @pytest.mark.parametrize(
     ("order", "lesson_id", "field", "value", "why"),
     [
-        (6, "learning-rate", "lr", "abc", "text 'abc', not a number"),
+        (6, "learning-rate", "lr", "abc", "lr must be a number from -1e10 to 1e10"),
         (6, "learning-rate", "lr", [0.1, 0.2], "a list, not a plain value"),
         (6, "learning-rate", "lr", {"a": [[{"b": None}]]}, "an object, not a plain value"),
-        (6, "learning-rate", "lr", "9" * 100_000, "text, not a number"),
-        (6, "learning-rate", "lr", True, "true/false, not a number"),
-        (6, "learning-rate", "lr", 1e300, "not usable"),
-        (2, "first-gradient", "start", 5, "a whole number, not starting values"),
+        (6, "learning-rate", "lr", "9" * 100_000, "(try 0.001 to 1), not text"),
+        (6, "learning-rate", "lr", True, "(try 0.001 to 1), not true/false"),
+        (6, "learning-rate", "lr", 1e300, "(try 0.001 to 1), not 1e300"),
+        (2, "first-gradient", "start", 5, "start must be text, not an integer"),
         (2, "first-gradient", "start", "1,2,[", "'[' is not a number"),
         (3, "many-numbers", "fn", "x" * 5000, "the limit is 1,000"),
         (3, "many-numbers", "fn", "__import__('os')", "'fn'"),

@@ -11,7 +11,8 @@ from ui_support import lessons_loaded, ready, screen_text, wait_for
 from gradtui.engine.training import run as run_module
 from gradtui.engine.training.history import LossHistory
 from gradtui.engine.training.loop import Stepper
-from gradtui.engine.training.playground import MAX_LR, Playground
+from gradtui.engine.training.playground import Playground
+from gradtui.engine.training.settings import MAX_LR
 from gradtui.ui.app import GradApp
 from gradtui.ui.screens.lesson import LessonScreen
 from gradtui.ui.screens.sandbox import SandboxScreen
@@ -111,9 +112,9 @@ async def test_the_lr_keys_stop_at_the_cap():
         ("start", "[]", "an empty vector: give at least one number"),
         ("start", ",".join(["1"] * 10_001), "10,001 numbers; the limit is 10,000"),
         ("start", "1e39", "too large for float32"),
-        ("lr", "nan", "lr must be a finite number"),
-        ("lr", "", "lr: '' is not a number"),
-        ("lr", "1e11", "|lr| over 1e+10 is not usable"),
+        ("lr", "nan", "lr must be a number from -1e10 to 1e10 (try 0.001 to 1), not nan"),
+        ("lr", "", "lr must be a number from -1e10 to 1e10 (try 0.001 to 1), not empty"),
+        ("lr", "1e11", "lr must be a number from -1e10 to 1e10 (try 0.001 to 1), not 1e11"),
         ("fn", "", "the expression is empty"),
         ("fn", "x + nan", "'nan' is not allowed: expressions use finite numbers"),
     ],

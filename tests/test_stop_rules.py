@@ -9,8 +9,8 @@ from gradtui import cli
 from gradtui.curriculum.loader import parse_lesson
 from gradtui.engine.training.playground import Playground, parse_fields
 
-PATIENCE = "must be 1 or more (the rises in a row that stop the run)"
-BUDGET = "must be more than 0 seconds"
+PATIENCE = "must be a whole number from 1 to 10,000,000 (the rises in a row that stop the run)"
+BUDGET = "must be more than 0 and at most 3,600 seconds"
 REFUSED = [("patience", "0", PATIENCE), ("time_budget", "0", BUDGET), ("time_budget", "-1", BUDGET)]
 
 
@@ -22,13 +22,13 @@ def test_the_command_line_refuses(capsys, field, text, message, command):
         cli.main([command, "x**2", "--from", "3", "--lr", "0.1", flag, text])
     out, err = capsys.readouterr()
     assert (exit_.value.code, out) == (2, "")
-    assert f"{flag} {message}, not {text}" in err
+    assert f"argument {flag}: {message}, not {text}" in err
 
 
 @pytest.mark.parametrize(("field", "text", "message"), REFUSED)
 def test_the_apps_form_refuses(field, text, message):
     playground, errors = parse_fields(Playground(), {field: text})
-    assert errors == {field: f"{field.replace('_', ' ')} {message}"}
+    assert errors == {field: f"{field.replace('_', ' ')} {message}, not {text}"}
     assert getattr(playground, field) is None  # the base value is kept
 
 

@@ -88,6 +88,8 @@ def test_parse_values_refuses(text, fragment, column):
         parse_values(text)
     assert fragment in info.value.message
     assert info.value.column == column
+    if column:  # the column counts in the text the caret is drawn under
+        assert info.value.text == text
     if column:
         assert str(info.value).endswith(f"(column {column})")
 
@@ -224,11 +226,12 @@ def test_no_items():
         (["x y=3"], "is not a variable name", None),
         (["x" * 33 + "=3"], "is not a variable name", None),
         (["x=3", "x=4"], "'x' is given twice", None),
-        (["x=abc"], "x: 'abc' is not a number", 1),
-        (["w=1,,2"], "w: a number is missing between commas", 3),
+        (["x=abc"], "x: 'abc' is not a number", 3),  # columns count in the whole text
+        (["w=1,,2"], "w: a number is missing between commas", 5),
+        (["x=1; y = 2,z"], "y: 'z' is not a number", 12),
         (["x="], "x: no number given", None),
-        (["x=nan"], "x: 'nan' is not a finite number", 1),
-        (["x=3=4"], "x: '3=4' is not a number", 1),
+        (["x=nan"], "x: 'nan' is not a finite number", 3),
+        (["x=3=4"], "x: '3=4' is not a number", 3),
         (["x=3; x=4"], "'x' is given twice", None),
         (["x=3; 4"], "with several values, name each one", None),
         (["3; 4"], "'3; 4' is not a number", 1),
@@ -239,6 +242,8 @@ def test_assignments_refused(items, fragment, column):
         parse_assignments(items)
     assert fragment in info.value.message
     assert info.value.column == column
+    if column:  # the column counts in the text the caret is drawn under
+        assert info.value.text == items[0]
 
 
 def test_non_ascii_digits_are_refused_like_in_expressions():

@@ -53,6 +53,9 @@ def app_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    from gradtui import startup
+
+    startup.start()  # the process-wide settings, before anything else is imported
     argv = sys.argv[1:] if argv is None else list(argv)
     app_args = app_arguments(argv)
     if app_args is not None:
@@ -74,11 +77,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command == "sandbox" and args.data is not None:
                 args.data_csv = read_data(args.data).to_text()
             if args.command == "sandbox":
-                from gradtui.cli.sandbox import check_sandbox
+                from gradtui.cli.sandbox import sandbox_playground
 
                 if args.start is not None:  # the app's start field is one text
                     args.start = "; ".join(args.start)
-                check_sandbox(args)
+                args.playground = sandbox_playground(args)
             if args.command == "lesson":
                 find_lesson(args.number, args.lessons)  # refused here, before the app starts
             return open_app(args)

@@ -78,84 +78,70 @@ def add_at_option(p: argparse.ArgumentParser) -> None:
     )
 
 
-def add_run_options(p: argparse.ArgumentParser, lr: float | None, steps: int) -> None:
+def add_run_options(
+    p: argparse.ArgumentParser, lr: float | None, steps: int | None, json: bool = True
+) -> None:
+    """The loop's options: ``--lr`` (required when ``lr`` is None and ``steps`` is not),
+    ``--steps``, ``--until-loss``, ``--patience``, ``--time-budget`` and ``--json``."""
     p.add_argument(
         "--lr",
-        type=number("--lr"),
-        required=lr is None,
+        type=setting("lr"),
+        required=lr is None and steps is not None,
         default=lr,
         help="learning rate" + (f" (default {lr:g})" if lr else ""),
     )
     p.add_argument(
         "--steps",
-        type=count("--steps"),
+        type=setting("max_steps"),
         default=steps,
-        help=f"stop after this many updates (default {steps})",
+        help="stop after this many updates" + (f" (default {steps})" if steps else ""),
     )
-    p.add_argument(
-        "--until-loss",
-        type=number("--until-loss"),
-        metavar="T",
-        help="stop once loss <= T (good enough)",
-    )
+    p.add_argument("--until-loss", type=setting("target"), metavar="T", help="stop once loss <= T")
     p.add_argument(
         "--patience",
-        type=stop_rule("--patience"),
+        type=setting("patience"),
         metavar="K",
         help="stop once the loss rose K steps in a row (getting worse)",
     )
     p.add_argument(
         "--time-budget",
-        type=stop_rule("--time-budget"),
+        type=setting("time_budget"),
         metavar="S",
         help="stop after S seconds (out of time)",
     )
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    if json:
+        p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def number(flag: str):
-    def parse(text: str) -> float:
-        import math
+def setting(name: str):
+    """An option's type: the playground setting ``name``'s own parser, rule and words."""
+    from gradtui.engine.training.settings import SETTINGS, SettingError
 
+    rule = SETTINGS[name]
+
+    def parse(text: str) -> object:
         try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-        if not math.isfinite(value):
-            raise argparse.ArgumentTypeError(f"{flag} must be a finite number, not '{text}'")
-        return value
+            return rule.parse(text)
+        except SettingError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
 
+    parse.__name__ = rule.label  # argparse names the type in some of its own messages
     return parse
 
 
-def count(flag: str):
+def whole_number(flag: str, low: int, high: int):
+    """An option's type: a whole number from ``low`` to ``high`` (``--task``)."""
+
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-        if value < 0 or value > 10_000_000:
-            raise argparse.ArgumentTypeError(f"{flag} must be between 0 and 10,000,000")
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{flag} must be from {low:,} to {high:,}")
         return value
 
     return parse
-
-
-def stop_rule(flag: str):
-    """``--patience`` (a count) or ``--time-budget`` (seconds), refused as the app refuses them."""
-    name = flag.removeprefix("--").replace("-", "_")
-    parse = count(flag) if name == "patience" else number(flag)
-
-    def checked(text: str) -> float:
-        from gradtui.engine.training.loop import stop_rule_error
-
-        value = parse(text)
-        problem = stop_rule_error(name, value)
-        if problem:
-            raise argparse.ArgumentTypeError(f"{flag} {problem}, not {text}")
-        return value
-
-    return checked
 
 
 def engine_errors() -> tuple[type[Exception], ...]:
@@ -167,14 +153,13 @@ def engine_errors() -> tuple[type[Exception], ...]:
 
 
 def describe(err: Exception) -> str:
+    """An engine error as the command line prints it (a caret under a column, as the app)."""
     from gradtui.engine.autograd.probe import TorchError
-    from gradtui.engine.expr.expr import ExprError
+    from gradtui.engine.expr.syntax import pointed
 
-    if isinstance(err, ExprError) and err.column:
-        return f"{err}\n{err.caret()}"
     if isinstance(err, TorchError) and err.lines:
         return f"at: {err.lines[-1][0]}\n{err}"
-    return str(err)
+    return pointed(err)
 
 
 def find_lesson(key: str, dirs: list[str]) -> Any:

@@ -12,13 +12,13 @@ from pathlib import Path
 from gradtui.cli.common import (
     CliError,
     add_at_option,
-    count,
+    add_run_options,
     describe,
     dumps,
     engine_errors,
     find_lesson,
-    number,
-    stop_rule,
+    setting,
+    whole_number,
 )
 
 EXAMPLES = {
@@ -60,22 +60,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         metavar="VALUES",
         help="3 | 3,5 | x=3; y=1 (or repeat: --from x=3 --from y=1)",
     )
-    export.add_argument("--lr", type=number("--lr"), help="learning rate")
-    export.add_argument("--steps", type=count("--steps"), help="stop after this many updates")
-    export.add_argument(
-        "--until-loss", type=number("--until-loss"), metavar="T", help="stop once loss <= T"
-    )
-    export.add_argument(
-        "--patience", type=stop_rule("--patience"), metavar="K", help="stop after K rises in a row"
-    )
-    export.add_argument(
-        "--time-budget", type=stop_rule("--time-budget"), metavar="S", help="stop after S seconds"
-    )
+    add_run_options(export, lr=None, steps=None, json=False)
     export.add_argument("--dtype", default=None, choices=("float32", "float64"))
     export.add_argument("--fit", action="store_true", help="fit the roller-coaster data")
-    export.add_argument("--seed", type=int, help="random seed of the data (with --fit)")
+    export.add_argument("--seed", type=setting("seed"), help="random seed of the data (with --fit)")
     export.add_argument("--lesson", metavar="N", help="export lesson N's task instead")
-    export.add_argument("--task", type=count("--task"), default=1, help="task number (from 1)")
+    export.add_argument(
+        "--task", type=whole_number("--task", 1, 1_000), default=1, help="task number (from 1)"
+    )
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
 
 

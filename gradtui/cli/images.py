@@ -27,11 +27,13 @@ The four files are checked (size, MD5, gzip and IDX headers) before they are kep
 interrupted download resumes where it stopped when you run the command again."""
 
 
-def add_fit_options(fit: argparse.ArgumentParser, count: Any) -> None:
-    """``fit``'s options for the pullover-dress example (``count`` parses whole numbers)."""
+def add_fit_options(fit: argparse.ArgumentParser) -> None:
+    """``fit``'s options for the pullover-dress example."""
+    from gradtui.cli.common import setting
+
     fit.add_argument(
         "--epochs",
-        type=count("--epochs"),
+        type=setting("epochs"),
         help="pullover-dress: passes over the 12,000 training images (default 20)",
     )
     # Each example has its own lr and length (roller-coaster: lr 1e-5, 10 steps).
@@ -86,7 +88,6 @@ def cmd_fit_pullover_dress(args: argparse.Namespace, error: type[Exception]) -> 
         TrainEnd,
         pixel_similarity,
     )
-    from gradtui.engine.training.playground import MAX_EPOCHS
     from gradtui.io.fashion import DataNotFound, load_pullover_dress
     from gradtui.io.idx import IdxError
 
@@ -97,8 +98,6 @@ def cmd_fit_pullover_dress(args: argparse.Namespace, error: type[Exception]) -> 
             raise error(f"{flag} is for the roller-coaster example; pullover-dress takes --epochs")
     lr = LR if args.lr is None else args.lr
     epochs = EPOCHS if args.epochs is None else args.epochs
-    if not 1 <= epochs <= MAX_EPOCHS:
-        raise error(f"--epochs must be between 1 and {MAX_EPOCHS}")
     try:
         data = load_pullover_dress(args.data)
     except (DataNotFound, IdxError) as err:

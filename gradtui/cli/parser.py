@@ -11,8 +11,7 @@ from gradtui.cli.common import (
     add_at_option,
     add_lessons_option,
     add_run_options,
-    count,
-    number,
+    setting,
 )
 
 EXAMPLES = {
@@ -122,7 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument(
         "--example", default="roller-coaster", choices=("roller-coaster", "pullover-dress")
     )
-    fit.add_argument("--seed", type=int, default=42, help="random seed for data and weights")
+    fit.add_argument(
+        "--seed", type=setting("seed"), default=42, help="random seed for data and weights"
+    )
     fit.add_argument(
         "--data",
         metavar="PATH",
@@ -148,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="VALUES",
         help="starting value(s): 3 | 3,5 | x=3; y=1 (or repeat --from)",
     )
-    sandbox.add_argument("--lr", type=number("--lr"), help="learning rate")
+    sandbox.add_argument("--lr", type=setting("lr"), help="learning rate")
     sandbox.add_argument("--fit", action="store_true", help="open in fit mode (roller coaster)")
     sandbox.add_argument(
         "--data", metavar="FILE", help="open in fit mode on a CSV file of input,target columns"
@@ -212,7 +213,9 @@ def _add_lr_find_parser(sub: Any) -> None:
         help="starting value(s) for EXPR: 3 | 3,5 | x=3; y=1 (or repeat --from)",
     )
     finder.add_argument("--example", choices=("roller-coaster",), help="fit this example instead")
-    finder.add_argument("--seed", type=int, default=42, help="random seed for --example")
+    finder.add_argument(
+        "--seed", type=setting("seed"), default=42, help="random seed for --example"
+    )
     finder.add_argument("--dtype", default="float32", choices=("float32", "float64"))
     finder.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -267,5 +270,5 @@ def _add_images_commands(fit: argparse.ArgumentParser, sub: Any) -> None:
     """``fit --example pullover-dress`` options and the ``data`` command (Fashion-MNIST)."""
     from gradtui.cli.images import add_data_parser, add_fit_options
 
-    add_fit_options(fit, count)
+    add_fit_options(fit)
     add_data_parser(sub)

@@ -100,9 +100,9 @@ def run_problem(problem: Any, args: argparse.Namespace) -> int:
         stepper = Stepper(problem, args.lr, rules)
     except engine_errors() as err:
         raise CliError(describe(err)) from None
-    from gradtui.torch_loading import freeze_heap
+    from gradtui.startup import freeze_heap
 
-    freeze_heap()  # the run keeps records: spare the collector torch's heap
+    freeze_heap()  # the run keeps records: spare the collector torch's heap (once a process)
     kept = keep_records(stepper, every_step=args.json)
     stop = stepper.stopped
     if stop.reason == "error":

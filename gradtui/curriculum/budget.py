@@ -82,27 +82,26 @@ def check_work(check: Check, pg: Playground, free_steps: bool = False) -> Work:
 
 
 def check_steps(check: Check, pg: Playground, free_steps: bool = False) -> int:
-    """How many steps a run of ``check`` on ``pg`` may make: its loop steps, one for a check
-    that probes ``fn`` once, one per number for finite differences, none for a typed answer
-    or an image check."""
-    from gradtui.curriculum.schema import MAX_CHECK_STEPS, PROBE_KINDS
+    """How many steps a run of ``check`` on ``pg`` may make, as its kind declares them (one
+    for a check that probes ``fn`` once, the loop's steps, none for a typed answer); none
+    for an image check (bounded by its epochs)."""
+    from gradtui.curriculum.checks import KINDS
 
-    if pg.mode == "images" or check.kind == "answer_is":
+    kind = KINDS.get(check.kind)
+    if pg.mode == "images" or kind is None:
         return 0
-    if check.kind == "finite_difference_close":
-        return 1 + step_numbers(pg)
-    if check.kind in PROBE_KINDS:
-        return 1
-    limits = {
-        "loss_below_within_steps": check.get("steps"),
-        "stop_reason_is": check.get("within", MAX_CHECK_STEPS),
-        "diverges": check.get("within"),
-        "grads_accumulate": check.get("step", 1) + 1,
-    }
-    limit = min(limits.get(check.kind) or MAX_CHECK_STEPS, MAX_CHECK_STEPS)
+    return kind.steps(check.params, pg, free_steps)
+
+
+def loop_steps(limit: int | None, pg: Playground, free_steps: bool, runs: int = 1) -> int:
+    """The steps of ``runs`` runs of ``pg``'s loop up to ``limit`` (None: a check's most),
+    never past ``MAX_CHECK_STEPS``, nor past ``pg``'s own max_steps unless ``free_steps``."""
+    from gradtui.curriculum.schema import MAX_CHECK_STEPS
+
+    limit = min(limit or MAX_CHECK_STEPS, MAX_CHECK_STEPS)
     if not free_steps and pg.max_steps is not None:
         limit = min(limit, pg.max_steps)
-    return 2 * limit if check.kind == "grads_accumulate" else limit  # it runs twice
+    return runs * limit
 
 
 def step_numbers(pg: Playground) -> int:

@@ -1,8 +1,14 @@
-"""Evaluate a task's declarative check on a learner's playground, with the engine.
+"""The check kinds, and how a task's declarative check is evaluated on a learner's playground.
 
-Each check kind is a small function of (params, playground, answer). Bad learner input (an
-expression that does not compile, a value torch refuses, a run that errors) never raises: the
-check simply does not pass, and its detail says why. Torch is imported only while evaluating.
+Each kind is one entry of ``KINDS``, made by ``@check_kind`` on its function: the parameters
+a lesson file may give it (each with its rule, from ``curriculum.rules``), the modes it can
+check, whether it judges a typed answer, and how many loop steps it may run (the work
+budget). The lesson validator, the budget and ``evaluate`` read nothing else.
+
+Each check is a small function of (params, playground, answer, cancelled). Bad learner input
+(an expression that does not compile, a value torch refuses, a run that errors) never raises:
+the check simply does not pass, and its detail says why. Torch is imported only while
+evaluating.
 """
 
 from __future__ import annotations
@@ -13,9 +19,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gradtui.curriculum.budget import Work, over_budget, step_numbers
+from gradtui.curriculum import rules
+from gradtui.curriculum.budget import Work, loop_steps, over_budget, step_numbers
 from gradtui.curriculum.schema import (
-    CHECK_KINDS,
+    CODE,
     DEFAULT_REL_TOL,
     DEFAULT_TOL,
     MAX_CHECK_STEPS,
@@ -23,6 +30,8 @@ from gradtui.curriculum.schema import (
     Lesson,
     LessonProblem,
 )
+from gradtui.engine.autograd.numeric import DIFFERENCES
+from gradtui.engine.training.loop import STOP_REASONS
 from gradtui.engine.training.playground import Playground
 
 # ExprError, ValueParseError and TorchError are ValueErrors.
@@ -32,6 +41,66 @@ Cancelled = Callable[[], bool]  # asked between steps: True stops the check (Che
 
 def _never() -> bool:
     return False
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of a check kind: the rule its value is held to, and whether it must be
+    given."""
+
+    rule: rules.Rule
+    required: bool = False
+
+
+Steps = Callable[[Mapping[str, Any], Playground, bool], int]
+
+
+@dataclass(frozen=True)
+class CheckKind:
+    """Everything about one check kind, declared with its function (``@check_kind``).
+
+    ``modes``: the playground modes it can check (a task in another mode is refused).
+    ``answer``: it judges a typed answer, so the task needs ``answer`` in editable and in its
+    solution. ``steps(params, playground, free_steps)``: the most loop steps one evaluation
+    may run (``curriculum.budget``). ``fits(check, setup, solution, editable)``: the kind's
+    own rules about the task around it, as messages (none by default).
+    """
+
+    name: str
+    run: Callable[[Mapping, Playground, str, Cancelled], CheckResult]
+    params: Mapping[str, Param]
+    modes: tuple[str, ...]
+    answer: bool = False
+    steps: Steps = lambda params, pg, free: 0
+    fits: Callable[..., list[str]] | None = None
+
+
+KINDS: dict[str, CheckKind] = {}
+LOOP_MODES = ("descend", "fit")
+
+
+def check_kind(name: str, *, params: Mapping[str, Param], modes: tuple[str, ...], **more: Any):
+    """Register the decorated function as check kind ``name`` (see ``CheckKind``)."""
+
+    def register(run: Callable) -> Callable:
+        KINDS[name] = CheckKind(name, run, params, modes, **more)
+        return run
+
+    return register
+
+
+def _probe_steps(params: Mapping, pg: Playground, free: bool) -> int:
+    return 1  # fn evaluated once at its start
+
+
+def _loop(param: str, default: int | None = None, runs: int = 1, extra: int = 0) -> Steps:
+    """``steps`` of a kind that runs the loop up to its parameter ``param`` (+ ``extra``)."""
+
+    def steps(params: Mapping, pg: Playground, free: bool) -> int:
+        limit = params.get(param, default)
+        return loop_steps(None if limit is None else limit + extra, pg, free, runs)
+
+    return steps
 
 
 class CheckCancelled(Exception):
@@ -69,24 +138,22 @@ def evaluate(
     else:
         params = dict(check)
         kind = params.pop("kind", None)
-    run = CHECKS.get(kind) if isinstance(kind, str) else None
-    if run is None:
+    entry = KINDS.get(kind) if isinstance(kind, str) else None
+    if entry is None:
         return CheckResult(False, f"unknown check kind {kind!r}")
-    missing = [n for n, (_, required) in CHECK_KINDS[kind].items() if required and n not in params]
+    missing = [n for n, p in entry.params.items() if p.required and n not in params]
     if missing:
         return CheckResult(False, f"the {kind} check needs {', '.join(missing)}")
     try:
-        return run(params, playground, answer, cancelled)
+        return entry.run(params, playground, answer, cancelled)
     except LEARNER_ERRORS as err:
         return CheckResult(False, _error_text(err))
 
 
 def _error_text(err: BaseException) -> str:
-    from gradtui.engine.expr.expr import ExprError
+    from gradtui.engine.expr.syntax import pointed
 
-    if isinstance(err, ExprError) and err.column:
-        return f"{err}\n{err.caret()}"
-    return str(err)
+    return pointed(err)
 
 
 # --- the autograd probe: fn at start --------------------------------------------------------
@@ -128,6 +195,16 @@ def _show(value: Any) -> str:
     return f"{value:g}"
 
 
+@check_kind(
+    "grad_equals",
+    params={
+        "value": Param(rules.numbers, required=True),
+        "tol": Param(rules.tol),
+        "variable": Param(rules.name),
+    },
+    modes=("descend",),
+    steps=_probe_steps,
+)
 def check_grad_equals(
     params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
 ) -> CheckResult:
@@ -141,6 +218,12 @@ def check_grad_equals(
     return CheckResult(ok, f"{name}.grad is {result.grad_reprs[name]}; the goal is {goal} ({how})")
 
 
+@check_kind(
+    "value_equals",
+    params={"value": Param(rules.numbers, required=True), "tol": Param(rules.tol)},
+    modes=("descend",),
+    steps=_probe_steps,
+)
 def check_value_equals(
     params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
 ) -> CheckResult:
@@ -151,6 +234,12 @@ def check_value_equals(
     )
 
 
+@check_kind(
+    "grad_fn_is",
+    params={"name": Param(rules.text(500), required=True)},
+    modes=("descend",),
+    steps=_probe_steps,
+)
 def check_grad_fn_is(
     params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
 ) -> CheckResult:
@@ -161,6 +250,12 @@ def check_grad_fn_is(
     )
 
 
+@check_kind(
+    "error_is",
+    params={"fragment": Param(rules.text(500), required=True)},
+    modes=("descend",),
+    steps=_probe_steps,
+)
 def check_error_is(
     params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
 ) -> CheckResult:
@@ -173,19 +268,28 @@ def check_error_is(
     return CheckResult(False, f"no error: y = {result.value_repr}, {grads}")
 
 
+@check_kind(
+    "finite_difference_close",
+    params={
+        "tol": Param(rules.tol, required=True),
+        "variable": Param(rules.name),
+        "difference": Param(rules.choice(tuple(DIFFERENCES))),
+    },
+    modes=("descend",),
+    steps=lambda params, pg, free: 1 + step_numbers(pg),  # fn once, then once per number
+)
 def check_finite_difference_close(
     params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
 ) -> CheckResult:
     """The forward (default) or central difference at ``h`` is within ``tol`` of ``.grad``."""
-    from gradtui.engine.autograd.numeric import DIFFERENCES, differences
+    from gradtui.engine.autograd.numeric import differences
     from gradtui.engine.expr.expr import compile_expr
+    from gradtui.engine.training.problem import name_values
 
     result = _probe(pg)
     name = _variable(result, params)
     expr = compile_expr(pg.fn)
-    values = pg.starting_values()
-    if "" in values:
-        values = {expr.variables[0]: values[""]}
+    values = name_values(expr, pg.starting_values())
     tensors = {n: v.to_tensor(pg.dtype) for n, v in values.items()}
     kind = params.get("difference", "forward")
     slope = differences(kind, expr, tensors, pg.h)[name].tolist()
@@ -198,6 +302,12 @@ def check_finite_difference_close(
     return CheckResult(ok, detail)
 
 
+@check_kind(
+    "answer_is",
+    params={"accept": Param(rules.texts, required=True)},
+    modes=LOOP_MODES,
+    answer=True,
+)
 def check_answer_is(
     params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
 ) -> CheckResult:
@@ -210,6 +320,12 @@ def check_answer_is(
     )
 
 
+@check_kind(
+    "answer_near",
+    params={"value": Param(rules.number, required=True), "rel_tol": Param(rules.tol)},
+    modes=LOOP_MODES,
+    answer=True,
+)
 def check_answer_near(
     params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
 ) -> CheckResult:
@@ -271,6 +387,15 @@ def _ended(stop: Any) -> str:
     return f"the run stopped after {stop.steps} step(s) ({words}) with loss {stop.loss:.6g}"
 
 
+@check_kind(
+    "loss_below_within_steps",
+    params={
+        "loss": Param(rules.number, required=True),
+        "steps": Param(rules.positive_int, required=True),
+    },
+    modes=LOOP_MODES,
+    steps=_loop("steps"),
+)
 def check_loss_below_within_steps(
     params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
 ) -> CheckResult:
@@ -283,6 +408,16 @@ def check_loss_below_within_steps(
     return CheckResult(ok, detail, stop.steps)
 
 
+@check_kind(
+    "stop_reason_is",
+    params={
+        "reason": Param(rules.choice(STOP_REASONS), required=True),
+        "within": Param(rules.positive_int),
+        "loss_at_most": Param(rules.number),
+    },
+    modes=LOOP_MODES,
+    steps=_loop("within"),
+)
 def check_stop_reason_is(
     params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
 ) -> CheckResult:
@@ -302,6 +437,12 @@ def check_stop_reason_is(
     return CheckResult(ok, f"{_ended(stop)}, reason '{stop.reason}'; {wanted}", stop.steps)
 
 
+@check_kind(
+    "diverges",
+    params={"within": Param(rules.positive_int, required=True)},
+    modes=(*LOOP_MODES, "images"),  # in images mode ``within`` counts epochs
+    steps=_loop("within"),
+)
 def check_diverges(
     params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
 ) -> CheckResult:
@@ -316,6 +457,12 @@ def check_diverges(
     return CheckResult(stop.reason == "diverged", _ended(stop), stop.steps)
 
 
+@check_kind(
+    "grads_accumulate",
+    params={"step": Param(rules.positive_int), "tol": Param(rules.tol)},
+    modes=LOOP_MODES,
+    steps=_loop("step", default=1, runs=2, extra=1),  # with and without zeroing
+)
 def check_grads_accumulate(
     params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
 ) -> CheckResult:
@@ -349,6 +496,14 @@ def _trainer(pg: Playground, epochs: int) -> Any:
     return LinearTrainer(data, lr=pg.lr, epochs=min(pg.epochs, epochs), seed=pg.seed)
 
 
+@check_kind(
+    "accuracy_at_least",
+    params={
+        "accuracy": Param(rules.fraction, required=True),
+        "epochs": Param(rules.setting("epochs"), required=True),
+    },
+    modes=("images",),
+)
 def check_accuracy_at_least(
     params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
 ) -> CheckResult:
@@ -389,6 +544,58 @@ def _flat(grad: Any) -> list[float]:
     return grad if isinstance(grad, list) else [grad]
 
 
+# --- the learner's code (the task's "code" field), run in gradtui's PyTorch subset -----------
+
+
+def _program_fits(check: Check, setup: Mapping, solution: Mapping, editable: Any) -> list[str]:
+    """A code task: starter code, a solution and a reference that compile with the check's
+    inputs, and a check that names something that must hold."""
+    from gradtui.curriculum.program_check import CONDITIONS
+
+    problems = []
+    if not (isinstance(editable, list | tuple) and CODE in editable):
+        problems.append("the program check needs 'code' in editable")
+    if CODE not in setup:
+        problems.append("a code task needs starter 'code'")
+    params = check.params
+    given = params.get("inputs", "")
+    for key, table in ((CODE, solution), ("reference", params)):
+        if key in table:
+            try:
+                rules.program(table[key], given)
+            except rules.Invalid as err:
+                problems.append(f"'{key}' {err}")
+        elif key == CODE:
+            problems.append("the solution needs its 'code'")
+    if not any(c in params for c in CONDITIONS):
+        problems.append("the program check names nothing that must hold")
+    if any(c in params for c in ("value", "at_least", "below")) and "variable" not in params:
+        problems.append("value, at_least and below need 'variable'")
+    if "message" in params and "error" not in params:
+        problems.append("'message' goes with 'error'")
+    return problems
+
+
+@check_kind(
+    "program",
+    params={
+        "inputs": Param(rules.inputs),
+        "variable": Param(rules.name),
+        "value": Param(rules.numbers),
+        "tol": Param(rules.tol),
+        "at_least": Param(rules.number),
+        "below": Param(rules.number),
+        "loss_below": Param(rules.number),
+        "steps": Param(rules.positive_int),
+        "error": Param(rules.name),
+        "message": Param(rules.text(500)),
+        "reference": Param(rules.code),  # compiled by fits, with the check's inputs
+        "compare": Param(rules.texts),
+        "uses": Param(rules.texts),
+    },
+    modes=LOOP_MODES,
+    fits=_program_fits,
+)
 def check_program(
     params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
 ) -> CheckResult:
@@ -396,23 +603,6 @@ def check_program(
     from gradtui.curriculum.program_check import check_program as run_and_judge
 
     return run_and_judge(params, pg, answer, cancelled)
-
-
-CHECKS: dict[str, Callable[[Mapping, Playground, str, Cancelled], CheckResult]] = {
-    "grad_equals": check_grad_equals,
-    "value_equals": check_value_equals,
-    "grad_fn_is": check_grad_fn_is,
-    "error_is": check_error_is,
-    "answer_is": check_answer_is,
-    "answer_near": check_answer_near,
-    "finite_difference_close": check_finite_difference_close,
-    "loss_below_within_steps": check_loss_below_within_steps,
-    "stop_reason_is": check_stop_reason_is,
-    "diverges": check_diverges,
-    "grads_accumulate": check_grads_accumulate,
-    "accuracy_at_least": check_accuracy_at_least,
-    "program": check_program,
-}
 
 
 def verify_lesson(lesson: Lesson) -> list[LessonProblem]:

@@ -25,76 +25,9 @@ DEFAULT_TOL = 1e-4
 LESSON_KEYS = ("id", "title", "order", "tasks")
 TASK_KEYS = ("goal", "setup", "editable", "hints", "solution", "check")
 
-# Playground field -> the kind of value a lesson may give it (see loader's validators).
-FIELD_KINDS: dict[str, str] = {
-    "mode": "mode",
-    "fn": "expr",
-    "start": "start",
-    "lr": "lr",
-    "dtype": "dtype",
-    "max_steps": "steps",
-    "target": "number",
-    "patience": "patience",
-    "time_budget": "seconds",
-    "zero_grad": "bool",
-    "example": "example",
-    "seed": "seed",
-    "h": "h",
-    "data_csv": "csv",
-    "epochs": "epochs",
-}
-
-# check kind -> {parameter: (value kind, required)}
-CHECK_KINDS: dict[str, dict[str, tuple[str, bool]]] = {
-    "grad_equals": {"value": ("numbers", True), "tol": ("tol", False), "variable": ("name", False)},
-    "value_equals": {"value": ("numbers", True), "tol": ("tol", False)},
-    "grad_fn_is": {"name": ("text", True)},
-    "error_is": {"fragment": ("text", True)},
-    "answer_is": {"accept": ("texts", True)},
-    "answer_near": {"value": ("number", True), "rel_tol": ("tol", False)},
-    "finite_difference_close": {
-        "tol": ("tol", True),
-        "variable": ("name", False),
-        "difference": ("difference", False),
-    },
-    "loss_below_within_steps": {"loss": ("number", True), "steps": ("positive_int", True)},
-    "stop_reason_is": {
-        "reason": ("reason", True),
-        "within": ("positive_int", False),
-        "loss_at_most": ("number", False),
-    },
-    "diverges": {"within": ("positive_int", True)},
-    "grads_accumulate": {"step": ("positive_int", False), "tol": ("tol", False)},
-    "accuracy_at_least": {"accuracy": ("fraction", True), "epochs": ("epochs", True)},
-    # Runs the learner's code (the task's "code" field): see curriculum/program_check.py.
-    "program": {
-        "inputs": ("inputs", False),
-        "variable": ("name", False),
-        "value": ("numbers", False),
-        "tol": ("tol", False),
-        "at_least": ("number", False),
-        "below": ("number", False),
-        "loss_below": ("number", False),
-        "steps": ("positive_int", False),
-        "error": ("name", False),
-        "message": ("text", False),
-        "reference": ("program", False),
-        "compare": ("texts", False),
-        "uses": ("texts", False),
-    },
-}
-# Checks of a typed answer: the task needs "answer" in editable and in its solution.
-ANSWER_KINDS = frozenset({"answer_is", "answer_near"})
 # answer_near's default: the typed number may be off by 1% (a value read off a view, which
 # shows three significant digits, is within 0.5%).
 DEFAULT_REL_TOL = 0.01
-# Checks that run the autograd probe on ``fn`` at ``start``: they need mode "descend".
-PROBE_KINDS = frozenset(
-    {"grad_equals", "value_equals", "grad_fn_is", "error_is", "finite_difference_close"}
-)
-# Checks that train the pullover-vs-dress classifier: they need mode "images" (where
-# ``diverges`` counts ``within`` in epochs, not steps).
-IMAGES_KINDS = frozenset({"accuracy_at_least", "diverges"})
 
 
 @dataclass(frozen=True)
@@ -113,7 +46,7 @@ class LessonProblem:
 
 @dataclass(frozen=True)
 class Check:
-    """A declarative check: its ``kind`` (a key of ``CHECK_KINDS``) and its parameters."""
+    """A declarative check: its ``kind`` (a key of ``checks.KINDS``) and its parameters."""
 
     kind: str
     params: Mapping[str, Any] = field(default_factory=dict)

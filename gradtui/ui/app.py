@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 # How often Python hands the GIL from one busy thread to another (its default is 5 ms). Torch
 # ops release and retake the GIL, and so does every turn of the event loop: with a run worker
 # busy, each retake could wait a full interval, so both drawing and stepping crawled.
-SWITCH_INTERVAL = 0.001
 EXIT_FAILED = 1  # the app ended on an error (a crash, or torch that cannot be imported)
 # Imported when first needed, and warmed in the loading thread once torch is ready: they pull
 # in plotext, markdown, numpy and the playground, which the home screen does not need.
@@ -138,8 +137,6 @@ class GradApp(App):
         return HomeScreen()
 
     def on_mount(self) -> None:
-        self._switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(SWITCH_INTERVAL)
         self.call_after_refresh(self._painted.set)
         if self._sandbox is not None and self._loop_code is not None:
             from gradtui.ui.screens.loop import LoopScreen
@@ -161,7 +158,6 @@ class GradApp(App):
             self.load_torch()
 
     def on_unmount(self) -> None:
-        sys.setswitchinterval(self._switch_interval)
         self.store.listener = None
         self.store.flush()  # a change a failed save kept in memory gets one more try
 
@@ -253,12 +249,13 @@ class GradApp(App):
         if self._sandbox is None:
             self._painted.wait(timeout=5)
             self._lessons_done.wait()
-        from gradtui.torch_loading import import_torch, preload_libraries
+        from gradtui.startup import load_torch
+        from gradtui.torch_loading import preload_libraries
 
         try:
             preload_libraries()
             self._painted.wait(timeout=5)
-            import_torch()
+            load_torch()
         except (ImportError, OSError) as err:
             self.call_from_thread(self.no_torch, err)
             return
@@ -352,25 +349,7 @@ class GradApp(App):
 
 def run_app(args: argparse.Namespace) -> int:
     """Start the app from parsed command-line arguments."""
-    sandbox = None
-    if getattr(args, "command", None) == "sandbox":
-        from gradtui.engine.training.playground import Playground, parse_fields
-
-        base = Playground().switch_mode("fit") if args.fit else Playground()
-        if getattr(args, "data_csv", None):  # --data, read and checked by the CLI
-            base = Playground().switch_mode("fit").with_(data_csv=args.data_csv)
-        texts = {}
-        if args.fn is not None:
-            texts["fn"] = args.fn
-        if args.start is not None:
-            texts["start"] = args.start
-        if args.lr is not None:
-            texts["lr"] = repr(args.lr)
-        sandbox, errors = parse_fields(base, texts)
-        if errors:
-            for field, message in errors.items():
-                print(f"gradtui: error: --{field}: {message}", file=sys.stderr)
-            return 2
+    sandbox = getattr(args, "playground", None)  # the sandbox's, checked by the command line
     lesson = str(args.number) if getattr(args, "command", None) == "lesson" else None
     loop = None
     if sandbox is not None and args.loop is not None:

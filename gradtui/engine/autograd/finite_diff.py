@@ -127,14 +127,9 @@ def time_gradients(
     Each size spends at most about ``budget`` seconds on finite differences; stops early
     (between numbers) once ``cancelled()`` is true.
     """
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # one core each: the comparison stays fair on a busy machine
-    try:
-        yield from _timings(sizes, budget, cancelled, h)
-    finally:
-        torch.set_num_threads(threads)
+    # torch's threads are the process's (one, set at start-up: gradtui.startup), so both
+    # ways get one core each and the comparison stays fair on a busy machine.
+    yield from _timings(sizes, budget, cancelled, h)
 
 
 def _timings(

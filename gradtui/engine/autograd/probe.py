@@ -11,8 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from gradtui.engine.expr.expr import ExprError, Expression, compile_expr
+from gradtui.engine.expr.expr import Expression, compile_expr
 from gradtui.engine.expr.values import Values, format_number, parse_values, round_trip
+from gradtui.engine.training.problem import name_values
 
 # Longer vectors are written with '...' in the session lines, as torch prints them.
 SUMMARY_THRESHOLD = 1000
@@ -257,16 +258,7 @@ def _listed(tensor: Any) -> Any:
 
 def _name_inputs(expr: Expression, inputs: Mapping[str, Values | str]) -> dict[str, Values]:
     parsed = {k: parse_values(v) if isinstance(v, str) else v for k, v in inputs.items()}
-    if "" in parsed:
-        if len(parsed) > 1 or len(expr.variables) > 1:
-            needed = ", ".join(expr.variables)
-            raise ExprError(f"the expression uses {needed}: give each a value, as in x=3")
-        name = expr.variables[0] if expr.variables else "x"
-        return {name: parsed[""]}
-    missing = [v for v in expr.variables if v not in parsed]
-    if missing:
-        raise ExprError(f"no value given for {', '.join(missing)}", expr.text)
-    return parsed
+    return name_values(expr, parsed, missing="no value given for")
 
 
 def _failure(error: BaseException, lines: list[tuple[str, str]]) -> TorchError:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from gradtui.engine.expr.syntax import NODE_NAMES, caret, literal_problem, op_symbol
+from gradtui.engine.expr.syntax import NODE_NAMES, literal_problem, op_symbol
 
 MAX_CHARS = 1000
 MAX_DEPTH = 32
@@ -90,14 +90,6 @@ class ExprError(ValueError):
         self.column = column
         where = f" (column {column})" if column else ""
         super().__init__(f"{message}{where}")
-
-    def caret(self, width: int = 60) -> str:
-        """The text (a window of it, if long) with a caret under the offending column."""
-        return caret(self.text, self.column, width)
-
-    def describe(self) -> str:
-        """Message and caret, ready to print under an input field."""
-        return f"{self.caret()}\n{self}"
 
 
 @dataclass(frozen=True)

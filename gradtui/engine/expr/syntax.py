@@ -78,6 +78,16 @@ def caret(text: str, column: int | None, width: int = 60, span: int = 1) -> str:
     return f"{shown}\n{' ' * offset}{'^' * marks}"
 
 
+def pointed(err: BaseException) -> str:
+    """An error as every place shows it (the form, the command line, a check's detail): the
+    message, then the text it points into with a caret under the column when it has both
+    (``ExprError``, ``ValueParseError``)."""
+    text, column = getattr(err, "text", ""), getattr(err, "column", None)
+    if isinstance(text, str) and text and column:
+        return f"{err}\n{caret(text, column)}"
+    return str(err)
+
+
 def literal_problem(value: int | float) -> str | None:
     """Why a number literal is refused ('number too large ...'), or None when it is fine."""
     if isinstance(value, int) and value.bit_length() > 64:

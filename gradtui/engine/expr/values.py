@@ -19,11 +19,12 @@ _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
 
 
 class ValueParseError(ValueError):
-    """Numbers that could not be read: what and where (1-based column)."""
+    """Numbers that could not be read: what and where (1-based ``column`` of ``text``)."""
 
-    def __init__(self, message: str, column: int | None = None):
+    def __init__(self, message: str, column: int | None = None, text: str = ""):
         self.message = message
         self.column = column
+        self.text = text
         super().__init__(message + (f" (column {column})" if column else ""))
 
 
@@ -93,6 +94,13 @@ def _float32(value: float) -> float:
 
 def parse_values(text: str) -> Values:
     """Parse ``3``, ``3.``, ``-1.5e-3``, ``3,5,12`` or ``[3., 4., 10.]``."""
+    try:
+        return _parse_values(text)
+    except ValueParseError as err:
+        raise ValueParseError(err.message, err.column, text if err.column else "") from None
+
+
+def _parse_values(text: str) -> Values:
     if not isinstance(text, str) or not text.strip():
         raise ValueParseError("no number given")
     if len(text) > MAX_LENGTH * 24:
@@ -145,15 +153,21 @@ def parse_assignments(items: list[str]) -> dict[str, Values]:
     Several variables are named either one per item (a repeated ``--at``/``--from``) or
     separated by ``;`` within one text (the app's start field); both ways mix freely.
     """
-    parts: list[str] = []
-    for item in items:
-        parts += [p for p in item.split(";") if p.strip()] if "=" in item else [item]
-    items = parts
+    parts: list[tuple[str, str, int]] = []  # (piece, the text it is in, where it starts there)
+    for whole in items:
+        if "=" not in whole:
+            parts.append((whole, whole, 0))
+            continue
+        start = 0
+        for piece in whole.split(";"):
+            if piece.strip():
+                parts.append((piece, whole, start))
+            start += len(piece) + 1
     result: dict[str, Values] = {}
-    for item in items:
+    for item, whole, start in parts:
         name, sep, rest = item.partition("=")
         if not sep:
-            if len(items) > 1:
+            if len(parts) > 1:
                 raise ValueParseError(f"'{item}': with several values, name each one: x=3")
             return {"": parse_values(item)}
         name = name.strip()
@@ -164,5 +178,7 @@ def parse_assignments(items: list[str]) -> dict[str, Values]:
         try:
             result[name] = parse_values(rest)
         except ValueParseError as err:
-            raise ValueParseError(f"{name}: {err.message}", err.column) from None
+            # the column within the whole text, where the caret is drawn
+            column = err.column and err.column + start + len(item) - len(rest)
+            raise ValueParseError(f"{name}: {err.message}", column, whole) from None
     return result

@@ -7,14 +7,14 @@ as ``step N  loss L  <param> V  <param>.grad G`` and a last ``stop`` line.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from gradtui.engine.autograd.probe import tensor_literal
 from gradtui.engine.expr.torch_source import torch_source
 from gradtui.engine.training.loop import StopRules
-from gradtui.engine.training.playground import MAX_LR, Playground
+from gradtui.engine.training.playground import Playground
 from gradtui.engine.training.problem import Problem
+from gradtui.engine.training.settings import SETTINGS
 
 EXPORTABLE_DTYPES = ("float32", "float64")
 # The order in which examples.roller_coaster fills the weights from torch.randn(3).
@@ -30,8 +30,7 @@ SCRIPT_NAMES = frozenset(
 def export_script(pg: Playground) -> str:
     """The script for this playground (raises ``ValueError``/``ExprError`` if it is invalid)."""
     problem = pg.problem()
-    if not math.isfinite(pg.lr) or abs(pg.lr) > MAX_LR:
-        raise ValueError(f"learning rate {pg.lr} is not usable")
+    SETTINGS["lr"].require(pg.lr)
     if pg.dtype not in EXPORTABLE_DTYPES:
         raise ValueError(f"export needs dtype float32 or float64, not {pg.dtype}")
     if pg.mode == "fit" and pg.example != "roller-coaster":

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from gradtui.engine.training.settings import SETTINGS
 from gradtui.io.fashion import PulloverDress
 
 BATCH_SIZE = 256
@@ -106,8 +107,7 @@ class LinearTrainer:
     ):
         import torch
 
-        if not math.isfinite(lr) or lr == 0:
-            raise ValueError(f"learning rate {lr} is not usable")
+        SETTINGS["lr"].require(lr)
         self._torch = torch
         self.lr = lr
         self.epochs = epochs
@@ -151,15 +151,8 @@ class LinearTrainer:
 
     def run(self) -> Iterator[BatchRecord | EpochRecord | TrainEnd]:
         """Train, yielding every mini-batch, every epoch, then the ``TrainEnd``."""
-        torch = self._torch
-        # Matrices this small train several times faster on one thread than on several that
-        # contend for the cores (measured: 0.44 s vs 3.5 s for 5 epochs on a busy 2-core box).
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            yield from self._epochs()
-        finally:
-            torch.set_num_threads(threads)
+        # torch's threads are the process's (one, set at start-up: gradtui.startup).
+        yield from self._epochs()
 
     def _epochs(self) -> Iterator[BatchRecord | EpochRecord | TrainEnd]:
         torch = self._torch

@@ -47,19 +47,6 @@ class StopRules:
     diverge_factor: float = 1e4
 
 
-def stop_rule_error(name: str, value: float) -> str | None:
-    """Why this ``patience`` or ``time_budget`` cannot be used (e.g. ``must be 1 or more``).
-
-    The command line, the app's form and lesson files all ask this one question, so they
-    refuse the same values with the same words.
-    """
-    if name == "patience" and not value >= 1:
-        return "must be 1 or more (the rises in a row that stop the run)"
-    if name == "time_budget" and not value > 0:
-        return "must be more than 0 seconds"
-    return None
-
-
 @dataclass(frozen=True, slots=True)
 class StepRecord:
     """One iteration: parameters, loss and grads before the update, and the lr used."""

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from gradtui.engine.training.loop import StepRecord, Stop, StopRules
-from gradtui.engine.training.playground import MAX_LR, Playground
+from gradtui.engine.training.playground import Playground
+from gradtui.engine.training.settings import SETTINGS, SettingError
 
 LABELS = ("too small", "good", "bouncy", "diverging")
 DEFAULT_FACTORS = (0.01, 0.1, 1.0, 10.0)
@@ -62,12 +63,9 @@ def parse_lrs(text: str) -> list[float]:
         if not item:
             raise ValueError(f"learning rate {place} is empty (two commas in a row?)")
         try:
-            value = float(item)
-        except ValueError:
-            raise ValueError(f"learning rate {place}: '{item[:20]}' is not a number") from None
-        if not math.isfinite(value) or abs(value) > MAX_LR:
-            raise ValueError(f"learning rate {place}: {item[:20]} is not usable; try 0.001 to 1")
-        lrs.append(value)
+            lrs.append(SETTINGS["lr"].parse(item))
+        except SettingError as err:
+            raise ValueError(f"learning rate {place}: {SETTINGS['lr'].message(err)}") from None
     if len(lrs) > MAX_RUNS:
         raise ValueError(f"at most {MAX_RUNS} learning rates at once ({len(lrs)} given)")
     return lrs

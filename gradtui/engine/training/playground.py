@@ -7,19 +7,16 @@ an invalid entry raises a clear error and never replaces the last good state.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from gradtui.engine.expr.expr import compile_expr
-from gradtui.engine.expr.values import ValueParseError, Values, parse_assignments
+from gradtui.engine.expr.values import Values, parse_assignments
 from gradtui.engine.training.examples import EXAMPLES, example_problem
-from gradtui.engine.training.loop import Stepper, StopRules, stop_rule_error
+from gradtui.engine.training.loop import Stepper, StopRules
 from gradtui.engine.training.problem import Problem, descend_problem, fit_problem
+from gradtui.engine.training.settings import MAX_LR, MODES, SETTINGS, TYPED
 
-MODES = ("descend", "fit", "images")  # images: the pullover-vs-dress classifier
-MAX_EPOCHS = 100
-MAX_LR = 1e10  # larger learning rates only ever overflow; lesson files share this cap
 # What a mode starts from when the learner switches to it.
 MODE_DEFAULTS = {
     "descend": {"mode": "descend", "fn": "x**2", "start": "3.", "lr": 0.1, "max_steps": 100},
@@ -115,8 +112,7 @@ class Playground:
 
     def stepper(self) -> Stepper:
         """A fresh stepper at step 1 (init)."""
-        if not math.isfinite(self.lr) or abs(self.lr) > MAX_LR:
-            raise ValueError(f"learning rate {self.lr} is not usable")
+        SETTINGS["lr"].require(self.lr)
         return Stepper(self.problem(), self.lr, self.rules(), zero_grad=self.zero_grad)
 
     @classmethod
@@ -143,37 +139,14 @@ def parse_start(text: str) -> dict[str, Values]:
     return parse_assignments([text])
 
 
-# Field -> (label used in messages, kind). Kinds: expr, start, float, count, optional float...
-FIELDS = {
-    "fn": "expr",
-    "start": "start",
-    "lr": "float",
-    "max_steps": "count?",
-    "target": "float?",
-    "patience": "count?",
-    "time_budget": "float?",
-    "h": "float",
-    "epochs": "count",
-}
-
-
 def parse_fields(base: Playground, texts: dict[str, str]) -> tuple[Playground, dict[str, str]]:
     """Apply typed texts to ``base``; returns the new playground and any errors by field.
 
     An error is ready to show under its field (with a caret where there is a column). When
     there are errors, the returned playground keeps ``base``'s value for those fields.
     """
-    from gradtui.engine.expr.expr import ExprError
-
     result, refused = field_errors(base, texts)
-    errors: dict[str, str] = {}
-    for name, (err, typed) in refused.items():
-        if isinstance(err, ExprError):
-            errors[name] = err.describe() if err.column or typed is not None else err.message
-        elif isinstance(err, ValueParseError) and typed is not None:
-            errors[name] = _caret(typed, err.column) + str(err)
-        else:
-            errors[name] = str(err)
+    errors = {name: SETTINGS[name].message(err) for name, (err, _) in refused.items()}
     return result, errors
 
 
@@ -190,12 +163,14 @@ def field_errors(
     changes: dict[str, Any] = {}
     errors: dict[str, tuple[ValueError, str | None]] = {}
     for name, text in texts.items():
-        kind = FIELDS.get(name)
-        if kind is None:
+        if name not in TYPED:
+            continue
+        if name == "start" and base.mode == "fit" and text.strip().lower() in ("", "random"):
+            changes[name] = "random"
             continue
         try:
-            changes[name] = _parse_field(kind, name, text, base)
-        except ValueError as err:  # ExprError and ValueParseError among them
+            changes[name] = SETTINGS[name].parse(text)
+        except ValueError as err:  # SettingError, ExprError and ValueParseError among them
             errors[name] = (err, text)
     result = base.with_(**changes)
     if not errors and result.mode != "images":
@@ -206,54 +181,3 @@ def field_errors(
         except ValueError as err:
             errors["start"] = (err, None)
     return result, errors
-
-
-def _caret(text: str, column: int | None) -> str:
-    if not column or len(text) > 60:
-        return ""
-    return f"{text}\n{' ' * (column - 1)}^\n"
-
-
-def _parse_field(kind: str, name: str, text: str, base: Playground) -> Any:
-    text = text.strip()
-    if kind == "expr":
-        compile_expr(text)
-        return text
-    if kind == "start":
-        if base.mode == "fit" and text.lower() in ("", "random"):
-            return "random"
-        parse_start(text)
-        return text
-    optional = kind.endswith("?")
-    if optional and not text:
-        return None
-    label = name.replace("_", " ")
-    if kind.startswith("count"):
-        try:
-            value = int(text)
-        except ValueError:
-            raise ValueError(f"{label}: '{text[:20]}' is not a whole number") from None
-        if not 0 <= value <= 10_000_000:
-            raise ValueError(f"{label} must be between 0 and 10,000,000")
-        if name == "epochs" and not 1 <= value <= MAX_EPOCHS:
-            raise ValueError(f"epochs must be between 1 and {MAX_EPOCHS}")
-        _check_stop_rule(name, label, value)
-        return value
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"{label}: '{text[:20]}' is not a number") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError(f"{label} must be a finite number")
-    if name == "lr" and abs(value) > MAX_LR:
-        raise ValueError(f"learning rate: |lr| over {MAX_LR:g} is not usable; try 0.001 to 1")
-    _check_stop_rule(name, label, value)
-    if name == "h" and not 0 < abs(value) <= 1e3:
-        raise ValueError("h must be a small non-zero number, such as 0.001")
-    return value
-
-
-def _check_stop_rule(name: str, label: str, value: float) -> None:
-    problem = stop_rule_error(name, value)
-    if problem:
-        raise ValueError(f"{label} {problem}")

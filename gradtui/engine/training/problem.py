@@ -122,19 +122,27 @@ def descend_problem(
     """Minimise ``expr`` over its variables, starting from ``start`` (``""`` = the only one)."""
     if isinstance(expr, str):
         expr = compile_expr(expr)
-    start = dict(start)
-    if "" in start:
-        if len(expr.variables) != 1 or len(start) > 1:
-            names = ", ".join(expr.variables) or "no variable"
-            raise ExprError(f"the expression uses {names}: give each a value, as in x=3")
-        start = {expr.variables[0]: start[""]}
-    missing = [n for n in expr.variables if n not in start]
-    if missing:
-        raise ExprError(f"no starting value for {', '.join(missing)}", expr.text)
+    start = name_values(expr, start)
     if not expr.variables:
         raise ExprError("the expression has no variable to change, such as x", expr.text)
     _check_dtype(dtype)
     return Problem(expr=expr, start=start, dtype=dtype)
+
+
+def name_values(
+    expr: Expression, values: Mapping[str, Values], missing: str = "no starting value for"
+) -> dict[str, Values]:
+    """``values`` by the variable each is for: one unnamed value (key ``""``, as ``3`` is
+    typed) is the only variable's (``x`` when there is none); every variable needs one."""
+    if "" in values:
+        if len(values) > 1 or len(expr.variables) > 1:
+            names = ", ".join(expr.variables)
+            raise ExprError(f"the expression uses {names}: give each a value, as in x=3")
+        return {expr.variables[0] if expr.variables else "x": values[""]}
+    unset = [n for n in expr.variables if n not in values]
+    if unset:
+        raise ExprError(f"{missing} {', '.join(unset)}", expr.text)
+    return dict(values)
 
 
 def fit_problem(

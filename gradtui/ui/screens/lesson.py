@@ -22,7 +22,7 @@ from gradtui.ui.widgets.images_view import ImagesView
 from gradtui.ui.widgets.loop_view import LoopView
 from gradtui.ui.widgets.playground_view import PlaygroundView
 from gradtui.ui.widgets.prose import Prose
-from gradtui.ui.widgets.run_view import RunView
+from gradtui.ui.widgets.run_view import RunView, SteppedView
 from gradtui.ui.widgets.settings_form import SettingsForm
 from gradtui.ui.widgets.task_panel import TaskPanel, TaskStatus
 
@@ -247,7 +247,7 @@ class LessonScreen(PlaygroundScreen):
         self._result = (result, playground)
         self._show_result()
 
-    def on_run_view_progress(self, message: RunView.Progress) -> None:
+    def on_stepped_view_progress(self, message: SteppedView.Progress) -> None:
         """The run on screen moved on (the view has shown it): a verdict may now be seen."""
         self._show_result()
 

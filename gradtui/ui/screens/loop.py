@@ -96,8 +96,9 @@ def export_loop(screen: Screen, folder: Path | None = None) -> None:
     from gradtui.engine.program import ProgramRefused
     from gradtui.engine.program.errors import render_refusal
     from gradtui.engine.program.export import export_program
+    from gradtui.io.files import file_scope
     from gradtui.safe_text import clean
-    from gradtui.ui.screens.export import ExportScreen, shown_path
+    from gradtui.ui.screens.export import ExportScreen
 
     view = screen.query_one(LoopView)
     try:
@@ -111,13 +112,14 @@ def export_loop(screen: Screen, folder: Path | None = None) -> None:
         return
     app = screen.app
     app.copy_to_clipboard(script)
+    scope = file_scope()
     try:
-        path = save_script(script, folder or Path.cwd(), "loop")
+        path = save_script(script, folder or scope.start(), "loop")
     except OSError as err:
         where = f"not saved ({err.strerror or err}); copied to the clipboard"
         app.notify(clean(where), title="export", severity="warning", timeout=8, markup=False)
     else:
-        shown = shown_path(path)
+        shown = scope.shown(path)
         where = f"saved to {shown} and copied to the clipboard; run it with: python {shown}"
         app.notify(clean(f"saved to {shown}"), title="export", timeout=6, markup=False)
     app.push_screen(ExportScreen(script, where))

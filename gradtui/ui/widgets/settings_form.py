@@ -18,21 +18,11 @@ from textual.timer import Timer
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from gradtui.engine.training.playground import Playground, parse_fields
+from gradtui.engine.training.settings import SETTINGS, TYPED
 from gradtui.safe_text import plain
 from gradtui.ui.widgets.field_input import FieldInput
 
 DEBOUNCE = 0.3
-TEXT_FIELDS = {
-    "fn": ("f(x) =", "x**2"),
-    "start": ("start", "3."),
-    "lr": ("lr", "0.1"),
-    "max_steps": ("max steps", "blank: no limit"),
-    "target": ("stop at loss ≤", "blank: off"),
-    "patience": ("patience", "rises in a row; blank: off"),
-    "time_budget": ("time budget s", "blank: off"),
-    "h": ("h", "0.001"),
-    "epochs": ("epochs", "1 to 100"),
-}
 DTYPES = [
     ("float32", "float32"),
     ("float64", "float64"),
@@ -103,15 +93,17 @@ class SettingsForm(Vertical):
                 id="mode",
                 compact=True,
             )
-        for name, (label, placeholder) in TEXT_FIELDS.items():
+        for name in TYPED:
             if name not in self.editable:
                 continue
+            setting = SETTINGS[name]
+            label = setting.title or setting.label
             if name == "fn" and pg.mode == "fit":
                 label = "model ="
             yield Label(label, classes="field-label", id=f"{name}-label")
             yield FieldInput(
                 field_text(pg, name),
-                placeholder=placeholder,
+                placeholder=setting.placeholder,
                 id=name,
                 compact=True,
                 select_on_focus=False,
@@ -121,9 +113,8 @@ class SettingsForm(Vertical):
             yield Label("dtype", classes="field-label")
             yield Select(DTYPES, value=pg.dtype, allow_blank=False, id="dtype", compact=True)
         if "zero_grad" in self.editable:
-            yield FieldCheckbox(
-                "zero the grad each step", pg.zero_grad, id="zero_grad", compact=True
-            )
+            label = SETTINGS["zero_grad"].label
+            yield FieldCheckbox(label, pg.zero_grad, id="zero_grad", compact=True)
 
     def texts(self) -> dict[str, str]:
         """The current text of every input, by field name."""
