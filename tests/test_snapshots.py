@@ -84,7 +84,12 @@ def test_pullover_dress_after_a_run(snap_compare, tmp_path):
             pilot, lambda: view.frame is not None and view.frame.end is not None and view.settled
         )
         status = pilot.app.screen.query_one(TaskStatus)
-        await wait_for(pilot, lambda: status.detail != "checking…")
+        # The run on screen has ended: the check's verdict shows once its result and the
+        # run's last frame have both reached the screen (in either order).
+        await wait_for(
+            pilot,
+            lambda: status.detail != "checking…" and "to see the verdict" not in status.detail,
+        )
         await pilot.wait_for_animation()
         await pilot.pause(1.0)  # the Markdown prose renders in the background
 
