@@ -85,10 +85,13 @@ def test_pullover_dress_after_a_run(snap_compare, tmp_path):
         )
         status = pilot.app.screen.query_one(TaskStatus)
         # The run on screen has ended: the check's verdict shows once its result and the
-        # run's last frame have both reached the screen (in either order).
+        # run's last frame have both reached the screen (in either order). The check trains
+        # the model again in its own thread: on a loaded machine that takes a while.
         await wait_for(
             pilot,
             lambda: status.detail != "checking…" and "to see the verdict" not in status.detail,
+            timeout=90,
+            state=lambda: (status.detail, view.progress()),
         )
         await pilot.wait_for_animation()
         await pilot.pause(1.0)  # the Markdown prose renders in the background

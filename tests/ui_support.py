@@ -25,12 +25,16 @@ def screen_text(app) -> str:
     return "\n".join("".join(line).rstrip() for line in grid)
 
 
-async def wait_for(pilot: Pilot, condition, timeout: float = 20.0, step: float = 0.05) -> None:
-    """Pause until ``condition()`` holds (torch loading, a run stopping...)."""
+async def wait_for(
+    pilot: Pilot, condition, timeout: float = 20.0, step: float = 0.05, state=None
+) -> None:
+    """Pause until ``condition()`` holds (torch loading, a run stopping...). ``state()``, if
+    given, says what was there instead when it times out."""
     waited = 0.0
     while not condition():
         if waited >= timeout:
-            raise AssertionError(f"timed out after {timeout} s waiting for {condition}")
+            seen = f"; instead: {state()!r}" if state is not None else ""
+            raise AssertionError(f"timed out after {timeout} s waiting for {condition}{seen}")
         await pilot.pause(step)
         waited += step
 
