@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Input, Static
 
-from gradtui.curriculum.schema import ANSWER, CODE, MAX_ANSWER, Task
+from gradtui.curriculum.schema import ANSWER, MAX_ANSWER, Task
 from gradtui.safe_text import clean, plain
 
 
@@ -45,6 +45,16 @@ class TaskPanel(Vertical):
         self.count = count
         self.answer = answer
 
+    def on_mount(self) -> None:
+        self._update_hints()
+        self._update_solution()
+
+    @property
+    def compact(self) -> bool:
+        """A code task's panel is kept short, as its editor needs the rows: what hints are
+        left is said on its border, and the reference program opens on request (v)."""
+        return self.lesson_task.is_code
+
     def compose(self) -> ComposeResult:
         heading = Content.styled(f"Task {self.number}/{self.count}", "bold")
         yield Static(heading + "  " + plain(self.lesson_task.goal), id="goal")
@@ -58,8 +68,8 @@ class TaskPanel(Vertical):
                 compact=True,
                 select_on_focus=False,  # a digit that starts the answer is not overtyped
             )
-        yield Static(self._hints_text(), id="hints")
-        yield Static(self._solution_text(), id="solution")
+        yield Static(id="hints")
+        yield Static(id="solution")
 
     def watch_hints_shown(self) -> None:
         self._update_hints()
@@ -71,7 +81,7 @@ class TaskPanel(Vertical):
         hints = self.lesson_task.hints[: self.hints_shown]
         lines = [f"hint {i}: {h}" for i, h in enumerate(hints, 1)]
         left = len(self.lesson_task.hints) - len(hints)
-        if left:
+        if left and not self.compact:
             lines.append(f"({left} hint{'s' if left > 1 else ''} left: press h)")
         return plain("\n".join(lines))
 
@@ -79,15 +89,31 @@ class TaskPanel(Vertical):
         if not self.solution_shown:
             return plain("")
         solution = self.lesson_task.solution
-        if CODE in solution:  # a code task: the reference program, as it would be typed
-            return plain("reference solution:\n" + str(solution[CODE]).strip("\n"))
+        if self.compact:  # a program: in its own view, over the panel (v)
+            return plain("")
         parts = [f"{k} = {v!r}" for k, v in solution.items()]
         return plain("reference solution: " + ", ".join(parts))
 
+    def _border_cues(self) -> None:
+        """On a compact panel's border: the hints left and the solution, with their keys."""
+        if not self.compact:
+            return
+        left = len(self.lesson_task.hints) - min(self.hints_shown, len(self.lesson_task.hints))
+        cues = [f"h: hint ({left} left)"] if left else []
+        if self.solution_shown:
+            cues.append("v: reference solution")
+        self.border_subtitle = " · ".join(cues)
+
     def _update_hints(self) -> None:
+        self._border_cues()
         for widget in self.query("#hints").results(Static):
-            widget.update(self._hints_text())
+            text = self._hints_text()
+            widget.update(text)
+            widget.display = bool(text)  # no blank row for no hints
 
     def _update_solution(self) -> None:
+        self._border_cues()
         for widget in self.query("#solution").results(Static):
-            widget.update(self._solution_text())
+            text = self._solution_text()
+            widget.update(text)
+            widget.display = bool(text)
