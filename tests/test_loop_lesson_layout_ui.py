@@ -3,7 +3,7 @@ and output after a run, each in view or one key away, with the key on screen."""
 
 from __future__ import annotations
 
-from loop_support import ended, fill_blank, view
+from loop_support import ended, fill_blank, loop_app, loop_ready, view
 from ui_support import ready, screen_text, wait_for
 
 from gradtui.curriculum.progress import ProgressStore
@@ -40,6 +40,8 @@ async def test_at_80x24_the_goal_the_code_and_the_panels_are_each_in_view(tmp_pa
         assert "ctrl+o: variables · output" in text  # the panels: one key away, and said so
         assert "f12 Prose" in footer(app) and "^o Panels" in footer(app)
         assert footer(app).endswith("▏^p palette")
+        await pilot.press("escape")  # out of the editor, which is all there is on its page
+        assert app.focused is None and "esc List" in footer(app)
         await pilot.press("f5")  # the starter's blank is refused
         await wait_for(pilot, lambda: "refused: ctrl+o shows why" in screen_text(app))
         await pilot.press("ctrl+o")
@@ -134,3 +136,17 @@ async def test_a_solved_code_task_keeps_the_code_in_view_and_shows_the_solution_
         await pilot.press("v")  # typed into a read-only view: it closes instead
         await wait_for(pilot, lambda: not isinstance(app.screen, SolutionScreen))
         assert view(app) is loop and app.focused is None
+
+
+async def test_the_sandbox_loop_playground_at_80x24_pages_too():
+    app = loop_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loop_ready(pilot)
+        loop = view(app)
+        assert loop.cramped and loop.editor.scrollable_content_region.height >= 15
+        assert "^o Panels" in footer(app)
+        await pilot.press("f3", "f3", "f3", "f3", "f3", "f5")
+        await ended(pilot)
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: "The program ran to its end" in screen_text(app))
+        assert "x = tensor(" in screen_text(app) and "^o Code" in footer(app)
