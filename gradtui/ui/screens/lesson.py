@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 from textual.worker import get_current_worker
 
 from gradtui.curriculum.checks import CheckCancelled, CheckResult, evaluate
@@ -18,6 +18,7 @@ from gradtui.curriculum.schema import ANSWER, CODE, Lesson
 from gradtui.safe_text import clean
 from gradtui.ui.screens.confirm import ConfirmScreen
 from gradtui.ui.screens.playground_screen import LOOP_ONLY_KEYS, PlaygroundScreen
+from gradtui.ui.widgets.fitted_footer import FittedFooter
 from gradtui.ui.widgets.images_view import ImagesView
 from gradtui.ui.widgets.loop_view import LoopView
 from gradtui.ui.widgets.playground_view import PlaygroundView
@@ -112,7 +113,7 @@ class LessonScreen(PlaygroundScreen):
             with Vertical(id="work"):
                 yield self._task_panel()
                 yield self._new_playground_view()
-        yield Footer(compact=True)
+        yield FittedFooter(compact=True)
 
     def _new_playground_view(self) -> PlaygroundView | ImagesView | LoopView:
         """The sandbox's playground, the image classifier's for a task in mode images, or the

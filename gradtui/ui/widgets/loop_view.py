@@ -234,8 +234,13 @@ class LoopView(SteppedView):
             return "torch is still loading…", "information"
         stale = self.run is None or self.run.ended or self.text != self._ran_text
         if stale and not self._prepare():
-            return "the code is refused: see the message below it", "warning"
+            return f"the code is refused: {self._where_the_message_is()}", "warning"
         return None
+
+    def _where_the_message_is(self) -> str:
+        if self.cramped and self.page == CODE:
+            return "ctrl+o shows why"
+        return "see 'printed · errors'"
 
     def _queue(self, stride: str) -> None:
         if self.running:
