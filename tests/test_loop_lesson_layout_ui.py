@@ -157,3 +157,29 @@ async def test_the_sandbox_loop_playground_at_80x24_pages_too():
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: "The program ran to its end" in screen_text(app))
         assert "x = tensor(" in screen_text(app) and "^o Code" in footer(app)
+
+
+async def test_at_80x24_a_code_task_shows_one_hint_at_a_time(tmp_path):
+    app = lesson_app("17", tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        loop = view(app)
+        hints = app.screen.task.hints
+        assert len(hints) == 2
+        await pilot.press("escape", "h", "h")
+        await wait_for(pilot, lambda: "hint 2/2:" in screen_text(app))
+        assert "hint 1/2:" not in screen_text(app)
+        assert "h: the hints again" in screen_text(app)
+        assert loop.editor.scrollable_content_region.height >= 10  # the code stays in view
+        await pilot.press("h")  # the other one, in turn
+        await wait_for(pilot, lambda: "hint 1/2:" in screen_text(app))
+        assert "hint 2/2:" not in screen_text(app) and not app._notifications
+
+
+async def test_at_120x40_a_code_task_shows_every_hint_seen(tmp_path):
+    app = lesson_app("17", tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("escape", "h", "h")
+        await wait_for(pilot, lambda: "hint 2:" in screen_text(app))
+        assert "hint 1:" in screen_text(app) and "h: " not in screen_text(app)

@@ -34,6 +34,9 @@ COMPACT_BELOW = 60
 # Below this many columns a code task opens with the prose hidden (F12 or z shows it): the
 # editor and its panels need the width. The learner's own choice then holds from task to task.
 PROSE_BESIDE_CODE = 100
+# Below this many rows a code task's panel shows one hint at a time (h: the others), so that
+# ten lines of code stay in view.
+ONE_HINT_BELOW = 32
 
 
 TASK = Binding.Group("Task", compact=True)
@@ -155,6 +158,8 @@ class LessonScreen(PlaygroundScreen):
 
     def on_resize(self) -> None:
         self._place_prose()
+        for panel in self.query(TaskPanel).results(TaskPanel):  # a short terminal: one hint
+            panel.one_hint = panel.compact and self.size.height < ONE_HINT_BELOW
 
     def _place_prose(self) -> None:
         shown = self.prose_choice
@@ -363,9 +368,12 @@ class LessonScreen(PlaygroundScreen):
     def action_hint(self) -> None:
         panel = self.query_one(TaskPanel)
         if panel.hints_shown >= len(self.task.hints):
+            if panel.show_hints_again():
+                return
             self.notify("no more hints: press v to see the solution", timeout=3)
             return
         panel.hints_shown = self.store.use_hint(self.lesson.id, self.task_index)
+        panel.hint_on_view = 0  # the new one
 
     def action_solution(self) -> None:
         """The reference solution, once asked (or once solved); a code task's program opens

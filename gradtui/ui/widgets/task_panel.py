@@ -37,6 +37,10 @@ class TaskPanel(Vertical):
 
     hints_shown: reactive[int] = reactive(0)
     solution_shown: reactive[bool] = reactive(False)
+    # A compact panel on a short terminal shows one hint, this one (1-based; 0: the latest),
+    # and h brings back the others in turn once none is left (see ``next_hint``).
+    one_hint: reactive[bool] = reactive(False)
+    hint_on_view: reactive[int] = reactive(0)
 
     def __init__(self, task: Task, number: int, count: int, answer: str = "", **kwargs):
         super().__init__(**kwargs)
@@ -77,9 +81,27 @@ class TaskPanel(Vertical):
     def watch_solution_shown(self) -> None:
         self._update_solution()
 
+    def watch_one_hint(self) -> None:
+        self._update_hints()
+
+    def watch_hint_on_view(self) -> None:
+        self._update_hints()
+
+    def show_hints_again(self) -> bool:
+        """With one hint on view and every hint seen: the next one, round again. False when
+        there is nothing else to show."""
+        if not (self.one_hint and self.hints_shown > 1):
+            return False
+        now = self.hint_on_view or self.hints_shown
+        self.hint_on_view = now % self.hints_shown + 1
+        return True
+
     def _hints_text(self) -> Content:
         hints = self.lesson_task.hints[: self.hints_shown]
         lines = [f"hint {i}: {h}" for i, h in enumerate(hints, 1)]
+        if self.one_hint and hints:
+            shown = min(self.hint_on_view or len(hints), len(hints))
+            lines = [f"hint {shown}/{len(self.lesson_task.hints)}: {hints[shown - 1]}"]
         left = len(self.lesson_task.hints) - len(hints)
         if left and not self.compact:
             lines.append(f"({left} hint{'s' if left > 1 else ''} left: press h)")
@@ -100,6 +122,8 @@ class TaskPanel(Vertical):
             return
         left = len(self.lesson_task.hints) - min(self.hints_shown, len(self.lesson_task.hints))
         cues = [f"h: hint ({left} left)"] if left else []
+        if not left and self.one_hint and self.hints_shown > 1:
+            cues.append("h: the hints again")
         if self.solution_shown:
             cues.append("v: reference solution")
         self.border_subtitle = " · ".join(cues)
