@@ -165,12 +165,14 @@ class LessonScreen(PlaygroundScreen):
         shown = self.prose_choice
         if shown is None:
             shown = not (self.task.is_code and self.size.width < PROSE_BESIDE_CODE)
-        self.query_one("#lesson").set_class(not shown, "no-prose")
+        # (A key can come while the screen is being replaced: then there is nothing to place.)
+        for pane in self.query("#lesson"):
+            pane.set_class(not shown, "no-prose")
 
     @property
     def prose_shown(self) -> bool:
         """True when the lesson's prose is on screen beside the task."""
-        return not self.query_one("#lesson").has_class("no-prose")
+        return not any(pane.has_class("no-prose") for pane in self.query("#lesson"))
 
     def action_toggle_prose(self) -> None:
         """Show or hide the lesson's prose: hidden, the task has the whole width."""

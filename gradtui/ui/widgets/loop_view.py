@@ -23,6 +23,7 @@ from textual.widgets import Static, TextArea
 from gradtui.engine.program.stepping import ITERATION, LINE, TO_END, LoopFrame, ProgramStepper
 from gradtui.safe_text import clean, plain
 from gradtui.ui.widgets.loop_editor import LoopEditor
+from gradtui.ui.widgets.loop_pages import PagedView
 from gradtui.ui.widgets.loop_panels import (
     error_line,
     output_body,
@@ -33,17 +34,10 @@ from gradtui.ui.widgets.loop_panels import (
     variables_text,
 )
 from gradtui.ui.widgets.loss_plot import LossPlot
-from gradtui.ui.widgets.run_view import SteppedView
 from gradtui.ui.widgets.seven_steps import SevenSteps
 
 DEFAULT_SPEED = 4  # 20 lines a second: slow enough to follow
 FAST_SPEED = -1  # as fast as it goes: for programs given a data set
-# Rows below which the view is cramped: the editor and the panels no longer both fit (ten
-# lines of code and a few of each panel), so it shows one page at a time, the code or the
-# panels, and ctrl+o switches. Stacked (narrow), they need more rows than side by side.
-CRAMPED_BELOW = 26
-CRAMPED_BELOW_SIDE_BY_SIDE = 16
-CODE, PANELS = "code", "panels"
 
 
 def _update(panel: Static, text: Text, lines: int) -> int:
@@ -57,7 +51,7 @@ def _update(panel: Static, text: Text, lines: int) -> int:
     return max(now, lines)
 
 
-class LoopView(SteppedView):
+class LoopView(PagedView):
     """The editor and the panels of one program; ``inputs`` names the data it is given."""
 
     SPEEDS: ClassVar[tuple[int, ...]] = (1, 2, 5, 10, 20, 50, 200, 1000, 0)  # lines a second
@@ -65,9 +59,6 @@ class LoopView(SteppedView):
     FRAMES_PER_SECOND: ClassVar[int] = 30  # a frame is cheap here: a line's panels, no curve
     YIELD_EACH_STEP: ClassVar[bool] = True
     speed_index: reactive[int] = reactive(DEFAULT_SPEED)
-    # The page shown while cramped (see CRAMPED_BELOW); ignored when both fit.
-    page: reactive[str] = reactive(CODE)
-    cramped: reactive[bool] = reactive(False)
 
     class CodeChanged(Message):
         """The learner edited the code."""
@@ -122,46 +113,6 @@ class LoopView(SteppedView):
         self.query_one(SevenSteps).border_title = "the seven steps"
         self.watch(self.app, "torch_ready", self._on_torch, init=True)
         self.show_status()
-
-    # -- one page at a time on a small terminal ---------------------------------------------
-
-    def on_resize(self) -> None:
-        super().on_resize()
-        limit = CRAMPED_BELOW if self.has_class("narrow") else CRAMPED_BELOW_SIDE_BY_SIDE
-        self.cramped = self.size.height < limit
-
-    def watch_cramped(self, cramped: bool) -> None:
-        self.set_class(cramped, "cramped")
-        self._page_changed()
-
-    def watch_page(self, page: str) -> None:
-        self.set_class(page == PANELS, "show-panels")
-        self._page_changed()
-
-    def _page_changed(self) -> None:
-        if self.is_mounted:
-            self.show_status()
-            self.screen.refresh_bindings()  # ctrl+o says what it shows next
-
-    def offers(self, action: str) -> bool:
-        """Whether the key for ``action`` acts (and shows) now: the page keys only while
-        cramped, each to the page not shown."""
-        if action == "show_panels":
-            return self.cramped and self.page == CODE
-        if action == "show_code":
-            return self.cramped and self.page == PANELS
-        return True
-
-    def action_show_panels(self) -> None:
-        """The variables, printed output, loss plot and seven steps, in place of the code."""
-        self.page = PANELS
-        if self.screen.focused is self.editor:
-            self.screen.set_focus(None)  # the letter keys work on this page
-
-    def action_show_code(self) -> None:
-        """The editor, in place of the panels, with the focus in it."""
-        self.page = CODE
-        self.editor.focus()
 
     def _on_torch(self, ready: bool) -> None:
         self._torch_ready = bool(ready)
@@ -234,13 +185,8 @@ class LoopView(SteppedView):
             return "torch is still loading…", "information"
         stale = self.run is None or self.run.ended or self.text != self._ran_text
         if stale and not self._prepare():
-            return f"the code is refused: {self._where_the_message_is()}", "warning"
+            return f"the code is refused: {self.where_the_message_is()}", "warning"
         return None
-
-    def _where_the_message_is(self) -> str:
-        if self.cramped and self.page == CODE:
-            return "ctrl+o shows why"
-        return "see 'printed · errors'"
 
     def _queue(self, stride: str) -> None:
         if self.running:
@@ -348,12 +294,6 @@ class LoopView(SteppedView):
             state = "ended"
         else:
             state = "paused" if frame is not None and frame.step is not None else "ready"
-        line = status_text(frame, state, rate)
-        if self.cramped:  # the other page, and the key that shows it
-            cue = "ctrl+o: variables · output" if self.page == CODE else "ctrl+o: code"
-            failed = self._detail(frame)
-            if self.page == CODE and failed in ("refused", "error", "could not start"):
-                cue = f"{failed}: ctrl+o shows why"
-            line = f"{cue}  ·  {line}"
+        line = self.with_page_cue(status_text(frame, state, rate), self._detail(frame))
         status = plain(line, one_line=True)
         self.query_one("#loop-status", Static).update(status, layout=False)
