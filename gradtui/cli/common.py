@@ -145,17 +145,17 @@ def whole_number(flag: str, low: int, high: int):
 
 
 def engine_errors() -> tuple[type[Exception], ...]:
-    from gradtui.engine.autograd.probe import TorchError
     from gradtui.engine.expr.expr import ExprError
     from gradtui.engine.expr.values import ValueParseError
+    from gradtui.engine.training.torch_errors import TorchError
 
     return ExprError, TorchError, ValueParseError, ValueError
 
 
 def describe(err: Exception) -> str:
     """An engine error as the command line prints it (a caret under a column, as the app)."""
-    from gradtui.engine.autograd.probe import TorchError
     from gradtui.engine.expr.syntax import pointed
+    from gradtui.engine.training.torch_errors import TorchError
 
     if isinstance(err, TorchError) and err.lines:
         return f"at: {err.lines[-1][0]}\n{err}"
