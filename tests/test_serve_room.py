@@ -63,7 +63,7 @@ async def _receive_until(ws, done, what: str) -> bytes:
                 elif message.type != aiohttp.WSMsgType.TEXT:
                     pytest.fail(f"the session closed before {what}: {message}")
     except TimeoutError:
-        pytest.fail(f"no {what} within 60 s")
+        pytest.fail(f"no {what} within 60 s; the last text drawn: {_text(output)[-600:]!r}")
     return output
 
 
@@ -168,6 +168,54 @@ def test_a_client_that_sends_its_request_slowly_is_dropped(tmp_path):
                     closed = True
         _stop(proc)
     assert closed, "the server kept a half-sent request open for a minute"
+
+
+# --- programs --------------------------------------------------------------------------------
+
+F3, F5 = "\x1bOR", "\x1b[15~"  # what a terminal (xterm.js) sends for the keys
+UP, DELETE_LINE = "\x1b[A", "\x0b"  # ctrl+k: to the end of the line, then the line itself
+HOSTILE_LINES = [  # one line typed above the loop playground's starter, then F5
+    ('open("pwned.txt", "w").write("x")', rb"'open' is not in gradtui's subset"),
+    ("import os", rb"'import os' is not"),
+    ('torch.save(torch.zeros(3), "pwned.pt")', rb"torch.save"),
+    ("x = torch.randn(10**5, 10**5)", rb"'tensor_elements'"),
+    ("while True: pass", rb"ran 1,000,000 statements"),
+]
+
+
+def test_hostile_programs_through_a_browser_session_are_refused_or_stopped(tmp_path):
+    """A learner's tab types each hostile line into the loop playground and runs it: each is
+    refused or stopped by a budget, nothing is written, and the app still answers."""
+    with running_server(tmp_path) as (proc, url, log):
+
+        async def type_programs() -> None:
+            async with aiohttp.ClientSession(headers=COOKIE) as http:
+                ws = await http.ws_connect(f"{url}/ws?width=120&height=40", origin=url)
+                await _receive_until(ws, lambda out: b"seven steps" in out, "home screen")
+                await ws.send_str(json.dumps(["focus"]))
+                await ws.send_str(json.dumps(["stdin", "s"]))  # the sandbox, torch loaded
+                grad = re.compile(rb"x +3 +6 ")
+                await _receive_until(ws, lambda out: grad.search(_text(out)), "the sandbox")
+                await ws.send_str(json.dumps(["stdin", "w"]))  # the loop playground
+                await _receive_until(ws, lambda out: b"x.grad.zero_()" in _text(out), "loop")
+                await ws.send_str(json.dumps(["stdin", F3 * 5]))  # full speed
+                starter = b"1  # The seven steps"
+                for line, said in HOSTILE_LINES:  # each key waits for the screen, as a person
+                    await ws.send_str(json.dumps(["stdin", line + "\r"]))
+                    typed = b"1  " + line.encode()
+                    await _receive_until(ws, lambda out, t=typed: t in _text(out), "the line")
+                    await ws.send_str(json.dumps(["stdin", F5]))
+                    await _receive_until(ws, lambda out, s=said: s in _text(out), line)
+                    await ws.send_str(json.dumps(["stdin", UP + DELETE_LINE * 2]))
+                    await _receive_until(ws, lambda out: starter in _text(out), "line deleted")
+                await ws.close()
+
+        asyncio.run(type_programs())
+        alive = [pid for pid in group_members(proc.pid)]
+        _stop(proc)
+    assert alive, "the session's app was gone before the server stopped"
+    assert not list(tmp_path.rglob("pwned*")), "a program wrote a file"
+    assert "Traceback" not in read(log)
 
 
 # --- memory ---------------------------------------------------------------------------------
