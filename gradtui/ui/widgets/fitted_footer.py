@@ -25,12 +25,16 @@ class FittedFooter(Footer):
             child.display = True
         self.call_after_refresh(self._hide_cut)
 
-    def _hide_cut(self) -> None:
+    def _hide_cut(self, tries: int = 20) -> None:
         """Hide the first key that does not fit whole, and every key after it."""
         palette = [c for c in self.children if c.has_class("-command-palette")]
+        row = [c for c in self.children if c not in palette]
+        if tries and any(c.display and not c.virtual_region.width for c in [*row, *palette]):
+            # Keys just composed are laid out a refresh or two later: measure them then.
+            self.call_after_refresh(self._hide_cut, tries - 1)
+            return
         # In the row's own columns (a key's region on screen is clipped where it is cut).
         limit = (palette[0].region.x if palette else self.region.right) - self.region.x
-        row = [c for c in self.children if c not in palette]
         cut = False
         for at, child in enumerate(row):
             right = _text_right(child)
