@@ -151,7 +151,12 @@ def invoke(ctx: Context, fn: SafeFunction, args: tuple, kwargs: dict) -> Any:
                 tensors.append(arg)
         if len(tensors) > 1:
             sizes.check_broadcast(meter, tensors)
-    return counted(ctx, fn.fn(*args, **kwargs))
+    result = fn.fn(*args, **kwargs)
+    if isinstance(result, Tensor):  # counted's common case, without the call
+        if result.numel() >= TRACKED:
+            meter.track(result)
+        return result
+    return counted(ctx, result)
 
 
 def counted(ctx: Context, result: Any) -> Any:

@@ -98,7 +98,9 @@ class For(Compound):
 
     def run(self, f: Any) -> Any:
         items = _guarded(f, self.where, lambda f: iterate(f.ctx, self.iterable(f)))
-        store, body, where = self.store, self.body, self.where
+        store, body, where, line = self.store, self.body, self.where, self.line
+        ctx = f.ctx
+        tick = ctx.meter.tick
         while True:
             try:
                 item = next(items)
@@ -108,7 +110,13 @@ class For(Compound):
                 mark(error, where)
                 raise
             store(f, item)
-            _header(self, f)
+            ctx.line = line  # _header, written out: it runs once an iteration
+            try:
+                tick()
+            except Exception as error:
+                mark(error, where)
+                raise
+            ctx.frame = f
             signal = run_fast(body, f)
             if signal is BREAK:
                 return None
