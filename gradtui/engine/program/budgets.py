@@ -87,7 +87,7 @@ class Meter:
         self.live = 0
         self.made = 0
         self._limit = budgets.statements
-        self._next_check = min(CHECK_EVERY + 1, self._limit)  # the count that checks next
+        self.next_check = min(CHECK_EVERY + 1, self._limit)  # the count that calls check()
         self._elapsed = 0.0
         self._running = False
         self._resumed = time.monotonic()
@@ -119,14 +119,14 @@ class Meter:
         """One statement ran: count it; every CHECK_EVERY + 1 statements, and at the
         statements budget, check time, cancel and memory (``check``)."""
         self.statements += 1
-        if self.statements >= self._next_check:
+        if self.statements >= self.next_check:
             self.check()
 
     def check(self) -> None:
         """Check the statement, time and memory budgets and the cancel event now."""
         count = self.statements
         # the next multiple of CHECK_EVERY + 1, or the budget's last statement if sooner
-        self._next_check = min((count | CHECK_EVERY) + 1, self._limit)
+        self.next_check = min((count | CHECK_EVERY) + 1, self._limit)
         if count >= self._limit:
             raise BudgetExceeded("statements", self._limit)
         if time.monotonic() > self._deadline:

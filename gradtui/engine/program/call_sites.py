@@ -45,6 +45,8 @@ def method(
         and keywords <= spec.keywords
     )
     backward = name == "backward"
+    if fits and not count and not keywords:
+        return _bare_method(receiver, name, where, resets, backward)
     call_method, counted = dispatch.call_method, dispatch.counted
 
     def run(f: Any) -> Any:
@@ -61,6 +63,37 @@ def method(
                     if obj.numel() * given[0].numel() > meter.budgets.tensor_elements:
                         sizes.check_broadcast(meter, (obj, given[0]))
                 result = getattr(obj, name)(*given, **named)
+                if backward:
+                    ctx.after_backward()
+                elif isinstance(result, dispatch.Tensor):
+                    if result.numel() >= TRACKED:
+                        ctx.meter.track(result)
+                else:
+                    counted(ctx, result)
+        except Exception as error:
+            mark(error, where)
+            raise
+        if resets:
+            ctx.grad_resets += 1
+        return result
+
+    return run
+
+
+def _bare_method(
+    receiver: Closure, name: str, where: Where, resets: bool, backward: bool
+) -> Closure:
+    """``method``'s closure for a call without arguments: ``x.sigmoid()``, ``loss.backward()``."""
+    call_method, counted = dispatch.call_method, dispatch.counted
+
+    def run(f: Any) -> Any:
+        try:
+            obj = receiver(f)
+            ctx = f.ctx
+            if not isinstance(obj, dispatch.Tensor):
+                result = call_method(ctx, obj, name, (), _NO_KEYWORDS)
+            else:
+                result = getattr(obj, name)()
                 if backward:
                     ctx.after_backward()
                 elif isinstance(result, dispatch.Tensor):

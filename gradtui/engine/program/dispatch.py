@@ -145,10 +145,7 @@ def invoke(ctx: Context, fn: SafeFunction, args: tuple, kwargs: dict) -> Any:
     if spec.size is not None:
         sizes.RULES[spec.size](meter, args, kwargs)
     if len(args) > 1:
-        tensors = []
-        for arg in args:
-            if isinstance(arg, Tensor):
-                tensors.append(arg)
+        tensors = [arg for arg in args if isinstance(arg, Tensor)]
         if len(tensors) > 1:
             sizes.check_broadcast(meter, tensors)
     result = fn.fn(*args, **kwargs)
@@ -228,8 +225,11 @@ def call_model(ctx: Context, model: Any, args: tuple, kwargs: dict) -> Any:
     return counted(ctx, model(*args, **kwargs))
 
 
+_NOT_ITERABLE = (SafeModule, SafeFunction, BoundMethod, UserFunction)
+
+
 def iterate(ctx: Context, value: Any) -> Any:
     """``iter(value)`` for a ``for`` loop or a comprehension."""
-    if isinstance(value, SafeModule | SafeFunction | BoundMethod | UserFunction):
+    if isinstance(value, _NOT_ITERABLE):
         raise TypeError(f"'{type_name(value)}' object is not iterable")
     return iter(value)
