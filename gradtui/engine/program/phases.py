@@ -64,9 +64,9 @@ def kinds_of(
         kinds.discard("predict")
         kinds.add("step")
     plain = isinstance(node, ast.Assign | ast.AugAssign | ast.Expr | ast.Return)
-    computes = _calls_own(node, functions) or (looping and _computes(node))
-    if plain and not kinds and computes and not no_grad:
-        kinds.add("predict")
+    if plain and not kinds and not no_grad:  # the walks below only when they can matter
+        if _calls_own(node, functions) or (looping and _computes(node)):
+            kinds.add("predict")
     return kinds
 
 
