@@ -150,13 +150,18 @@ def _static(target: Closure, args: Callable, kwargs: Callable, where: Where) -> 
 
 def _dynamic(parts: CallParts) -> Closure:
     target, args, kwargs, where = parts.target, parts.args, parts.kwargs, parts.where
+    plain = kwargs is call_sites.no_keywords
 
     def run(f: Any) -> Any:
         try:
             fn = target(f)
             if type(fn) is not UserFunction:
                 return call_value(f.ctx, fn, args(f), kwargs(f))
-            bound = fn.bind(args(f), kwargs(f))
+            given = args(f)
+            if plain and len(given) == len(fn.params):  # fn.bind's common case
+                bound = dict(zip(fn.params, given, strict=True))
+            else:
+                bound = fn.bind(given, kwargs(f))
             try:
                 return call_user(f.ctx, fn, bound)
             except Exception as error:
@@ -193,7 +198,7 @@ def compile_comprehension(c: ExprCompiler, node: ast.ListComp) -> Closure:
             for item in iterate(ctx, iterable(f)):
                 ctx.meter.tick()
                 store(frame, item)
-                if all(test(frame) for test in tests):
+                if not tests or all(test(frame) for test in tests):
                     made.append(element(frame))
                     if len(made) > limit:
                         raise BudgetExceeded("list_items", limit)

@@ -144,10 +144,14 @@ def invoke(ctx: Context, fn: SafeFunction, args: tuple, kwargs: dict) -> Any:
     meter = ctx.meter
     if spec.size is not None:
         sizes.RULES[spec.size](meter, args, kwargs)
-    if len(args) > 1:
-        tensors = [arg for arg in args if isinstance(arg, Tensor)]
-        if len(tensors) > 1:
-            sizes.check_broadcast(meter, tensors)
+    if len(args) > 1:  # element-wise work on several tensors: see sizes.check_broadcast
+        bound, found = 1, 0
+        for arg in args:
+            if isinstance(arg, Tensor):
+                bound *= arg.numel()
+                found += 1
+        if found > 1 and bound > meter.budgets.tensor_elements:
+            sizes.check_broadcast(meter, [arg for arg in args if isinstance(arg, Tensor)])
     result = fn.fn(*args, **kwargs)
     if isinstance(result, Tensor):  # counted's common case, without the call
         if result.numel() >= TRACKED:

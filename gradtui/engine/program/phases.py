@@ -64,9 +64,9 @@ def kinds_of(
         kinds.discard("predict")
         kinds.add("step")
     plain = isinstance(node, ast.Assign | ast.AugAssign | ast.Expr | ast.Return)
-    if plain and not kinds and not no_grad:  # the walks below only when they can matter
-        if _calls_own(node, functions) or (looping and _computes(node)):
-            kinds.add("predict")
+    computes = plain and not kinds and not no_grad  # the walks only when they can matter
+    if computes and (_calls_own(node, functions) or (looping and _computes(node))):
+        kinds.add("predict")
     return kinds
 
 

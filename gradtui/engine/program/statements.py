@@ -254,7 +254,10 @@ class CallStatement(Compound):
         try:
             fn, args, kwargs = parts.target(f), parts.args(f), parts.kwargs(f)
             if type(fn) is UserFunction:
-                bound = fn.bind(args, kwargs)
+                if not kwargs and len(args) == len(fn.params):  # fn.bind's common case
+                    bound = dict(zip(fn.params, args, strict=True))
+                else:
+                    bound = fn.bind(args, kwargs)
                 try:
                     value = call_user(ctx, fn, bound)
                 except Exception as error:
