@@ -392,3 +392,12 @@ def test_broken_data_exits_2_naming_the_file(tmp_path):
 def test_epochs_is_only_for_pullover_dress():
     out = gradtui("fit", "--epochs", "3")
     assert out.returncode == 2 and "--epochs is for --example pullover-dress" in out.stderr
+
+
+def test_a_folder_name_with_an_escape_is_printed_without_it(tmp_path):
+    """The folder comes from the command line or GRADTUI_DATA: its name reaches the terminal."""
+    folder = write_fashion(tmp_path / "title\x1b]0;owned\x07", 3, 3)
+    out = gradtui("fit", "--example", "pullover-dress", "--data", str(folder), "--epochs", "1")
+    assert out.returncode == 0, out.stderr
+    assert "\x1b" not in out.stdout and "\x07" not in out.stdout
+    assert out.stdout.splitlines()[0].startswith("data: ") and "owned" in out.stdout

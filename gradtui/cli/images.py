@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from gradtui.safe_text import clean
+
 PULLOVER_DRESS = "pullover-dress"
 EXIT_FAILED = 1
 
@@ -106,7 +108,7 @@ def cmd_fit_pullover_dress(args: argparse.Namespace, error: type[Exception]) -> 
     trainer = LinearTrainer(data, lr=lr, epochs=epochs, batch_size=BATCH_SIZE, seed=args.seed)
     text = not args.json
     if text:
-        print(f"data: {data.folder}")
+        print(f"data: {clean(str(data.folder), one_line=True)}")  # a name from the user
         print(
             f"pixel similarity (closer to the mean pullover or the mean dress): "
             f"test accuracy {baseline.accuracy:.4f}"
@@ -183,12 +185,13 @@ def cmd_data(args: argparse.Namespace, error: type[Exception]) -> int:
         try:
             paths = fetch_all(dest, base, progress=show, deadline=args.deadline or DEADLINE)
         except FetchError as err:
-            print(f"gradtui: error: {err}", file=sys.stderr)
+            print(f"gradtui: error: {clean(err)}", file=sys.stderr)  # it quotes the server
             return EXIT_FAILED
         except OSError as err:
-            print(f"gradtui: error: cannot write to {dest}: {err.strerror or err}", file=sys.stderr)
+            shown = clean(f"{dest}: {err.strerror or err}", one_line=True)
+            print(f"gradtui: error: cannot write to {shown}", file=sys.stderr)
             return EXIT_FAILED
-    print(f"Fashion-MNIST is in {dest} ({len(paths)} files)")
+    print(f"Fashion-MNIST is in {clean(str(dest), one_line=True)} ({len(paths)} files)")
     return 0
 
 
