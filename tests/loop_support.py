@@ -97,3 +97,60 @@ async def retype_lines(pilot, solution: str) -> None:
             while editor.selection.end[1] < end:  # a wrapped line: on to its end
                 await pilot.press("shift+right")
             await pilot.press(*list(line))
+
+
+async def select_to(pilot, row: int, column: int) -> None:
+    """Extend the selection from the cursor to (row, column) with shift+arrows."""
+    editor = view(pilot.app).editor
+    for _ in range(400):  # a wrapped line takes a press of shift+down per screen row
+        now = editor.selection.end
+        if now[0] == row:
+            break
+        await pilot.press("shift+up" if now[0] > row else "shift+down")
+    now_column = editor.selection.end[1]
+    keys = ["shift+left"] * (now_column - column) if now_column > column else []
+    await pilot.press(*keys, *["shift+right"] * max(0, column - now_column))
+    assert editor.selection.end == (row, column)
+
+
+async def type_text(pilot, text: str) -> None:
+    """Type ``text`` key by key, enter for each new line."""
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            await pilot.press("enter")
+        await pilot.press(*list(line))
+
+
+async def edit_into(pilot, wanted: str) -> None:
+    """Change the editor's code into ``wanted`` as a learner would: for each run of lines
+    that differ (last first, so the rows above stay put), select the old lines with
+    shift+arrows and type the new ones over them; a new line is typed after the one above."""
+    import difflib
+
+    editor = view(pilot.app).editor
+    old, new = editor.text.split("\n"), wanted.split("\n")
+    blocks = difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in reversed(blocks):
+        if tag == "equal":
+            continue
+        typed = "\n".join(new[j1:j2])
+        if i1 == i2:  # an insertion: after the end of the line above (or before line 1)
+            if i1 == 0:
+                await go_to(pilot, 0, 0)
+                await type_text(pilot, typed + "\n")
+            else:
+                await go_to(pilot, i1 - 1, len(old[i1 - 1]))
+                await type_text(pilot, "\n" + typed)
+            continue
+        await go_to(pilot, i1, 0)
+        if j1 == j2 and i2 < len(old):  # a deletion: the lines and their line ends
+            await select_to(pilot, i2, 0)
+            await pilot.press("backspace")
+        elif j1 == j2:  # the last lines: from the end of the line above
+            await go_to(pilot, i1 - 1, len(old[i1 - 1]))
+            await select_to(pilot, i2 - 1, len(old[i2 - 1]))
+            await pilot.press("backspace")
+        else:
+            await select_to(pilot, i2 - 1, len(old[i2 - 1]))
+            await type_text(pilot, typed)
+    assert editor.text == wanted

@@ -130,5 +130,8 @@ async def test_every_code_line_and_table_cell_is_shown_whole(size, tmp_path):
                 app.screen.set_focus(None)  # a typed-answer task starts in its field
                 await pilot.press("n")
             await wait_for(pilot, lambda i=index: getattr(app.screen, "index", None) == i)
+            if not app.screen.prose_shown:  # a code task on a narrow terminal: F12 shows it
+                await pilot.press("f12")
+                await wait_for(pilot, lambda: app.screen.prose_shown)
             await pilot.pause(0.2)
             await check_lesson(pilot, app.screen.lesson, size)

@@ -30,3 +30,32 @@ async def opened(pilot) -> None:
 def test_lesson_opens(snap_compare, tmp_path, lesson, size):
     app = GradApp(lesson=str(lesson), store=ProgressStore(tmp_path / "progress.json"))
     assert snap_compare(app, terminal_size=SIZES[size], run_before=opened)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_code_lesson_opens(snap_compare, tmp_path, size):
+    """A code lesson: at 80×24 the task with its editor (the prose and panels a key away)."""
+
+    async def opened_steady(pilot) -> None:
+        pilot.app.screen.query_one("#loop-editor").cursor_blink = False  # else flaky
+        await opened(pilot)
+
+    app = GradApp(lesson="17", store=ProgressStore(tmp_path / "progress.json"))
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=opened_steady)
+
+
+def test_code_lesson_panels_at_80x24(snap_compare, tmp_path):
+    """ctrl+o after a run that was refused: the variables, the message, the loss, the steps."""
+
+    async def refused_then_panels(pilot) -> None:
+        await opened(pilot)
+        await pilot.press("f5")
+        status = pilot.app.screen.query_one(TaskStatus)
+        await wait_for(pilot, lambda: "fill in the blank" in status.detail)
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: pilot.app.screen.query_one("#loop-vars-box").display)
+        pilot.app.clear_notifications()  # the refusal's toast: gone after a while anyway
+        await pilot.pause(0.3)
+
+    app = GradApp(lesson="17", store=ProgressStore(tmp_path / "progress.json"))
+    assert snap_compare(app, terminal_size=SIZES["80x24"], run_before=refused_then_panels)

@@ -78,6 +78,9 @@ KEY_WORDS = {
     "loop('faster')": "loop playground: faster",
     "loop('slower')": "loop playground: slower",
     "loop('leave_editor')": "loop playground: leave the editor (the letter keys work again)",
+    "loop('show_panels')": "loop playground on a small terminal: the variables and output, "
+    "in place of the code",
+    "loop('show_code')": "loop playground on a small terminal: back to the code",
     "compare_lrs": "compare learning rates: the run with several lrs, labelled",
     "lr_find": "lr_find: loss vs lr from 1e-7 to 10, and a suggested lr (`a` uses it)",
     "optimizers": "optimizers: plain SGD, momentum and Adam on a 2-D surface",
@@ -88,6 +91,7 @@ KEY_WORDS = {
     "import_data": "sandbox: fit a model to your own CSV file",
     "loop_playground": "sandbox: the loop playground, where you write the loop (and back)",
     "back": "out of a text field; then back (to the home screen, or the lesson list)",
+    "toggle_prose": "lesson: hide / show the lesson's text (hidden, the task has the whole width)",
     "answer": "lesson: type your answer (a digit starts it too; enter leaves the field)",
     "hint": "lesson: the next hint",
     "solution": "lesson: the reference solution (asks first)",

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 from textual.worker import get_current_worker
 
 from gradtui.curriculum.checks import CheckCancelled, CheckResult, evaluate
@@ -18,6 +18,7 @@ from gradtui.curriculum.schema import ANSWER, CODE, Lesson
 from gradtui.safe_text import clean
 from gradtui.ui.screens.confirm import ConfirmScreen
 from gradtui.ui.screens.playground_screen import LOOP_ONLY_KEYS, PlaygroundScreen
+from gradtui.ui.widgets.fitted_footer import FittedFooter
 from gradtui.ui.widgets.images_view import ImagesView
 from gradtui.ui.widgets.loop_view import LoopView
 from gradtui.ui.widgets.playground_view import PlaygroundView
@@ -30,6 +31,12 @@ CHECK_DELAY = 0.3
 # A lesson's playground keeps its panels side by side (compact, all in view) down to this
 # many columns; below, they stack and scroll as in a narrow sandbox.
 COMPACT_BELOW = 60
+# Below this many columns a code task opens with the prose hidden (F12 or z shows it): the
+# editor and its panels need the width. The learner's own choice then holds from task to task.
+PROSE_BESIDE_CODE = 100
+# Below this many rows a code task's panel shows one hint at a time (h: the others), so that
+# ten lines of code stay in view.
+ONE_HINT_BELOW = 32
 
 
 TASK = Binding.Group("Task", compact=True)
@@ -52,6 +59,8 @@ class LessonScreen(PlaygroundScreen):
             b if b.description in ("Step", "Run/Pause") else replace(b, show=False)
             for b in PlaygroundScreen.KEYS
         ],
+        Binding("f12,z", "toggle_prose", "Prose"),  # works in the editor too (F12)
+        *LOOP_ONLY_KEYS,  # a code task's loop playground (off for the other playgrounds)
         Binding("a", "answer", "Answer"),
         Binding("h", "hint", "Hint"),
         Binding("v", "solution", "Solution"),
@@ -61,11 +70,23 @@ class LessonScreen(PlaygroundScreen):
         Binding("p", "lesson(-1)", "Prev lesson", group=LESSON),
         Binding("x", "reset_task", "Reset task"),
         Binding("escape", "back", "List"),
-        *LOOP_ONLY_KEYS,  # a code task's loop playground (off for the other playgrounds)
     ]
 
-    def __init__(self, lessons: list[Lesson], index: int, store: ProgressStore, task: int = -1):
+    # What acts while a code task's editor has the focus: its F-keys and F12 (the prose).
+    EDITING_ACTIONS = frozenset({"loop", "toggle_prose"})
+
+    def __init__(
+        self,
+        lessons: list[Lesson],
+        index: int,
+        store: ProgressStore,
+        task: int = -1,
+        prose: bool | None = None,
+    ):
+        """``prose``: the learner's choice to show (True) or hide the prose, kept from the
+        screen before; None: shown, unless a code task is on a narrow terminal."""
         super().__init__()
+        self.prose_choice = prose
         self.lessons = lessons
         self.index = index
         self.store = store
@@ -95,7 +116,7 @@ class LessonScreen(PlaygroundScreen):
             with Vertical(id="work"):
                 yield self._task_panel()
                 yield self._new_playground_view()
-        yield Footer(compact=True)
+        yield FittedFooter(compact=True)
 
     def _new_playground_view(self) -> PlaygroundView | ImagesView | LoopView:
         """The sandbox's playground, the image classifier's for a task in mode images, or the
@@ -135,7 +156,31 @@ class LessonScreen(PlaygroundScreen):
         panel.solution_shown = self.store.is_solved(self.lesson.id, self.task_index)
         return panel
 
+    def on_resize(self) -> None:
+        self._place_prose()
+        for panel in self.query(TaskPanel).results(TaskPanel):  # a short terminal: one hint
+            panel.one_hint = panel.compact and self.size.height < ONE_HINT_BELOW
+
+    def _place_prose(self) -> None:
+        shown = self.prose_choice
+        if shown is None:
+            shown = not (self.task.is_code and self.size.width < PROSE_BESIDE_CODE)
+        # (A key can come while the screen is being replaced: then there is nothing to place.)
+        for pane in self.query("#lesson"):
+            pane.set_class(not shown, "no-prose")
+
+    @property
+    def prose_shown(self) -> bool:
+        """True when the lesson's prose is on screen beside the task."""
+        return not any(pane.has_class("no-prose") for pane in self.query("#lesson"))
+
+    def action_toggle_prose(self) -> None:
+        """Show or hide the lesson's prose: hidden, the task has the whole width."""
+        self.prose_choice = not self.prose_shown
+        self._place_prose()
+
     def on_mount(self) -> None:
+        self._place_prose()
         self.sub_title = f"lesson {self.lesson.order}: {clean(self.lesson.title, one_line=True)}"
         self.store.set_current(self.lesson.id)
         # A code task starts in its editor (its keys there are F-keys, shown in the Footer);
@@ -325,19 +370,33 @@ class LessonScreen(PlaygroundScreen):
     def action_hint(self) -> None:
         panel = self.query_one(TaskPanel)
         if panel.hints_shown >= len(self.task.hints):
+            if panel.show_hints_again():
+                return
             self.notify("no more hints: press v to see the solution", timeout=3)
             return
         panel.hints_shown = self.store.use_hint(self.lesson.id, self.task_index)
+        panel.hint_on_view = 0  # the new one
 
     def action_solution(self) -> None:
+        """The reference solution, once asked (or once solved); a code task's program opens
+        in its own view, over the lesson."""
         if self.query_one(TaskPanel).solution_shown:
+            self._open_code_solution()
             return
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.query_one(TaskPanel).solution_shown = True
+                self._open_code_solution()
 
         self.app.push_screen(ConfirmScreen("Show the reference solution for this task?"), answered)
+
+    def _open_code_solution(self) -> None:
+        if self.task.is_code:
+            from gradtui.ui.screens.solution import SolutionScreen
+
+            title = f"task {self.task_index + 1}/{len(self.lesson.tasks)}"
+            self.app.push_screen(SolutionScreen(title, str(self.task.solution[CODE])))
 
     def action_task(self, delta: int) -> None:
         new = self.task_index + delta
@@ -362,4 +421,5 @@ class LessonScreen(PlaygroundScreen):
         self.app.push_screen(ConfirmScreen("Reset this task: your inputs, hints and ✓?"), answered)
 
     def _switch(self, index: int, task: int) -> None:
-        self.app.switch_screen(LessonScreen(self.lessons, index, self.store, task))
+        screen = LessonScreen(self.lessons, index, self.store, task, self.prose_choice)
+        self.app.switch_screen(screen)

@@ -55,6 +55,9 @@ LR = Binding.Group("lr×÷10", compact=True)
 LOOP_ONLY_KEYS = [
     Binding("f5", "loop('run')", "Run/Pause"),
     Binding("f6", "loop('step')", "Line"),
+    # A small terminal shows the code or the panels: one key, named for the page it shows.
+    Binding("ctrl+o", "loop('show_panels')", "Panels"),
+    Binding("ctrl+o", "loop('show_code')", "Code"),
     Binding("f8", "loop('step_iteration')", "Iteration"),
     Binding("f4", "loop('stop')", "Stop"),
     Binding("f7", "loop('reset')", "Reset"),
@@ -139,7 +142,7 @@ class PlaygroundScreen(Screen):
                 return False
             if parameters[0] == "leave_editor":
                 return self.editing
-            return True
+            return view.offers(str(parameters[0]))
         if self.editing and action not in self.EDITING_ACTIONS:
             return False
         if action == "playground" and parameters:

@@ -97,6 +97,13 @@ class LoopEditor(TextArea, inherit_bindings=False):
     def on_mount(self) -> None:
         self.move_cursor((0, 0))
 
+    async def _on_key(self, event: events.Key) -> None:
+        """escape is left to the screen's binding, which leaves the editor (TextArea would
+        move the focus on to the next widget: none when the panels are hidden, a panel
+        otherwise)."""
+        if event.key == "escape":
+            event.prevent_default()  # not TextArea's own handler; the key goes on up
+
     def _on_paste(self, event: events.Paste) -> None:
         """Pasted text goes in without control characters (a terminal would act on them)."""
         event.prevent_default()

@@ -23,6 +23,7 @@ from textual.widgets import Static, TextArea
 from gradtui.engine.program.stepping import ITERATION, LINE, TO_END, LoopFrame, ProgramStepper
 from gradtui.safe_text import clean, plain
 from gradtui.ui.widgets.loop_editor import LoopEditor
+from gradtui.ui.widgets.loop_pages import PagedView
 from gradtui.ui.widgets.loop_panels import (
     error_line,
     output_body,
@@ -33,7 +34,6 @@ from gradtui.ui.widgets.loop_panels import (
     variables_text,
 )
 from gradtui.ui.widgets.loss_plot import LossPlot
-from gradtui.ui.widgets.run_view import SteppedView
 from gradtui.ui.widgets.seven_steps import SevenSteps
 
 DEFAULT_SPEED = 4  # 20 lines a second: slow enough to follow
@@ -51,7 +51,7 @@ def _update(panel: Static, text: Text, lines: int) -> int:
     return max(now, lines)
 
 
-class LoopView(SteppedView):
+class LoopView(PagedView):
     """The editor and the panels of one program; ``inputs`` names the data it is given."""
 
     SPEEDS: ClassVar[tuple[int, ...]] = (1, 2, 5, 10, 20, 50, 200, 1000, 0)  # lines a second
@@ -185,7 +185,7 @@ class LoopView(SteppedView):
             return "torch is still loading…", "information"
         stale = self.run is None or self.run.ended or self.text != self._ran_text
         if stale and not self._prepare():
-            return "the code is refused: see the message below it", "warning"
+            return f"the code is refused: {self.where_the_message_is()}", "warning"
         return None
 
     def _queue(self, stride: str) -> None:
@@ -294,5 +294,6 @@ class LoopView(SteppedView):
             state = "ended"
         else:
             state = "paused" if frame is not None and frame.step is not None else "ready"
-        status = plain(status_text(frame, state, rate), one_line=True)
+        line = self.with_page_cue(status_text(frame, state, rate), self._detail(frame))
+        status = plain(line, one_line=True)
         self.query_one("#loop-status", Static).update(status, layout=False)

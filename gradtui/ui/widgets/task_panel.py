@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Input, Static
 
-from gradtui.curriculum.schema import ANSWER, CODE, MAX_ANSWER, Task
+from gradtui.curriculum.schema import ANSWER, MAX_ANSWER, Task
 from gradtui.safe_text import clean, plain
 
 
@@ -37,6 +37,10 @@ class TaskPanel(Vertical):
 
     hints_shown: reactive[int] = reactive(0)
     solution_shown: reactive[bool] = reactive(False)
+    # A compact panel on a short terminal shows one hint, this one (1-based; 0: the latest),
+    # and h brings back the others in turn once none is left (see ``next_hint``).
+    one_hint: reactive[bool] = reactive(False)
+    hint_on_view: reactive[int] = reactive(0)
 
     def __init__(self, task: Task, number: int, count: int, answer: str = "", **kwargs):
         super().__init__(**kwargs)
@@ -44,6 +48,16 @@ class TaskPanel(Vertical):
         self.number = number
         self.count = count
         self.answer = answer
+
+    def on_mount(self) -> None:
+        self._update_hints()
+        self._update_solution()
+
+    @property
+    def compact(self) -> bool:
+        """A code task's panel is kept short, as its editor needs the rows: what hints are
+        left is said on its border, and the reference program opens on request (v)."""
+        return self.lesson_task.is_code
 
     def compose(self) -> ComposeResult:
         heading = Content.styled(f"Task {self.number}/{self.count}", "bold")
@@ -58,8 +72,8 @@ class TaskPanel(Vertical):
                 compact=True,
                 select_on_focus=False,  # a digit that starts the answer is not overtyped
             )
-        yield Static(self._hints_text(), id="hints")
-        yield Static(self._solution_text(), id="solution")
+        yield Static(id="hints")
+        yield Static(id="solution")
 
     def watch_hints_shown(self) -> None:
         self._update_hints()
@@ -67,11 +81,29 @@ class TaskPanel(Vertical):
     def watch_solution_shown(self) -> None:
         self._update_solution()
 
+    def watch_one_hint(self) -> None:
+        self._update_hints()
+
+    def watch_hint_on_view(self) -> None:
+        self._update_hints()
+
+    def show_hints_again(self) -> bool:
+        """With one hint on view and every hint seen: the next one, round again. False when
+        there is nothing else to show."""
+        if not (self.one_hint and self.hints_shown > 1):
+            return False
+        now = self.hint_on_view or self.hints_shown
+        self.hint_on_view = now % self.hints_shown + 1
+        return True
+
     def _hints_text(self) -> Content:
         hints = self.lesson_task.hints[: self.hints_shown]
         lines = [f"hint {i}: {h}" for i, h in enumerate(hints, 1)]
+        if self.one_hint and hints:
+            shown = min(self.hint_on_view or len(hints), len(hints))
+            lines = [f"hint {shown}/{len(self.lesson_task.hints)}: {hints[shown - 1]}"]
         left = len(self.lesson_task.hints) - len(hints)
-        if left:
+        if left and not self.compact:
             lines.append(f"({left} hint{'s' if left > 1 else ''} left: press h)")
         return plain("\n".join(lines))
 
@@ -79,15 +111,33 @@ class TaskPanel(Vertical):
         if not self.solution_shown:
             return plain("")
         solution = self.lesson_task.solution
-        if CODE in solution:  # a code task: the reference program, as it would be typed
-            return plain("reference solution:\n" + str(solution[CODE]).strip("\n"))
+        if self.compact:  # a program: in its own view, over the panel (v)
+            return plain("")
         parts = [f"{k} = {v!r}" for k, v in solution.items()]
         return plain("reference solution: " + ", ".join(parts))
 
+    def _border_cues(self) -> None:
+        """On a compact panel's border: the hints left and the solution, with their keys."""
+        if not self.compact:
+            return
+        left = len(self.lesson_task.hints) - min(self.hints_shown, len(self.lesson_task.hints))
+        cues = [f"h: hint ({left} left)"] if left else []
+        if not left and self.one_hint and self.hints_shown > 1:
+            cues.append("h: the hints again")
+        if self.solution_shown:
+            cues.append("v: reference solution")
+        self.border_subtitle = " · ".join(cues)
+
     def _update_hints(self) -> None:
+        self._border_cues()
         for widget in self.query("#hints").results(Static):
-            widget.update(self._hints_text())
+            text = self._hints_text()
+            widget.update(text)
+            widget.display = bool(text)  # no blank row for no hints
 
     def _update_solution(self) -> None:
+        self._border_cues()
         for widget in self.query("#solution").results(Static):
-            widget.update(self._solution_text())
+            text = self._solution_text()
+            widget.update(text)
+            widget.display = bool(text)
