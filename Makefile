@@ -69,7 +69,7 @@ test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -n auto $(PYTEST_ARGS)
 
 # The long fuzzing run: 10,000 hypothesis examples per kind (the default suite runs 500), and
-# 3,000 random keys on every screen with two more seeds (the default suite sends 300).
+# 3,000 random keys on every screen with two more seeds (the default suite sends 100).
 fuzz: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -m slow $(PYTEST_ARGS)
 

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from ui_support import ready, wait_for
 
-from gradtui.curriculum import budget, checks
+from gradtui.curriculum import budget
 from gradtui.curriculum.budget import MAX_CHECK_WORK, MAX_LESSON_WORK
 from gradtui.curriculum.checks import CheckCancelled, evaluate
+from gradtui.curriculum.checks import loop as loop_checks
 from gradtui.curriculum.loader import load_lessons
 from gradtui.curriculum.schema import Check
 from gradtui.engine.training.playground import Playground
@@ -142,7 +143,7 @@ async def test_a_newer_check_stops_the_older_ones(tmp_path, monkeypatch):
     monkeypatch.setattr(budget, "MAX_CHECK_WORK", 10**15)  # a long check, as on a slow machine
     monkeypatch.setattr(budget, "MAX_LESSON_WORK", 10**15)
     running, started = [], []
-    real_run = checks._run
+    real_run = loop_checks._run
 
     def counted(*args, **kwargs):
         started.append(1)
@@ -152,7 +153,7 @@ async def test_a_newer_check_stops_the_older_ones(tmp_path, monkeypatch):
         finally:
             running.pop()
 
-    monkeypatch.setattr(checks, "_run", counted)
+    monkeypatch.setattr(loop_checks, "_run", counted)
     folder = write_lesson(tmp_path / "l", lesson_text(1, 100_000))
     app = GradApp(lesson="heavy", lesson_dirs=[str(folder)])
     async with app.run_test(size=(120, 40)) as pilot:
@@ -177,17 +178,17 @@ try:  # a long check, as on a slow machine
 except ImportError:
     pass
 from ui_support import ready, wait_for
-from gradtui.curriculum import checks
+from gradtui.curriculum.checks import loop as loop_checks
 from gradtui.ui.app import GradApp
 
 stepping = []
-real_run = checks._run
+real_run = loop_checks._run
 
 def counted(*args, **kwargs):  # says when the check is under way
     stepping.append(1)
     return real_run(*args, **kwargs)
 
-checks._run = counted
+loop_checks._run = counted
 
 async def main():
     app = GradApp(lesson="heavy", lesson_dirs=[{folder!r}])

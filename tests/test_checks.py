@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from gradtui.curriculum import checks
 from gradtui.curriculum.checks import KINDS, CheckResult, evaluate, normalise_answer
+from gradtui.curriculum.checks import loop as loop_checks
 from gradtui.curriculum.schema import Check
 from gradtui.engine.autograd.numeric import MAX_NUMBERS, forward_differences
 from gradtui.engine.expr.expr import compile_expr
@@ -241,7 +241,7 @@ def test_fit_mode_runs(monkeypatch):
 
 
 def test_no_check_runs_past_the_cap(monkeypatch):
-    monkeypatch.setattr(checks, "MAX_CHECK_STEPS", 30)
+    monkeypatch.setattr(loop_checks, "MAX_CHECK_STEPS", 30)
     result = evaluate(check("stop_reason_is", reason="target"), PG.with_(max_steps=None))
     assert not result.passed and "still going after" in result.detail
     result = evaluate(check("loss_below_within_steps", loss=1.0, steps=10**9), PG.with_(lr=1e-4))

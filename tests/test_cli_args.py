@@ -80,3 +80,61 @@ def test_lessons_before_and_after_the_command_are_all_kept(monkeypatch, lesson_d
     monkeypatch.setattr(runs, "cmd_serve", lambda args: served.append(args) or 0)
     assert cli.main(["serve", "--port", "8123", "--lessons", "d"]) == 0
     assert served[0].lessons == ["d"]
+
+
+# --- bounded numbers: one parser for every option that is not a playground setting ----------
+
+BOUNDED = {  # option: the command line it is given on
+    "--port": ["serve"],
+    "--max-sessions": ["serve"],
+    "--deadline": ["data", "fetch", "fashion-mnist"],
+    "--task": ["export", "--lesson", "8"],
+}
+
+
+def _refused(capsys, argv: list[str]) -> str:
+    with pytest.raises(SystemExit) as done:
+        cli.main(argv)
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("error:") == 1 and "Traceback" not in err
+    return err
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        ("--port", "abc", "'abc' is not a port number"),
+        ("--port", "65536", "--port must be between 1 and 65535, not 65536"),
+        ("--max-sessions", "many", "'many' is not a whole number"),
+        ("--max-sessions", "1001", "--max-sessions must be between 1 and 1000, not 1001"),
+        ("--deadline", "soon", "'soon' is not a number of seconds"),
+        ("--deadline", "0", "--deadline must be more than 0 seconds, not 0"),
+        ("--deadline", "inf", "--deadline must be more than 0 seconds, not inf"),
+        ("--deadline", "nan", "--deadline must be more than 0 seconds, not nan"),
+        ("--task", "two", "'two' is not a whole number"),
+        ("--task", "0", "--task must be between 1 and 1000, not 0"),
+        ("--task", "1.5", "'1.5' is not a whole number"),
+    ],
+)
+def test_a_number_out_of_its_range_is_refused_with_its_bounds(capsys, flag, value, message):
+    err = _refused(capsys, [*BOUNDED[flag], flag, value])
+    assert f"argument {flag}: {message}" in err
+
+
+def test_every_bounded_option_uses_the_one_parser():
+    from gradtui.cli.common import number_in
+    from gradtui.cli.parser import build_parser
+
+    one = number_in("--x", 1, 2).__qualname__
+    seen = {}
+
+    def walk(parser):
+        for action in parser._actions:
+            if action.option_strings and action.option_strings[-1] in BOUNDED:
+                seen[action.option_strings[-1]] = action.type.__qualname__
+            for sub in (action.choices or {}).values() if isinstance(action.choices, dict) else ():
+                walk(sub)
+
+    walk(build_parser())
+    assert seen == dict.fromkeys(BOUNDED, one)

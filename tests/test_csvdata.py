@@ -10,8 +10,9 @@ import torch
 from gradtui.curriculum.loader import parse_lesson
 from gradtui.engine.training.loop import StepRecord
 from gradtui.engine.training.playground import Playground
+from gradtui.engine.training.problem import seeded_start
 from gradtui.io import csvdata
-from gradtui.io.csvdata import CsvError, parse_csv_text, read_csv_file, seeded_start
+from gradtui.io.csvdata import CsvError, parse_csv_text, read_csv_file
 
 TEMPS = "celsius,fahrenheit\n-10,14\n0,32\n10,50\n20,68\n"
 

@@ -15,6 +15,7 @@ import pytest
 import torch
 
 from gradtui.engine.expr import expr as expr_module
+from gradtui.engine.expr import text as text_module
 from gradtui.engine.expr.expr import FUNCTIONS, ExprError, compile_expr
 from gradtui.engine.expr.syntax import pointed
 
@@ -253,8 +254,9 @@ def test_compile_and_call_never_use_eval_or_exec(monkeypatch):
             compile_expr(_text(case))
 
 
-def test_the_module_source_has_no_eval_or_exec():
-    tree = ast.parse(inspect.getsource(expr_module))
+@pytest.mark.parametrize("module", [expr_module, text_module])
+def test_the_module_source_has_no_eval_or_exec(module):
+    tree = ast.parse(inspect.getsource(module))
     called = {
         node.func.id
         for node in ast.walk(tree)
@@ -265,9 +267,10 @@ def test_the_module_source_has_no_eval_or_exec():
     assert "getattr(torch, name)" in inspect.getsource(expr_module._call)
 
 
-def test_expression_does_not_import_torch_to_compile():
+@pytest.mark.parametrize("module", [expr_module, text_module])
+def test_expression_does_not_import_torch_to_compile(module):
     # The module promises torch is imported only when a compiled expression is called.
-    source = inspect.getsource(expr_module)
+    source = inspect.getsource(module)
     tree = ast.parse(source)
     top_imports = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
     names = {alias.name for node in top_imports for alias in node.names}

@@ -18,12 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual_plotext.plot import Plot
 
-from gradtui.engine.autograd.probe import TorchError, probe, probe_at
+from gradtui.engine.autograd.probe import probe, probe_at
 from gradtui.engine.expr.expr import FUNCTIONS, ExprError, compile_expr
 from gradtui.engine.expr.values import ValueParseError, parse_values
 from gradtui.engine.present.plotdata import curve_view, plottable
 from gradtui.engine.training.loop import STOP_REASONS, Stepper, StepRecord, Stop, StopRules
 from gradtui.engine.training.problem import descend_problem
+from gradtui.engine.training.torch_errors import TorchError
 from gradtui.ui.widgets.function_plot import FunctionPlot
 
 DEFAULT_EXAMPLES = 500

@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from gradtui.engine.autograd.graph import render_tree, trace_graph
-from gradtui.engine.autograd.probe import TorchError
 from gradtui.engine.training.playground import Playground
+from gradtui.engine.training.torch_errors import TorchError
 
 
 def _close(ours, theirs: torch.Tensor) -> bool:

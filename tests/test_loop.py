@@ -9,7 +9,6 @@ import types
 import pytest
 import torch
 
-from gradtui.engine.autograd.probe import TorchError
 from gradtui.engine.expr.expr import ExprError
 from gradtui.engine.expr.values import ValueParseError, Values, parse_values
 from gradtui.engine.training import loop as loop_module
@@ -22,6 +21,7 @@ from gradtui.engine.training.examples import (
 from gradtui.engine.training.loop import Stepper, StepRecord, Stop, StopRules
 from gradtui.engine.training.playground import Playground, parse_start
 from gradtui.engine.training.problem import descend_problem, fit_problem
+from gradtui.engine.training.torch_errors import TorchError
 
 NO_RULES = StopRules(max_steps=None)
 

@@ -19,11 +19,8 @@ LONG_MODULES = {
     "gradtui/engine/expr/expr.py": "the expression compiler: one allowlist walk over the ast",
     "gradtui/engine/program/compile_expr.py": "the program subset's expression compiler, "
     "one walk over the ast",
-    "gradtui/curriculum/checks.py": "the task check kinds and their registry",
     "gradtui/ui/app.py": "the App: screens, bindings, torch loading and the command palette",
     "gradtui/web/server.py": "the browser-mode server: its routes and the guards on each",
-    "gradtui/engine/autograd/probe.py": "the autograd probe with the explanations of torch's "
-    "errors it shows",
     "gradtui/engine/program/compile_stmt.py": "the program subset's statement compiler",
     "gradtui/engine/training/optimizers.py": "SGD, momentum and Adam paths on one surface",
     "gradtui/ui/widgets/params_table.py": "the parameters panel: rows, grads and their redraw",

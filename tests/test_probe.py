@@ -9,8 +9,6 @@ import torch
 
 from gradtui.engine.autograd.probe import (
     GraphNode,
-    TorchError,
-    explain,
     probe,
     probe_at,
     tensor_literal,
@@ -19,6 +17,7 @@ from gradtui.engine.autograd.probe import (
 from gradtui.engine.expr.expr import ExprError, compile_expr
 from gradtui.engine.expr.values import Values, parse_values
 from gradtui.engine.training.problem import fit_problem
+from gradtui.engine.training.torch_errors import TorchError, explain
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 V3 = [0.2, 0.5, 0.9]

@@ -19,7 +19,7 @@ from gradtui.ui.screens.confirm import ConfirmScreen
 from gradtui.ui.screens.help import HelpScreen
 from gradtui.ui.screens.import_data import ImportDataScreen
 
-KEYS = 300
+KEYS = 100
 SLOW_KEYS = 3000
 SLOW_SEEDS = range(100, 102)
 SIZE = (120, 40)

@@ -7,7 +7,7 @@ import torch
 from ui_support import ready, screen_text, wait_for
 
 from gradtui.curriculum.progress import ProgressStore
-from gradtui.engine.present.report import format_value
+from gradtui.engine.expr.values import format_value
 from gradtui.engine.training.playground import Playground
 from gradtui.engine.training.replay import ReplayBuffer
 from gradtui.ui.app import GradApp

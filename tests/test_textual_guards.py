@@ -5,17 +5,19 @@ our dialog answered twice."""
 from __future__ import annotations
 
 from random_keys import HOSTILE
+from rich.style import Style
 from textual import events
 from textual._xterm_parser import XTermParser
+from textual.app import App
 from textual.command import CommandPalette
 from textual.screen import Screen
-from textual.widgets import Button, Header, Input
+from textual.widgets import Button, Header, Input, OptionList
 from ui_support import lessons_loaded, wait_for
 
 from gradtui.ui.app import GradApp
 from gradtui.ui.screens.confirm import ConfirmScreen
 from gradtui.ui.screens.home import HomeScreen
-from gradtui.ui.textual_guards import guard_input
+from gradtui.ui.textual_guards import guard_input, guard_option_click
 
 UNREADABLE = ["\x1b[999999999999;1H", "\x1b[1:2;1u", "\x1b[1;2;99999999999u", "\x1b[65;1;1114112u"]
 
@@ -128,3 +130,31 @@ async def test_a_key_that_arrives_after_the_last_screen_closed_is_dropped():
         await pilot.pause()
     assert not app.screen_stack
     await app.on_event(events.Key("x", "x"))  # raised ScreenStackError
+
+
+async def test_a_click_on_an_option_that_has_gone_is_dropped():
+    """Random clicks on the command palette: a click read its option's number from the frame
+    on screen after the palette's search had cut the list down (IndexError in
+    ``OptionList._on_click``), which ended the app."""
+    guard_option_click()
+    chosen = []
+
+    class Options(App):
+        def compose(self):
+            yield OptionList("one", "two")
+
+        def on_option_list_option_selected(self, event) -> None:
+            chosen.append(event.option_index)
+
+    app = Options()
+    async with app.run_test() as pilot:
+        options = app.query_one(OptionList)
+
+        def click(option: int) -> events.Click:
+            meta = Style(meta={"option": option})
+            return events.Click(options, 1, option, 0, 0, 1, False, False, False, style=meta)
+
+        options.post_message(click(7))  # the list was longer when the frame was drawn
+        options.post_message(click(1))  # a click on an option that is there still works
+        await wait_for(pilot, lambda: chosen)
+        assert chosen == [1] and app.is_running and app.return_code is None

@@ -26,7 +26,7 @@ def screen_text(app) -> str:
 
 
 async def wait_for(
-    pilot: Pilot, condition, timeout: float = 20.0, step: float = 0.05, state=None
+    pilot: Pilot, condition, timeout: float = 60.0, step: float = 0.05, state=None
 ) -> None:
     """Pause until ``condition()`` holds (torch loading, a run stopping...). ``state()``, if
     given, says what was there instead when it times out."""

@@ -7,6 +7,7 @@ import json
 import math
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 EXIT_BAD_INPUT = 2
@@ -129,33 +130,56 @@ def setting(name: str):
     return parse
 
 
-def whole_number(flag: str, low: int, high: int):
-    """An option's type: a whole number from ``low`` to ``high`` (``--task``)."""
+def number_in(
+    flag: str,
+    low: float,
+    high: float | None = None,
+    *,
+    what: str = "a whole number",
+    read: Callable[[str], float] = int,
+    unit: str = "",
+):
+    """An option's type: a number ``read`` from the text, from ``low`` to ``high``; without
+    ``high``, any finite number more than ``low``.
 
-    def parse(text: str) -> int:
+    The one bounded-number parser of the options that are not playground settings (those
+    use ``setting``): ``--port``, ``--max-sessions``, ``--deadline``, ``--task``. A bad value
+    is refused as ``'<text>' is not <what>``, or ``<flag> must be between <low> and <high>,
+    not <value>`` (``more than <low><unit>, not <text>``).
+    """
+
+    def parse(text: str) -> float:
         try:
-            value = int(text)
+            value = read(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{flag} must be from {low:,} to {high:,}")
+            raise argparse.ArgumentTypeError(f"'{text}' is not {what}") from None
+        if high is None:
+            if not low < value < math.inf:  # nan is never in range
+                raise argparse.ArgumentTypeError(
+                    f"{flag} must be more than {low:g}{unit}, not {text}"
+                )
+        elif not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"{flag} must be between {low} and {high}, not {value}"
+            )
         return value
 
+    parse.__name__ = flag.lstrip("-")  # argparse names the type in some of its own messages
     return parse
 
 
 def engine_errors() -> tuple[type[Exception], ...]:
-    from gradtui.engine.autograd.probe import TorchError
     from gradtui.engine.expr.expr import ExprError
     from gradtui.engine.expr.values import ValueParseError
+    from gradtui.engine.training.torch_errors import TorchError
 
     return ExprError, TorchError, ValueParseError, ValueError
 
 
 def describe(err: Exception) -> str:
     """An engine error as the command line prints it (a caret under a column, as the app)."""
-    from gradtui.engine.autograd.probe import TorchError
     from gradtui.engine.expr.syntax import pointed
+    from gradtui.engine.training.torch_errors import TorchError
 
     if isinstance(err, TorchError) and err.lines:
         return f"at: {err.lines[-1][0]}\n{err}"

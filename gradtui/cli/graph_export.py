@@ -17,8 +17,8 @@ from gradtui.cli.common import (
     dumps,
     engine_errors,
     find_lesson,
+    number_in,
     setting,
-    whole_number,
 )
 
 EXAMPLES = {
@@ -66,7 +66,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     export.add_argument("--seed", type=setting("seed"), help="random seed of the data (with --fit)")
     export.add_argument("--lesson", metavar="N", help="export lesson N's task instead")
     export.add_argument(
-        "--task", type=whole_number("--task", 1, 1_000), default=1, help="task number (from 1)"
+        "--task", type=number_in("--task", 1, 1_000), default=1, help="task number (from 1)"
     )
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
 

@@ -45,6 +45,8 @@ def add_fit_options(fit: argparse.ArgumentParser) -> None:
 
 def add_data_parser(sub: Any) -> None:
     """The ``data`` command and its ``fetch`` subcommand."""
+    from gradtui.cli.common import number_in
+
     data = sub.add_parser(
         "data",
         help="get the data sets that lessons use (data fetch ...)",
@@ -63,20 +65,10 @@ def add_data_parser(sub: Any) -> None:
     fetch.add_argument("--base-url", metavar="URL", help="download from this mirror instead")
     fetch.add_argument(
         "--deadline",
-        type=_seconds,
+        type=number_in("--deadline", 0, what="a number of seconds", read=float, unit=" seconds"),
         metavar="SECONDS",
         help="give up when the download takes longer than this (default 1800: 30 minutes)",
     )
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"--deadline must be more than 0 seconds, not {text}")
-    return value
 
 
 def cmd_fit_pullover_dress(args: argparse.Namespace, error: type[Exception]) -> int:

@@ -11,6 +11,7 @@ from gradtui.cli.common import (
     add_at_option,
     add_lessons_option,
     add_run_options,
+    number_in,
     setting,
 )
 
@@ -235,13 +236,18 @@ def _add_serve_parser(sub: Any) -> None:
         help="address to listen on (default 127.0.0.1: this computer only; "
         "0.0.0.0: every network, anyone who can reach it)",
     )
-    serve.add_argument("--port", type=port, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument(
+        "--port",
+        type=number_in("--port", 1, 65535, what="a port number"),
+        default=8000,
+        help="port to listen on (default 8000)",
+    )
     add_lessons_option(serve)
-    from gradtui.web.serve import DEFAULT_MAX_SESSIONS, max_sessions
+    from gradtui.web.serve import DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT
 
     serve.add_argument(
         "--max-sessions",
-        type=max_sessions,
+        type=number_in("--max-sessions", 1, MAX_SESSIONS_LIMIT),
         default=DEFAULT_MAX_SESSIONS,
         metavar="N",
         help=f"most browser tabs served at once (default {DEFAULT_MAX_SESSIONS}); each runs "
@@ -254,16 +260,6 @@ def _add_serve_parser(sub: Any) -> None:
         "exports, screenshots), shared by every browser; default: a folder of each "
         "browser's own",
     )
-
-
-def port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a port number") from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"port must be between 1 and 65535, not {value}")
-    return value
 
 
 def _add_images_commands(fit: argparse.ArgumentParser, sub: Any) -> None:

@@ -18,13 +18,13 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from gradtui.curriculum.checks import (
+from gradtui.curriculum.checks.registry import (
     Cancelled,
     CheckCancelled,
     CheckResult,
-    _close,
-    _never,
-    _show,
+    close,
+    never,
+    show,
 )
 from gradtui.engine.training.playground import Playground
 
@@ -62,7 +62,7 @@ def _finish(run: Any, cancelled: Cancelled) -> Any:
 
 
 def check_program(
-    params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = _never
+    params: Mapping, pg: Playground, answer: str, cancelled: Cancelled = never
 ) -> CheckResult:
     """Compile and run ``answer`` (the learner's code), then judge the run."""
     from gradtui.engine.program import ProgramRefused, Run, compile_program
@@ -78,7 +78,7 @@ def check_program(
 
 
 def judge(
-    params: Mapping, run: Any, result: Any, text: str, cancelled: Cancelled = _never
+    params: Mapping, run: Any, result: Any, text: str, cancelled: Cancelled = never
 ) -> CheckResult:
     """Does the finished ``run`` (its ``result``, from code ``text``) meet ``params``?"""
     seen: list[str] = []
@@ -162,10 +162,10 @@ def _variable(params: Mapping, run: Any, result: Any, text: str) -> tuple[bool, 
     value = numbers_of(run.globals[name])
     if value is None:
         return False, f"'{name}' holds no number or tensor of numbers"
-    shown = f"{name} = {_show(value)}"
+    shown = f"{name} = {show(value)}"
     if "value" in params:
-        ok, how = _close(value, params["value"], params.get("tol", 1e-4))
-        return ok, f"{shown}; the goal is {_show(params['value'])} ({how})"
+        ok, how = close(value, params["value"], params.get("tol", 1e-4))
+        return ok, f"{shown}; the goal is {show(params['value'])} ({how})"
     one = value if not isinstance(value, list) else None
     if one is None:
         return False, f"'{name}' holds several numbers: the goal compares one"
@@ -216,9 +216,9 @@ def _reference(params: Mapping, run: Any, cancelled: Cancelled) -> tuple[bool, s
         got = numbers_of(run.globals.get(name)) if name in run.globals else None
         if got is None:
             return False, f"the program has no '{name}' to compare with the reference's"
-        ok, how = _close(_flat(got), _flat(want), tol)
+        ok, how = close(_flat(got), _flat(want), tol)
         if not ok:
-            return False, f"{name} differs from the reference run: {name} = {_show(got)} ({how})"
+            return False, f"{name} differs from the reference run: {name} = {show(got)} ({how})"
     return True, f"the same {', '.join(names)} as the reference run (tolerance {tol:g})"
 
 

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gradtui.engine.expr.values import MAX_LENGTH, Values
 from gradtui.io.safe_read import ReadCancelled, ReadError, read_limited
+from gradtui.limits import MAX_LENGTH
 
 MAX_ROWS = MAX_LENGTH  # a fit problem holds at most this many points
 MAX_READ_BYTES = 4 * 1024 * 1024  # beyond this only the start of the file is read
@@ -153,14 +153,6 @@ def parse_csv_text(text: str, source: str = "data", notes: tuple[str, ...] = ())
     if len(inputs) < 2:
         raise CsvError(source, None, "has a single row: a fit needs at least 2 points")
     return CsvData(tuple(inputs), tuple(targets), header, tuple(notes), source)
-
-
-def seeded_start(names: list[str], seed: int) -> dict[str, Values]:
-    """Starting weights for ``names``: ``torch.randn(len(names))`` from a seeded generator."""
-    import torch
-
-    draws = torch.randn(len(names), generator=torch.Generator().manual_seed(seed)).tolist()
-    return {n: Values((v,), False, False) for n, v in zip(names, draws, strict=True)}
 
 
 def _is_row(line: str) -> bool:

@@ -29,9 +29,6 @@ if TYPE_CHECKING:
     from gradtui.curriculum.schema import Lesson, LessonProblem
     from gradtui.engine.training.playground import Playground
 
-# How often Python hands the GIL from one busy thread to another (its default is 5 ms). Torch
-# ops release and retake the GIL, and so does every turn of the event loop: with a run worker
-# busy, each retake could wait a full interval, so both drawing and stepping crawled.
 EXIT_FAILED = 1  # the app ended on an error (a crash, or torch that cannot be imported)
 # Imported when first needed, and warmed in the loading thread once torch is ready: they pull
 # in plotext, markdown, numpy and the playground, which the home screen does not need.

@@ -1,4 +1,4 @@
-"""Guards on three of Textual's own failures, each where it starts (docs/textual-input.md).
+"""Guards on four of Textual's own failures, each where it starts (docs/textual-input.md).
 
 **The input parser.** Textual reads keys in its own input thread with ``XTermParser``; if the
 parser raises, the driver ends the app (``App.panic``) and no key reaches it any more. The
@@ -24,7 +24,13 @@ and their queries for widgets that are gone fail with ``NoMatches``, which ends 
 query runs for a screen nobody will see again; ``closed_as_it_opened`` recognises it, and the
 app logs it instead (``GradApp._handle_exception``).
 
-All three found with Textual 8.2.8 by the random-keys tests (tests/test_random_keys.py).
+**A click on an option that has just gone.** An ``OptionList`` (the command palette's list of
+commands) reads which option a click hit from the frame on screen, then indexes its options
+with it; when the list has been cut down meanwhile (the palette's search replaced the options
+between the frame and the click), the index is past the end and the ``IndexError`` ended the
+app. ``guard_option_click`` drops such a click: it hit nothing that is still there.
+
+All four found with Textual 8.2.8 by the random-keys tests (tests/test_random_keys.py).
 """
 
 from __future__ import annotations
@@ -39,16 +45,18 @@ from textual.css.query import NoMatches
 from textual.dom import DOMNode, NoScreen
 from textual.keys import Keys
 from textual.screen import Screen
+from textual.widgets import OptionList
 
 if TYPE_CHECKING:
     from textual.app import App
 
 
 def guard_textual() -> None:
-    """Install the guards of the parser and the palette (once per process): call before the
-    app reads any input. The third is the app's: see ``closed_as_it_opened``."""
+    """Install the guards of the parser, the palette and option lists (once per process):
+    call before the app reads any input. The other is the app's: ``closed_as_it_opened``."""
     guard_input()
     guard_palette()
+    guard_option_click()
 
 
 def guard_input() -> None:
@@ -82,6 +90,22 @@ def guard_palette() -> None:
 
     guarded._gradtui_guard = True  # type: ignore[attr-defined]
     CommandPalette._gather_commands = guarded  # type: ignore[method-assign]
+
+
+def guard_option_click() -> None:
+    """Make an option list drop a click on an option it no longer has."""
+    method = OptionList._on_click
+    if getattr(method, "_gradtui_guard", False):
+        return
+
+    @functools.wraps(method)
+    async def guarded(self: OptionList, event: events.Click) -> None:
+        clicked = event.style.meta.get("option")
+        if clicked is None or 0 <= clicked < self.option_count:
+            await method(self, event)
+
+    guarded._gradtui_guard = True  # type: ignore[attr-defined]
+    OptionList._on_click = guarded  # type: ignore[method-assign]
 
 
 def closed_as_it_opened(app: App, error: BaseException) -> bool:

@@ -15,7 +15,6 @@ browser (the teacher's CSV files for the workshop, say).
 
 from __future__ import annotations
 
-import argparse
 import errno
 import ipaddress
 import os
@@ -61,19 +60,6 @@ def app_command(
         if folder is not None:
             setup += f"export {name}={shlex.quote(str(folder))}; "
     return setup + "exec " + shlex.join(argv)
-
-
-def max_sessions(text: str) -> int:
-    """``--max-sessions``: a whole number from 1 to MAX_SESSIONS_LIMIT."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if not 1 <= value <= MAX_SESSIONS_LIMIT:
-        raise argparse.ArgumentTypeError(
-            f"--max-sessions must be between 1 and {MAX_SESSIONS_LIMIT}, not {value}"
-        )
-    return value
 
 
 def learner_token(cookie: str | None) -> str:

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from gradtui.engine.autograd.probe import GraphNode, TorchError, _failure, free_name, grad_graph
-from gradtui.engine.expr.values import Values
-from gradtui.engine.present.report import format_value
+from gradtui.engine.autograd.probe import GraphNode, free_name, grad_graph
+from gradtui.engine.expr.values import Values, format_value
 from gradtui.engine.training.problem import Problem
+from gradtui.engine.training.torch_errors import TorchError, failure
 
 MAX_NODES = 200
 COUNT_LIMIT = 10_000  # a cut graph's nodes are counted up to this many
@@ -82,7 +82,7 @@ def trace_graph(problem: Problem, params: Mapping[str, Any] | None = None) -> Gr
                 fn.register_hook(_keep_grad(grads, id(fn)))
             loss.backward()
     except (RuntimeError, TypeError, ValueError, OverflowError) as err:
-        raise _failure(err, []) from None
+        raise failure(err, []) from None
     if loss.grad_fn is None:
         raise TorchError("the result does not depend on any variable: there is no graph")
     details = {key: (out, grads.get(key)) for key, (_, out) in outputs.items()}

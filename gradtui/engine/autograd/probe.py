@@ -14,44 +14,10 @@ from typing import Any
 from gradtui.engine.expr.expr import Expression, compile_expr
 from gradtui.engine.expr.values import Values, format_number, parse_values, round_trip
 from gradtui.engine.training.problem import name_values
+from gradtui.engine.training.torch_errors import failure
 
 # Longer vectors are written with '...' in the session lines, as torch prints them.
 SUMMARY_THRESHOLD = 1000
-# (piece of torch's message, plain explanation)
-_EXPLANATIONS = (
-    (
-        "dtype can require gradients",
-        "gradients need floating-point numbers: type 3. (with a dot) instead of 3",
-    ),
-    (
-        "grad can be implicitly created only for scalar outputs",
-        "backward() needs a single number, but y holds several: "
-        "reduce it with .sum() or .mean(), as in (x**2).sum()",
-    ),
-    (
-        "does not require grad and does not have a grad_fn",
-        "y does not depend on any variable that requires grad, so there is nothing to "
-        "differentiate",
-    ),
-    (
-        "must match the size of tensor",
-        "the vectors in the expression have different lengths",
-    ),
-    (
-        "only supports floating-point dtypes",
-        "this function needs floating-point numbers: type 3. instead of 3",
-    ),
-)
-
-
-class TorchError(ValueError):
-    """A failed probe: torch's message, a plain explanation and the session up to the failure."""
-
-    def __init__(self, message: str, explanation: str = "", lines: list | None = None):
-        self.message = message
-        self.explanation = explanation
-        self.lines: list[tuple[str, str]] = lines or []
-        super().__init__(f"{message}\n{explanation}" if explanation else message)
 
 
 @dataclass(frozen=True)
@@ -115,17 +81,6 @@ class ProbeResult:
         }
 
 
-def explain(error: BaseException) -> str:
-    """A plain-words explanation of a torch error, or '' when there is none."""
-    text = str(error)
-    for needle, plain in _EXPLANATIONS:
-        if needle in text:
-            return plain
-    if isinstance(error, OverflowError):
-        return "a number grew too large to represent"
-    return ""
-
-
 def free_name(preferred: str, taken: Iterable[str], fallback: str = "out") -> str:
     """``preferred`` unless a variable already has it, else ``out``, ``out2``, ``out3``...
 
@@ -179,20 +134,20 @@ def probe(
         try:
             tensors[name] = values.to_tensor(dtype).requires_grad_()
         except (RuntimeError, TypeError, ValueError, OverflowError) as err:
-            raise _failure(err, lines) from None
+            raise failure(err, lines) from None
     lines.append((f"{out} = {fn}({args})", ""))
     try:
         y = expr(**tensors)
         if not isinstance(y, torch.Tensor):
             y = torch.tensor(float(y))
     except (RuntimeError, TypeError, OverflowError, ValueError) as err:
-        raise _failure(err, lines) from None
+        raise failure(err, lines) from None
     lines.append((out, repr(y)))
     lines.append((f"{out}.backward()", ""))
     try:
         y.backward()
     except RuntimeError as err:
-        raise _failure(err, lines) from None
+        raise failure(err, lines) from None
     grads: dict[str, Any] = {}
     grad_reprs: dict[str, str] = {}
     for name, tensor in tensors.items():
@@ -261,11 +216,6 @@ def _name_inputs(expr: Expression, inputs: Mapping[str, Values | str]) -> dict[s
     return name_values(expr, parsed, missing="no value given for")
 
 
-def _failure(error: BaseException, lines: list[tuple[str, str]]) -> TorchError:
-    message = f"{type(error).__name__}: {error}".strip()
-    return TorchError(message, explain(error), lines)
-
-
 def values_of(value: Any, dtype: str = "float32") -> Values:
     """Engine numbers (a float or a list) as ``Values`` that print and rebuild them exactly."""
     numbers = value if isinstance(value, list) else [value]
@@ -299,7 +249,7 @@ def probe_at(problem: Any, params: Mapping[str, Any]) -> ProbeResult:
         lines.append((f"{out}.backward()", ""))
         loss.backward()
     except (RuntimeError, TypeError, ValueError, OverflowError) as err:
-        raise _failure(err, lines) from None
+        raise failure(err, lines) from None
     grads = {n: built.params[n].grad.tolist() for n in names}
     grad_reprs = {n: repr(built.params[n].grad) for n in names}
     lines += [(f"{n}.grad", grad_reprs[n]) for n in names]

@@ -13,20 +13,16 @@ from __future__ import annotations
 
 import ast
 import builtins
-import io
 import keyword
 import math
 import operator
-import tokenize
-import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from gradtui.engine.expr.syntax import NODE_NAMES, literal_problem, op_symbol
+from gradtui.engine.expr.text import ExprError, parse_text
 
-MAX_CHARS = 1000
-MAX_DEPTH = 32
 MAX_NODES = 400
 # float32 is the default dtype: a constant beyond its range can only be an accident.
 MAX_CONSTANT = 3.4e38
@@ -65,31 +61,6 @@ _KEYWORDS = {"clamp": {"min", "max"}}
 _RESERVED = set(dir(builtins)) | {"torch", "math", "np", "numpy", "os", "sys", "self"}
 # Read as numbers by a learner, but Python has no such literal: they would become variables.
 _NOT_FINITE = {"nan", "inf", "infinity"}
-# What a line that parses as a statement (not an expression) is called in the message.
-_STATEMENTS: dict[type, str] = {
-    ast.Assign: "'=' (assignment)",
-    ast.AugAssign: "assignment",
-    ast.AnnAssign: "annotated assignment",
-    ast.Import: "'import'",
-    ast.ImportFrom: "'import'",
-    ast.Delete: "'del'",
-    ast.FunctionDef: "'def'",
-    ast.AsyncFunctionDef: "'async def'",
-    ast.ClassDef: "'class'",
-    ast.AsyncFor: "'async for'",
-    ast.AsyncWith: "'async with'",
-}
-
-
-class ExprError(ValueError):
-    """A refused or malformed expression: what is wrong and where (1-based column)."""
-
-    def __init__(self, message: str, text: str = "", column: int | None = None):
-        self.message = message
-        self.text = text
-        self.column = column
-        where = f" (column {column})" if column else ""
-        super().__init__(f"{message}{where}")
 
 
 @dataclass(frozen=True)
@@ -128,105 +99,13 @@ def compile_expr(text: str, variables: Iterable[str] | None = None) -> Expressio
     """
     if not isinstance(text, str):
         raise ExprError("an expression must be text")
-    _check_text(text)
-    try:
-        with warnings.catch_warnings():  # e.g. '1or x': a warning on stderr would garble the TUI
-            warnings.simplefilter("ignore", SyntaxWarning)
-            tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as err:
-        stripped = text.strip()
-        lead = len(text) - len(text.lstrip())
-        _refuse_statement(stripped, text, lead)
-        _refuse_implicit_product(stripped, text, lead, err.offset)
-        if not err.offset or err.offset > len(stripped):  # Python points past the end
-            message = "syntax error: the expression ends too early (something is missing)"
-            raise ExprError(message, text, lead + len(stripped) + 1) from None
-        raise ExprError(f"syntax error: {err.msg}", text, err.offset + lead) from None
-    except (RecursionError, MemoryError, ValueError):
-        raise ExprError("the expression is too deeply nested", text, 1) from None
+    tree = parse_text(text)
     compiler = _Compiler(text, None if variables is None else set(variables))
     try:
-        node = compiler.visit(tree.body)
+        node = compiler.visit(tree)
     except RecursionError:  # a long chain such as -(-(-x)) when the caller's stack is deep
         raise ExprError("the expression is too deeply nested", text, 1) from None
     return Expression(text=text, variables=tuple(compiler.used), _fn=_lift(node))
-
-
-def _refuse_statement(stripped: str, text: str, lead: int) -> None:
-    """Name the statement when the text is one (``x = 1``, ``import os``, ``del x``)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", SyntaxWarning)
-            body = ast.parse(stripped, mode="exec").body
-    except (SyntaxError, RecursionError, MemoryError, ValueError):
-        return
-    if not body or isinstance(body[0], ast.Expr):
-        return
-    stmt = body[0]
-    what = _STATEMENTS.get(type(stmt), f"'{type(stmt).__name__.lower()}' statements")
-    column = stmt.col_offset + 1
-    if isinstance(stmt, ast.Assign | ast.AugAssign | ast.AnnAssign):
-        target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
-        end = target.end_col_offset or 0
-        column = end + len(stripped[end:]) - len(stripped[end:].lstrip(" )")) + 1
-    message = f"{what} not allowed: type one expression, such as x**2"
-    raise ExprError(message, text, column + lead)
-
-
-def _refuse_implicit_product(stripped: str, text: str, lead: int, offset: int | None) -> None:
-    """``2x`` or ``2 x`` where Python stopped: algebra leaves the ``*`` out, Python cannot."""
-    if not offset:
-        return
-    previous: tokenize.TokenInfo | None = None
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(stripped).readline):
-            if (
-                previous is not None
-                and previous.type == tokenize.NUMBER
-                and token.type == tokenize.NAME
-                and token.string[0].isalpha()  # not 1__0, a number with a bad underscore
-                and not keyword.iskeyword(token.string)
-                and previous.start[1] < offset <= token.end[1]
-            ):
-                number, name = previous.string, token.string
-                message = f"write {number}*{name}: a number next to a name needs a * between them"
-                raise ExprError(message, text, lead + token.start[1] + 1)
-            previous = token
-    except (tokenize.TokenError, SyntaxError):
-        return
-
-
-def _check_text(text: str) -> None:
-    if not text.strip():
-        raise ExprError("the expression is empty", text)
-    if len(text) > MAX_CHARS:
-        raise ExprError(
-            f"the expression is {len(text):,} characters long; the limit is {MAX_CHARS:,}",
-            text,
-            MAX_CHARS + 1,
-        )
-    depth = 0
-    for col, ch in enumerate(text, 1):
-        if ch in "\n\r":
-            raise ExprError("an expression is one line: remove the line break", text, col)
-        if ord(ch) < 32 or ord(ch) == 127:
-            raise ExprError(f"control character {ch!r} is not allowed", text, col)
-        if ord(ch) > 127:
-            raise ExprError(
-                f"character {ch!r} is not allowed: type plain ASCII (letters, digits, + - * / ( ))",
-                text,
-                col,
-            )
-        if ch == ";":
-            raise ExprError("';' is not allowed: type a single expression", text, col)
-        if ch == "#":
-            raise ExprError("comments ('#') are not allowed", text, col)
-        if ch in "([{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise ExprError(f"brackets nested deeper than {MAX_DEPTH} levels", text, col)
-        elif ch in ")]}":
-            depth -= 1
 
 
 # A compiled node is either a float constant (kept as such for folding) or a closure.

@@ -3,6 +3,9 @@
 Numbers are parsed with a strict pattern, never evaluated. Whether each one was typed as an
 integer is kept, because ``torch.tensor(3)`` and ``torch.tensor(3.)`` differ and the
 floats-only lesson shows that difference.
+
+Numbers are written back here too: ``format_number`` as torch prints them in a literal,
+``format_value`` (six significant digits) as the panels, the graph and the reports show them.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ import math
 import re
 import struct
 from dataclasses import dataclass
+from typing import Any
 
-MAX_LENGTH = 10_000
+from gradtui.limits import MAX_LENGTH
+
 DTYPES = ("float32", "float64", "int64", "auto")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)", re.ASCII)
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
@@ -67,6 +72,16 @@ def format_number(value: float, as_int: bool = False) -> str:
     if value == int(value) and abs(value) < 1e16:
         return f"{int(value)}."
     return repr(float(value))
+
+
+def format_value(value: Any, items: int = 4) -> str:
+    """A number (6 significant digits), None, or a list shortened to its first ``items``."""
+    if isinstance(value, list):
+        inner = ", ".join(format_value(v) for v in value[:items])
+        return f"[{inner}{', …' if len(value) > items else ''}]"
+    if value is None:
+        return "None"
+    return f"{value:.6g}"
 
 
 def round_trip(value: float, dtype: str = "float32") -> float:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gradtui.engine.training.problem import Problem
+from gradtui.engine.training.problem import Problem, scalar_param
 
 CURVE_POINTS = 161
 MAX_DATA_POINTS = 2000  # a terminal plot has fewer cells than this: plot every k-th point
@@ -61,14 +61,6 @@ def plottable(problem: Problem, values: dict[str, Any]) -> bool:
     if problem.is_fit:
         return len(problem.data) == 1
     return scalar_param(problem, values) is not None
-
-
-def scalar_param(problem: Problem, values: dict[str, Any]) -> str | None:
-    """The one parameter's name when it is a single number (its positions make the trail)."""
-    names = problem.param_names
-    if len(names) == 1 and not isinstance(values.get(names[0]), list):
-        return names[0]
-    return None
 
 
 def function_view(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from gradtui.engine.expr.values import format_value
 from gradtui.engine.training.loop import StepRecord, Stop
 from gradtui.engine.training.problem import Problem
 
@@ -40,16 +41,6 @@ def run_json(problem: Problem, lr: float, records: list[StepRecord], stop: Stop)
 def _num(value: float) -> float | str:
     """JSON has no nan/inf: spell them as strings so the output stays valid JSON."""
     return value if math.isfinite(value) else str(value)
-
-
-def format_value(value: Any, items: int = 4) -> str:
-    """A number (6 significant digits), None, or a list shortened to its first ``items``."""
-    if isinstance(value, list):
-        inner = ", ".join(format_value(v) for v in value[:items])
-        return f"[{inner}{', …' if len(value) > items else ''}]"
-    if value is None:
-        return "None"
-    return f"{value:.6g}"
 
 
 def render_run(problem: Problem, records: list[StepRecord], stop: Stop, color: bool) -> str:

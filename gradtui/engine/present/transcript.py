@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from gradtui.engine.autograd.probe import (
-    TorchError,
     free_name,
     probe,
     probe_at,
     tensor_literal,
     values_of,
 )
-from gradtui.engine.present.report import format_value
+from gradtui.engine.expr.values import format_value
 from gradtui.engine.training.problem import Problem
 from gradtui.engine.training.run import Snapshot
+from gradtui.engine.training.torch_errors import TorchError
 
 
 @dataclass(frozen=True)

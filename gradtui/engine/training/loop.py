@@ -193,7 +193,7 @@ class Stepper:
 
     def fail(self, error: BaseException) -> Stop:
         """End the run because of ``error``: a ``Stop`` with reason ``error`` and the message."""
-        from gradtui.engine.autograd.probe import explain
+        from gradtui.engine.training.torch_errors import explain
 
         message = f"{type(error).__name__}: {error}"
         plain = explain(error)

@@ -14,7 +14,12 @@ from gradtui.engine.expr.expr import compile_expr
 from gradtui.engine.expr.values import Values, parse_assignments
 from gradtui.engine.training.examples import EXAMPLES, example_problem
 from gradtui.engine.training.loop import Stepper, StopRules
-from gradtui.engine.training.problem import Problem, descend_problem, fit_problem
+from gradtui.engine.training.problem import (
+    Problem,
+    descend_problem,
+    fit_problem,
+    seeded_start,
+)
 from gradtui.engine.training.settings import MAX_LR, MODES, SETTINGS, TYPED
 
 # What a mode starts from when the learner switches to it.
@@ -94,7 +99,7 @@ class Playground:
 
     def _csv_problem(self) -> Problem:
         """The model fitted to the rows of ``data_csv`` (its input is ``t``)."""
-        from gradtui.io.csvdata import INPUT_NAME, parse_csv_text, seeded_start
+        from gradtui.io.csvdata import INPUT_NAME, parse_csv_text
 
         data = parse_csv_text(self.data_csv)
         model = compile_expr(self.fn)

@@ -12,7 +12,8 @@ from functools import partial
 from typing import Any
 
 from gradtui.engine.expr.expr import ExprError, Expression, compile_expr
-from gradtui.engine.expr.values import DTYPES, MAX_LENGTH, Values
+from gradtui.engine.expr.values import DTYPES, Values
+from gradtui.limits import MAX_LENGTH
 
 LOSSES = ("mse", "mae")
 
@@ -44,7 +45,7 @@ class Problem:
         """Tensors for the parameters (``requires_grad``) and the predict/loss functions."""
         import torch
 
-        from gradtui.engine.autograd.probe import TorchError, explain
+        from gradtui.engine.training.torch_errors import TorchError, explain
 
         dtype = getattr(torch, "float32" if self.dtype == "auto" else self.dtype)
         params = {}
@@ -127,6 +128,22 @@ def descend_problem(
         raise ExprError("the expression has no variable to change, such as x", expr.text)
     _check_dtype(dtype)
     return Problem(expr=expr, start=start, dtype=dtype)
+
+
+def seeded_start(names: list[str], seed: int) -> dict[str, Values]:
+    """Starting weights for ``names``: ``torch.randn(len(names))`` from a seeded generator."""
+    import torch
+
+    draws = torch.randn(len(names), generator=torch.Generator().manual_seed(seed)).tolist()
+    return {n: Values((v,), False, False) for n, v in zip(names, draws, strict=True)}
+
+
+def scalar_param(problem: Problem, values: dict[str, Any]) -> str | None:
+    """The one parameter's name when it is a single number (its positions make the trail)."""
+    names = problem.param_names
+    if len(names) == 1 and not isinstance(values.get(names[0]), list):
+        return names[0]
+    return None
 
 
 def name_values(

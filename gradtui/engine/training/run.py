@@ -12,9 +12,9 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any
 
-from gradtui.engine.present.plotdata import scalar_param
 from gradtui.engine.training.history import LossHistory
 from gradtui.engine.training.loop import Stepper, StepRecord, Stop
+from gradtui.engine.training.problem import scalar_param
 from gradtui.engine.training.replay import ReplayBuffer
 
 

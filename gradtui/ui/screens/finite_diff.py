@@ -26,9 +26,9 @@ from gradtui.engine.autograd.finite_diff import (
     h_table,
     time_gradients,
 )
-from gradtui.engine.autograd.probe import TorchError
-from gradtui.engine.present.report import format_value
+from gradtui.engine.expr.values import format_value
 from gradtui.engine.training.problem import Problem
+from gradtui.engine.training.torch_errors import TorchError
 from gradtui.ui.delivery import deliver
 from gradtui.ui.widgets.timing_plot import TimingPlot
 

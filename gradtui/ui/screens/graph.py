@@ -14,9 +14,10 @@ from textual.widgets import Footer, Header, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from gradtui.engine.autograd.graph import GraphTrace, node_label, trace_graph
-from gradtui.engine.autograd.probe import GraphNode, TorchError
-from gradtui.engine.present.report import format_value
+from gradtui.engine.autograd.probe import GraphNode
+from gradtui.engine.expr.values import format_value
 from gradtui.engine.training.problem import Problem
+from gradtui.engine.training.torch_errors import TorchError
 
 INTRO = (
     "Each node is a grad_fn: the backward of the op that made a tensor, found by following "

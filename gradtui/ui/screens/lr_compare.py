@@ -9,7 +9,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from gradtui.engine.present.report import format_value
+from gradtui.engine.expr.values import format_value
 from gradtui.engine.training.loop import STOP_WORDS
 from gradtui.engine.training.lrcompare import (
     LABEL_RULES,

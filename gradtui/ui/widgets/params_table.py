@@ -1,7 +1,7 @@
 """Each parameter's value and ``.grad`` at the step on screen: cheap to redraw, never cut.
 
 The numbers are the snapshot's (Python numbers from torch's ``tolist()``), written with 6
-significant digits as ``engine.present.report.format_value`` writes them; a vector shows its first
+significant digits as ``engine.expr.values.format_value`` writes them; a vector shows its first
 items and ``…``. ``arrange`` lays them out for a width, whole numbers only: three columns
 (``param  value  .grad``), then without the ``param`` label; when those do not fit, fewer
 significant digits (5, 4, 3); then each parameter on two lines (``a = …`` over

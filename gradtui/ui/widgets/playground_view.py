@@ -17,12 +17,12 @@ from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from gradtui.engine.autograd.probe import TorchError
 from gradtui.engine.expr.expr import ExprError
 from gradtui.engine.present.live import Frame, frame
 from gradtui.engine.present.transcript import Transcript, failed_start
 from gradtui.engine.training.playground import Playground
 from gradtui.engine.training.run import Run, Snapshot
+from gradtui.engine.training.torch_errors import TorchError
 from gradtui.ui.widgets.autograd_panel import AutogradPanel
 from gradtui.ui.widgets.function_plot import FunctionPlot
 from gradtui.ui.widgets.loss_plot import LossPlot
