@@ -11,12 +11,20 @@ rows, 2,000 validation rows, batches of 256, ``mnist_loss``, 20 epochs; goal <= 
 get the same data loaders as inputs. torch uses one thread, as in the README's figures.
 Ratios are medians of per-run ratios of wall time; the CPU-time ratio (this process's CPU
 seconds) is printed too: on a shared machine it moves less with the other processes' load.
+
+``--opcodes`` counts instead the Python bytecode instructions each side executes (one run
+each, traced): the same count under any load, so a change to the subset can be weighed on a
+busy machine. The subset's count includes compiling the program; torch's own C++ work is not
+counted on either side.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from collections.abc import Callable
+from typing import Any
 
 import torch
 from _table import median, table, verdict
@@ -104,14 +112,50 @@ def python_seconds(text: str, inputs: dict) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
+def opcodes(run: Callable[[], Any]) -> int:
+    """The Python bytecode instructions ``run()`` executes in this thread."""
+    count = 0
+
+    def trace(frame: Any, event: str, arg: Any) -> Any:
+        nonlocal count
+        frame.f_trace_opcodes = True
+        if event == "opcode":
+            count += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        run()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def opcode_rows(name: str, text: str, inputs: dict) -> list[tuple[str, ...]]:
+    """One program's instruction counts, subset and plain Python."""
+    subset_seconds(text, inputs)  # warm-up: the first run imports and loads
+    ours = opcodes(lambda: subset_seconds(text, inputs))
+    theirs = opcodes(lambda: python_seconds(text, inputs))
+    return [
+        (f"{name}: subset", f"{ours:,}", f"{ours / theirs:.2f}x"),
+        (f"{name}: Python", f"{theirs:,}", ""),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--opcodes", action="store_true", help="count bytecode instead")
     args = parser.parse_args()
     start()  # one torch thread, as the app runs
     freeze_heap()
     programs = {"x**2 loop, 10,000 steps": (SEED_LOOP, {}, 2.0)}
     programs["linear model, 12,000x784, 20 epochs"] = (LINEAR, synthetic_loaders(), 1.1)
+    if args.opcodes:
+        rows = [row for name, (t, i, _) in programs.items() for row in opcode_rows(name, t, i)]
+        head = ("program", "Python bytecode executed", "subset / Python")
+        print(table("gradtui's PyTorch subset vs plain Python, bytecode", rows, 1, head))
+        return
     rows = []
     for name, (text, inputs, goal) in programs.items():
         subset_seconds(text, inputs)  # warm-up: imports, first calls

@@ -87,6 +87,7 @@ class Meter:
         self.live = 0
         self.made = 0
         self._limit = budgets.statements
+        self.next_check = min(CHECK_EVERY + 1, self._limit)  # the count that calls check()
         self._elapsed = 0.0
         self._running = False
         self._resumed = time.monotonic()
@@ -115,20 +116,24 @@ class Meter:
         return self._elapsed + time.monotonic() - self._resumed
 
     def tick(self) -> None:
-        """One statement ran: count it; every few statements check time, cancel and memory."""
+        """One statement ran: count it; every CHECK_EVERY + 1 statements, and at the
+        statements budget, check time, cancel and memory (``check``)."""
         self.statements += 1
-        if not self.statements & CHECK_EVERY or self.statements >= self._limit:
+        if self.statements >= self.next_check:
             self.check()
 
     def check(self) -> None:
         """Check the statement, time and memory budgets and the cancel event now."""
-        if self.statements >= self._limit:
+        count = self.statements
+        # the next multiple of CHECK_EVERY + 1, or the budget's last statement if sooner
+        self.next_check = min((count | CHECK_EVERY) + 1, self._limit)
+        if count >= self._limit:
             raise BudgetExceeded("statements", self._limit)
         if time.monotonic() > self._deadline:
             raise BudgetExceeded("seconds", self.budgets.seconds)
         if self.cancel.is_set():
             raise Cancelled()
-        if not self.statements & 255 and self._memory_start is not None:
+        if not count & 255 and self._memory_start is not None:
             self.check_memory()
 
     def check_memory(self) -> None:

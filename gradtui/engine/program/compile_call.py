@@ -14,21 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from gradtui.engine.program import allowlist, dispatch, sizes
+from gradtui.engine.program import allowlist, call_sites
 from gradtui.engine.program.budgets import BudgetExceeded
 from gradtui.engine.program.compile_expr import BUILTINS, Closure, ExprCompiler, lazy
 from gradtui.engine.program.compile_store import compile_store
 from gradtui.engine.program.context import Frame
-from gradtui.engine.program.dispatch import (
-    call_method,
-    call_value,
-    iterate,
-)
+from gradtui.engine.program.dispatch import call_value, iterate
 from gradtui.engine.program.interpreter import Where, call_user, left_call, mark
 from gradtui.engine.program.names import Scope, target_names
 from gradtui.engine.program.values import Spec, UserFunction
 
-_NO_KEYWORDS: dict[str, Any] = {}
 # In-place methods that, called on a .grad, reset it (the pile-up note looks for them).
 _RESETS = {"zero_", "fill_", "mul_"}
 
@@ -66,7 +61,7 @@ def _arguments(c: ExprCompiler, node: ast.Call) -> tuple[Callable, Callable]:
     else:
         args = lambda f: tuple([x(f) for x in closures])  # noqa: E731
     if not keywords:
-        kwargs: Callable[[Any], dict] = lambda f: _NO_KEYWORDS  # noqa: E731
+        kwargs: Callable[[Any], dict] = call_sites.no_keywords
     else:
         kwargs = lambda f: {k: v(f) for k, v in keywords}  # noqa: E731
     return args, kwargs
@@ -114,19 +109,24 @@ def compile_call(c: ExprCompiler, node: ast.Call) -> Closure:
             )
         if isinstance(spec, Spec):
             _check_keywords(c, node, path, spec.keywords)
+            if c.static_path(func)[1]:  # always this member: resolved once, on first use
+                return call_sites.allowed_function(path, *_arguments(c, node), where)
         target = lazy(path) if c.static_path(func)[1] else c.visit(func)
         return _static(target, *_arguments(c, node), where)
     if isinstance(func, ast.Name) and func.id in BUILTINS and not c.names.rebinds(func.id):
         c.check_name(func.id, func)
         builtin = BUILTINS[func.id]
         _check_keywords(c, node, func.id, builtin.spec.keywords)
-        return _static(lambda f: builtin, *_arguments(c, node), where)
+        return call_sites.known_function(builtin, *_arguments(c, node), where)
     if isinstance(func, ast.Attribute) and path is None:
         receiver = c.visit(func.value)  # what comes first on the line is refused first
         c.check_attribute(func, method=True)
         _check_keywords(c, node, f".{func.attr}", allowlist.KEYWORDS)
         resets = func.attr in _RESETS and _mentions_grad(func.value)
-        return _method(receiver, func.attr, *_arguments(c, node), where, resets)
+        keywords = frozenset(kw.arg for kw in node.keywords)
+        return call_sites.method(
+            receiver, func.attr, *_arguments(c, node), len(node.args), keywords, where, resets
+        )
     parts = call_parts(c, node)
     if parts is None:  # a call of another expression's value: model(x), fns[0](x)
         parts = CallParts(c.visit(func), *_arguments(c, node), where)
@@ -148,63 +148,20 @@ def _static(target: Closure, args: Callable, kwargs: Callable, where: Where) -> 
     return run
 
 
-def _method(
-    receiver: Closure, name: str, args: Callable, kwargs: Callable, where: Where, resets: bool
-) -> Closure:
-    spec = allowlist.TENSOR_METHODS.get(name)
-    plain = spec is not None and spec.size is None and spec.max_args is None
-    plain = plain and name != "backward" and not resets
-    if plain:  # the common case, a tensor method with no size to check first: one call less
-        return _tensor_method(receiver, name, args, kwargs, where, spec.keywords)
-
-    def run(f: Any) -> Any:
-        try:
-            result = call_method(f.ctx, receiver(f), name, args(f), kwargs(f))
-        except Exception as error:
-            mark(error, where)
-            raise
-        if resets:
-            f.ctx.grad_resets += 1
-        return result
-
-    return run
-
-
-def _tensor_method(
-    receiver: Closure,
-    name: str,
-    args: Callable,
-    kwargs: Callable,
-    where: Where,
-    keywords: frozenset[str],
-) -> Closure:
-    def run(f: Any) -> Any:
-        try:
-            obj = receiver(f)
-            if not isinstance(obj, dispatch.Tensor):
-                return call_method(f.ctx, obj, name, args(f), kwargs(f))
-            given, named = args(f), kwargs(f)
-            if named and not named.keys() <= keywords:
-                return call_method(f.ctx, obj, name, given, named)  # says which is refused
-            if given and isinstance(given[0], dispatch.Tensor):
-                sizes.check_broadcast(f.ctx.meter, (obj, given[0]))
-            return dispatch.counted(f.ctx, getattr(obj, name)(*given, **named))
-        except Exception as error:
-            mark(error, where)
-            raise
-
-    return run
-
-
 def _dynamic(parts: CallParts) -> Closure:
     target, args, kwargs, where = parts.target, parts.args, parts.kwargs, parts.where
+    plain = kwargs is call_sites.no_keywords
 
     def run(f: Any) -> Any:
         try:
             fn = target(f)
             if type(fn) is not UserFunction:
                 return call_value(f.ctx, fn, args(f), kwargs(f))
-            bound = fn.bind(args(f), kwargs(f))
+            given = args(f)
+            if plain and len(given) == len(fn.params):  # fn.bind's common case
+                bound = dict(zip(fn.params, given, strict=True))
+            else:
+                bound = fn.bind(given, kwargs(f))
             try:
                 return call_user(f.ctx, fn, bound)
             except Exception as error:
@@ -241,7 +198,7 @@ def compile_comprehension(c: ExprCompiler, node: ast.ListComp) -> Closure:
             for item in iterate(ctx, iterable(f)):
                 ctx.meter.tick()
                 store(frame, item)
-                if all(test(frame) for test in tests):
+                if not tests or all(test(frame) for test in tests):
                     made.append(element(frame))
                     if len(made) > limit:
                         raise BudgetExceeded("list_items", limit)

@@ -306,6 +306,17 @@ class ExprCompiler:
             for o, c in zip(node.ops, node.comparators, strict=True)
         ]
         where = self.where(node)
+        if len(rest) == 1:  # a < b: the common case, without the loop
+            ((op, second),) = rest
+
+            def run_one(f: Any) -> Any:
+                try:
+                    return op(f.ctx, first(f), second(f))
+                except Exception as error:
+                    mark(error, where)
+                    raise
+
+            return run_one
 
         def run(f: Any) -> Any:
             try:

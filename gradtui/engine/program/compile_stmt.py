@@ -10,7 +10,7 @@ import ast
 from collections.abc import Mapping
 from typing import Any
 
-from gradtui.engine.program import allowlist, hints, ops, phases
+from gradtui.engine.program import allowlist, dispatch, hints, ops, phases
 from gradtui.engine.program.compile_call import call_parts
 from gradtui.engine.program.compile_expr import BINARY_SYMBOLS, ExprCompiler
 from gradtui.engine.program.compile_store import compile_store
@@ -84,8 +84,8 @@ class Compiler:
         parts = call_parts(self.expr, node.value)
         if parts is not None:
             return self.make(CallStatement, node, parts=parts, store=None)
-        value = self.expr.visit(node.value)
-        return Statement(self.where(node), self.kinds(node), lambda f: value(f))
+        value = self.expr.visit(node.value)  # run for its effect: its value is dropped
+        return Statement(self.where(node), self.kinds(node), value)
 
     def stmt_Assign(self, node: ast.Assign) -> Statement:
         stores = [compile_store(self.expr, t) for t in node.targets]
@@ -105,11 +105,17 @@ class Compiler:
         if len(stores) == 1 and isinstance(target, ast.Name) and target.id != "loss":
             name = target.id
             if self.expr.scope.find(name) == ("global", 0):
-                run = lambda f: f.globals.__setitem__(name, value(f))  # noqa: E731
+
+                def run(f: Any) -> None:
+                    f.globals[name] = value(f)
+
                 return Statement(self.where(node), self.kinds(node), run)
             if self.expr.scope.find(name) == ("local", 0):
-                run = lambda f: f.locals.__setitem__(name, value(f))  # noqa: E731
-                return Statement(self.where(node), self.kinds(node), run)
+
+                def run_local(f: Any) -> None:
+                    f.locals[name] = value(f)
+
+                return Statement(self.where(node), self.kinds(node), run_local)
         return Statement(self.where(node), self.kinds(node), lambda f: store(f, value(f)))
 
     def stmt_AugAssign(self, node: ast.AugAssign) -> Statement:
@@ -120,35 +126,48 @@ class Compiler:
         value, target, where = self.expr.visit(node.value), node.target, self.where(node)
         if isinstance(target, ast.Name):
             load, store = self.expr.visit_Name(target), compile_store(self.expr, target)
-            run = lambda f: store(f, op(f.ctx, load(f), value(f)))  # noqa: E731
+
+            def run(f: Any) -> None:
+                try:
+                    store(f, op(f.ctx, load(f), value(f)))
+                except Exception as error:
+                    mark(error, where)
+                    raise
+
         elif isinstance(target, ast.Attribute):
             compile_store(self.expr, target)  # refuses what may not be assigned
             obj, attr = self.expr.visit(target.value), target.attr
+            grad = attr == "grad"  # assigning a .grad resets it (the pile-up note counts)
 
             def run(f: Any) -> None:
-                holder = obj(f)
-                current = get_attribute(f.ctx, holder, attr)
-                set_attribute(f.ctx, holder, attr, op(f.ctx, current, value(f)))
+                try:
+                    holder = obj(f)
+                    if isinstance(holder, dispatch.Tensor):  # p.data -= ...: a tensor's own
+                        setattr(holder, attr, op(f.ctx, getattr(holder, attr), value(f)))
+                        if grad:
+                            f.ctx.grad_resets += 1
+                        return
+                    current = get_attribute(f.ctx, holder, attr)
+                    set_attribute(f.ctx, holder, attr, op(f.ctx, current, value(f)))
+                except Exception as error:
+                    mark(error, where)
+                    raise
 
         elif isinstance(target, ast.Subscript):
             obj, index = self.expr.visit(target.value), self.expr.visit(target.slice)
 
             def run(f: Any) -> None:
-                holder, key = obj(f), index(f)
-                current = ops.get_item(f.ctx, holder, key)
-                ops.set_item(f.ctx, holder, key, op(f.ctx, current, value(f)))
+                try:
+                    holder, key = obj(f), index(f)
+                    current = ops.get_item(f.ctx, holder, key)
+                    ops.set_item(f.ctx, holder, key, op(f.ctx, current, value(f)))
+                except Exception as error:
+                    mark(error, where)
+                    raise
 
         else:
             raise self.expr.refuse("this assignment target is not in the subset", target)
-
-        def guarded(f: Any) -> None:
-            try:
-                run(f)
-            except Exception as error:
-                mark(error, where)
-                raise
-
-        return Statement(where, self.kinds(node), guarded)
+        return Statement(where, self.kinds(node), run)
 
     def stmt_Pass(self, node: ast.Pass) -> Statement:
         return Statement(self.where(node), set(), lambda f: None)

@@ -28,6 +28,8 @@ def compile_store(c: ExprCompiler, target: ast.AST) -> Callable[[Any, Any], None
             raise c.refuse("'*' in an assignment is not in the subset", target)
         stores = [compile_store(c, e) for e in target.elts]
         count, where = len(stores), c.where(target)
+        if count == 2:
+            return _store_pair(stores, where)
 
         def store_all(f: Any, value: Any) -> None:
             try:
@@ -101,6 +103,22 @@ def _store_name(c: ExprCompiler, target: ast.Name) -> Callable[[Any, Any], None]
 
         return store_local
     return store
+
+
+def _store_pair(stores: list[Callable[[Any, Any], None]], where: Any) -> Callable[[Any, Any], None]:
+    """``a, b = value`` (``for xb, yb in dl``): Python's own unpacking and messages."""
+    store_first, store_second = stores
+
+    def store_pair(f: Any, value: Any) -> None:
+        try:
+            first, second = value
+        except Exception as error:
+            mark(error, where)
+            raise
+        store_first(f, first)
+        store_second(f, second)
+
+    return store_pair
 
 
 def _unpack2(value: Any) -> Any:

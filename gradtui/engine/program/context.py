@@ -11,6 +11,8 @@ from typing import Any
 
 from gradtui.engine.program.budgets import BudgetExceeded, Meter
 
+_NUMBERS = (int, float)
+
 
 class Output:
     """What the program printed, as lines, within the printed-lines and characters budgets."""
@@ -60,7 +62,7 @@ class Context:
 
     def record_loss(self, value: Any) -> None:
         """A value assigned to ``loss``: kept as a number for the loss plot."""
-        if isinstance(value, int | float):
+        if isinstance(value, _NUMBERS):
             self.losses.append(float(value))
         elif hasattr(value, "item") and hasattr(value, "numel") and value.numel() == 1:
             self.losses.append(float(value.item()))  # a tensor (or a numpy value)

@@ -144,14 +144,20 @@ def invoke(ctx: Context, fn: SafeFunction, args: tuple, kwargs: dict) -> Any:
     meter = ctx.meter
     if spec.size is not None:
         sizes.RULES[spec.size](meter, args, kwargs)
-    if len(args) > 1:
-        tensors = []
+    if len(args) > 1:  # element-wise work on several tensors: see sizes.check_broadcast
+        bound, found = 1, 0
         for arg in args:
             if isinstance(arg, Tensor):
-                tensors.append(arg)
-        if len(tensors) > 1:
-            sizes.check_broadcast(meter, tensors)
-    return counted(ctx, fn.fn(*args, **kwargs))
+                bound *= arg.numel()
+                found += 1
+        if found > 1 and bound > meter.budgets.tensor_elements:
+            sizes.check_broadcast(meter, [arg for arg in args if isinstance(arg, Tensor)])
+    result = fn.fn(*args, **kwargs)
+    if isinstance(result, Tensor):  # counted's common case, without the call
+        if result.numel() >= TRACKED:
+            meter.track(result)
+        return result
+    return counted(ctx, result)
 
 
 def counted(ctx: Context, result: Any) -> Any:
@@ -223,8 +229,11 @@ def call_model(ctx: Context, model: Any, args: tuple, kwargs: dict) -> Any:
     return counted(ctx, model(*args, **kwargs))
 
 
+_NOT_ITERABLE = (SafeModule, SafeFunction, BoundMethod, UserFunction)
+
+
 def iterate(ctx: Context, value: Any) -> Any:
     """``iter(value)`` for a ``for`` loop or a comprehension."""
-    if isinstance(value, SafeModule | SafeFunction | BoundMethod | UserFunction):
+    if isinstance(value, _NOT_ITERABLE):
         raise TypeError(f"'{type_name(value)}' object is not iterable")
     return iter(value)

@@ -35,21 +35,40 @@ _SEQUENCES = (list, tuple, str)
 
 def binary(op: Callable[[Any, Any], Any], symbol: str) -> Callable[[Context, Any, Any], Any]:
     """An operator ``a OP b`` (or ``a OP= b`` with an in-place ``op``) with its checks."""
-    is_matmul = symbol == "@"
+    if symbol == "@":
+        return _matmul(op)
 
     def run(ctx: Context, a: Any, b: Any) -> Any:
-        tensor_a, tensor_b = isinstance(a, _Tensor), isinstance(b, _Tensor)
-        if tensor_a or tensor_b:
-            if tensor_a and tensor_b:
-                if is_matmul:
-                    sizes.check_product(ctx.meter, a, b)
-                elif a.numel() * b.numel() > ctx.meter.budgets.tensor_elements:
+        if isinstance(a, _Tensor):
+            if isinstance(b, _Tensor):
+                bound = a.numel() * b.numel()  # the broadcast result holds at most this many
+                if bound > ctx.meter.budgets.tensor_elements:
                     sizes.check_broadcast(ctx.meter, (a, b))
-            result = op(a, b)
-            if isinstance(result, _Tensor) and result.numel() >= TRACKED:
-                ctx.meter.track(result)
-            return result
-        return _python(ctx, op, symbol, a, b)
+                if bound < TRACKED:  # too small to count (see Meter.track)
+                    return op(a, b)
+        elif not isinstance(b, _Tensor):
+            return _python(ctx, op, symbol, a, b)
+        result = op(a, b)
+        if isinstance(result, _Tensor) and result.numel() >= TRACKED:
+            ctx.meter.track(result)
+        return result
+
+    return run
+
+
+def _matmul(op: Callable[[Any, Any], Any]) -> Callable[[Context, Any, Any], Any]:
+    """``a @ b`` (or ``a @= b``): the result's size and the multiply-adds checked first."""
+
+    def run(ctx: Context, a: Any, b: Any) -> Any:
+        if isinstance(a, _Tensor):
+            if isinstance(b, _Tensor):
+                sizes.check_product(ctx.meter, a, b)
+        elif not isinstance(b, _Tensor):
+            return _python(ctx, op, "@", a, b)
+        result = op(a, b)
+        if isinstance(result, _Tensor) and result.numel() >= TRACKED:
+            ctx.meter.track(result)
+        return result
 
     return run
 

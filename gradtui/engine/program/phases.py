@@ -64,8 +64,8 @@ def kinds_of(
         kinds.discard("predict")
         kinds.add("step")
     plain = isinstance(node, ast.Assign | ast.AugAssign | ast.Expr | ast.Return)
-    computes = _calls_own(node, functions) or (looping and _computes(node))
-    if plain and not kinds and computes and not no_grad:
+    computes = plain and not kinds and not no_grad  # the walks only when they can matter
+    if computes and (_calls_own(node, functions) or (looping and _computes(node))):
         kinds.add("predict")
     return kinds
 

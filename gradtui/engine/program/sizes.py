@@ -149,6 +149,14 @@ def check_matmul(meter: Meter, args: Sequence[Any], kwargs: dict) -> None:
 def check_product(meter: Meter, a: Any, b: Any) -> None:
     """``a @ b`` of two tensors: the result's elements, and the multiply-adds it takes."""
     a_shape, b_shape = a.shape, b.shape
+    if len(a_shape) == 2 and len(b_shape) == 2:  # the common case, written out
+        elements = a_shape[0] * b_shape[1]
+        budgets = meter.budgets
+        if elements > budgets.tensor_elements or meter.live + elements > budgets.live_elements:
+            meter.check_elements(elements, "'@'")
+        if elements * a_shape[1] > budgets.matmul_work:
+            raise BudgetExceeded("matmul_work", budgets.matmul_work)
+        return
     if not a_shape or not b_shape:
         return  # torch refuses a 0-d operand
     rows = a_shape[-2] if len(a_shape) >= 2 else 1

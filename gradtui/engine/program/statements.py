@@ -97,23 +97,26 @@ class For(Compound):
                 return signal
 
     def run(self, f: Any) -> Any:
-        items = _guarded(f, self.where, lambda f: iterate(f.ctx, self.iterable(f)))
-        store, body, where = self.store, self.body, self.where
-        while True:
-            try:
-                item = next(items)
-            except StopIteration:
-                return None
-            except Exception as error:
-                mark(error, where)
-                raise
-            store(f, item)
-            _header(self, f)
-            signal = run_fast(body, f)
-            if signal is BREAK:
-                return None
-            if signal is not None and signal is not CONTINUE:
-                return signal
+        store, body, where, line = self.store, self.body, self.where, self.line
+        ctx = f.ctx
+        tick = ctx.meter.tick
+        try:
+            # Python's own loop: no StopIteration raised and caught at the end. What fails in
+            # the body was marked where it failed already; mark() keeps the first place.
+            for item in iterate(ctx, self.iterable(f)):
+                store(f, item)
+                ctx.line = line  # _header, written out: it runs once an iteration
+                tick()
+                ctx.frame = f
+                signal = run_fast(body, f)
+                if signal is BREAK:
+                    return None
+                if signal is not None and signal is not CONTINUE:
+                    return signal
+        except Exception as error:
+            mark(error, where)
+            raise
+        return None
 
 
 class While(Compound):
@@ -251,7 +254,10 @@ class CallStatement(Compound):
         try:
             fn, args, kwargs = parts.target(f), parts.args(f), parts.kwargs(f)
             if type(fn) is UserFunction:
-                bound = fn.bind(args, kwargs)
+                if not kwargs and len(args) == len(fn.params):  # fn.bind's common case
+                    bound = dict(zip(fn.params, args, strict=True))
+                else:
+                    bound = fn.bind(args, kwargs)
                 try:
                     value = call_user(ctx, fn, bound)
                 except Exception as error:

@@ -1,0 +1,160 @@
+"""The calls a training loop makes on every batch, compiled for what their text already says.
+
+``x.sigmoid()``, ``loss.backward()``, ``p.grad.zero_()``, ``torch.where(...)``, ``print(...)``:
+which method or function is called, how many positional arguments it gets and which keywords
+are fixed by the text, so the checks that depend only on those are made once, when compiling,
+and each call does only what depends on the values: whether the receiver is a tensor, the
+sizes of the tensors it gets, and counting the tensor it makes. A call that is not the common
+case (a receiver that is not a tensor, a method with a size rule, too many arguments) goes
+through ``dispatch``, which checks everything and says what is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gradtui.engine.program import allowlist, dispatch, sizes
+from gradtui.engine.program.budgets import TRACKED
+from gradtui.engine.program.interpreter import Where, mark
+from gradtui.engine.program.values import SafeFunction, resolve
+
+Closure = Callable[[Any], Any]
+_NO_KEYWORDS: dict[str, Any] = {}
+
+
+def method(
+    receiver: Closure,
+    name: str,
+    args: Callable[[Any], tuple],
+    kwargs: Callable[[Any], dict],
+    count: int,
+    keywords: frozenset[str],
+    where: Where,
+    resets: bool,
+) -> Closure:
+    """``receiver.name(...)`` with ``count`` positional arguments and these keywords.
+
+    ``resets``: the receiver is a ``.grad`` and the method zeroes it (the pile-up note counts).
+    """
+    spec = allowlist.TENSOR_METHODS.get(name)
+    fits = (
+        spec is not None
+        and spec.size is None
+        and (spec.max_args is None or count <= spec.max_args)
+        and keywords <= spec.keywords
+    )
+    backward = name == "backward"
+    if fits and not count and not keywords:
+        return _bare_method(receiver, name, where, resets, backward)
+    call_method, counted = dispatch.call_method, dispatch.counted
+
+    def run(f: Any) -> Any:
+        try:
+            obj = receiver(f)
+            given = args(f) if count else ()
+            named = kwargs(f) if keywords else _NO_KEYWORDS
+            ctx = f.ctx
+            if not fits or not isinstance(obj, dispatch.Tensor):
+                result = call_method(ctx, obj, name, given, named)  # every check, and why not
+            else:
+                if count and isinstance(given[0], dispatch.Tensor):
+                    meter = ctx.meter
+                    if obj.numel() * given[0].numel() > meter.budgets.tensor_elements:
+                        sizes.check_broadcast(meter, (obj, given[0]))
+                result = getattr(obj, name)(*given, **named)
+                if backward:
+                    ctx.after_backward()
+                elif isinstance(result, dispatch.Tensor):
+                    if result.numel() >= TRACKED:
+                        ctx.meter.track(result)
+                else:
+                    counted(ctx, result)
+        except Exception as error:
+            mark(error, where)
+            raise
+        if resets:
+            ctx.grad_resets += 1
+        return result
+
+    return run
+
+
+def _bare_method(
+    receiver: Closure, name: str, where: Where, resets: bool, backward: bool
+) -> Closure:
+    """``method``'s closure for a call without arguments: ``x.sigmoid()``, ``loss.backward()``."""
+    call_method, counted = dispatch.call_method, dispatch.counted
+
+    def run(f: Any) -> Any:
+        try:
+            obj = receiver(f)
+            ctx = f.ctx
+            if not isinstance(obj, dispatch.Tensor):
+                result = call_method(ctx, obj, name, (), _NO_KEYWORDS)
+            else:
+                result = getattr(obj, name)()
+                if backward:
+                    ctx.after_backward()
+                elif isinstance(result, dispatch.Tensor):
+                    if result.numel() >= TRACKED:
+                        ctx.meter.track(result)
+                else:
+                    counted(ctx, result)
+        except Exception as error:
+            mark(error, where)
+            raise
+        if resets:
+            ctx.grad_resets += 1
+        return result
+
+    return run
+
+
+def allowed_function(
+    path: str, args: Callable[[Any], tuple], kwargs: Callable[[Any], dict], where: Where
+) -> Closure:
+    """A call of the allowlist member ``path`` (``torch.where``), looked up on first use."""
+    function: Any = None
+
+    def run(f: Any) -> Any:
+        nonlocal function
+        try:
+            if function is None:
+                function = resolve(path)
+            given = args(f)
+            named = kwargs(f) if kwargs is not no_keywords else _NO_KEYWORDS
+            if type(function) is SafeFunction:
+                return dispatch.invoke(f.ctx, function, given, named)
+            return dispatch.call_value(f.ctx, function, given, named)
+        except Exception as error:
+            mark(error, where)
+            raise
+
+    return run
+
+
+def known_function(
+    function: SafeFunction,
+    args: Callable[[Any], tuple],
+    kwargs: Callable[[Any], dict],
+    where: Where,
+) -> Closure:
+    """A call of a builtin of the subset (``print``, ``range``, ``len``)."""
+    invoke = dispatch.invoke
+
+    def run(f: Any) -> Any:
+        try:
+            given = args(f)
+            named = kwargs(f) if kwargs is not no_keywords else _NO_KEYWORDS
+            return invoke(f.ctx, function, given, named)
+        except Exception as error:
+            mark(error, where)
+            raise
+
+    return run
+
+
+def no_keywords(f: Any) -> dict:
+    """The keywords of a call written without any (``compile_call``'s; skipped here)."""
+    return _NO_KEYWORDS
