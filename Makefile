@@ -63,10 +63,15 @@ CONSTRAINTS = -c $(if $(filter skip,$(TORCH)),$(VENV)/constraints-own-torch.txt,
 run: $(RUN_STAMP)
 	$(BIN)/gradtui $(ARGS)
 
+# Test processes: twice the cores of a CI machine. The UI tests spend much of their time idle
+# (Textual's Pilot waits at least 40 ms after each key for the app to go quiet), so two per
+# core keep both cores busy; with one per core the load average stayed near 1.
+TEST_WORKERS ?= 4
+
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -q -n auto $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The long fuzzing run: 10,000 hypothesis examples per kind (the default suite runs 500), and
 # 3,000 random keys on every screen with two more seeds (the default suite sends 100).

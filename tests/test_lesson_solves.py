@@ -33,7 +33,12 @@ async def type_answer(pilot, text: str) -> None:
 async def type_field(pilot, name: str, text: str) -> None:
     """Click the field, rub out what is there, type ``text`` and press enter."""
     field = pilot.app.screen.query_one(f"#{name}")
-    await pilot.click(f"#{name}")
+    for _ in range(20):  # a notice over the field takes the click: click again, as one would
+        await pilot.click(f"#{name}")
+        if pilot.app.focused is field:
+            break
+        await pilot.pause(0.25)
+    assert pilot.app.focused is field, f"a click on #{name} did not reach it"
     await pilot.press("end", *["backspace"] * len(field.value), *text, "enter")
 
 
