@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gradtui.engine.program import allowlist, call_sites
@@ -36,6 +36,10 @@ class CallParts:
     args: Callable[[Any], tuple]
     kwargs: Callable[[Any], dict]
     where: Where
+    plain: bool = field(init=False)  # written without keywords: fn(a, b)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "plain", self.kwargs is call_sites.no_keywords)
 
 
 def _arguments(c: ExprCompiler, node: ast.Call) -> tuple[Callable, Callable]:
@@ -159,7 +163,7 @@ def _dynamic(parts: CallParts) -> Closure:
                 return call_value(f.ctx, fn, args(f), kwargs(f))
             given = args(f)
             if plain and len(given) == len(fn.params):  # fn.bind's common case
-                bound = dict(zip(fn.params, given, strict=True))
+                bound = fn.positional(given)
             else:
                 bound = fn.bind(given, kwargs(f))
             try:

@@ -27,13 +27,16 @@ class Where:
     span: int = 1
 
 
-class Returned:
-    """A ``return`` leaving a function's body, with its value."""
+class Returned(tuple):
+    """A ``return`` leaving a function's body: ``Returned((value,))``, made without a call
+    of Python code (the interpreter reads ``signal[0]``)."""
 
-    __slots__ = ("value",)
+    __slots__ = ()
 
-    def __init__(self, value: Any):
-        self.value = value
+    @property
+    def value(self) -> Any:
+        """The value returned."""
+        return self[0]
 
 
 BREAK = object()
@@ -132,13 +135,15 @@ def user_steps(ctx: Context, fn: UserFunction, bound: dict[str, Any]) -> Steps:
         signal = yield from run_block(fn.body, frame)
     finally:
         ctx.meter.depth -= 1
-    return signal.value if type(signal) is Returned else None
+    return signal[0] if type(signal) is Returned else None
 
 
 def call_user(ctx: Context, fn: UserFunction, bound: dict[str, Any]) -> Any:
     """A call of a ``def`` function, run to its end: its value."""
     meter = ctx.meter
-    meter.enter_call()
+    if meter.depth >= meter.budgets.call_depth:
+        meter.enter_call()  # raises the call_depth stop
+    meter.depth += 1  # meter.enter_call(), written out
     try:
         frame = Frame(bound, ctx, None, fn.name)
         only = fn.only_return
@@ -146,7 +151,9 @@ def call_user(ctx: Context, fn: UserFunction, bound: dict[str, Any]) -> Any:
             ctx.line = only.line
             try:
                 value = only.value(frame)
-                meter.tick()
+                meter.statements += 1  # meter.tick(), written out
+                if meter.statements >= meter.next_check:
+                    meter.check()
             except Exception as error:
                 mark(error, only.where)
                 raise
@@ -154,4 +161,4 @@ def call_user(ctx: Context, fn: UserFunction, bound: dict[str, Any]) -> Any:
         signal = run_fast(fn.body, frame)
     finally:
         meter.depth -= 1
-    return signal.value if type(signal) is Returned else None
+    return signal[0] if type(signal) is Returned else None

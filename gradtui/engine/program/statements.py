@@ -97,24 +97,27 @@ class For(Compound):
                 return signal
 
     def run(self, f: Any) -> Any:
-        store, body, where, line = self.store, self.body, self.where, self.line
+        store, body, line = self.store, self.body, self.line
         ctx = f.ctx
-        tick = ctx.meter.tick
+        meter = ctx.meter
         try:
             # Python's own loop: no StopIteration raised and caught at the end. What fails in
             # the body was marked where it failed already; mark() keeps the first place.
             for item in iterate(ctx, self.iterable(f)):
                 store(f, item)
                 ctx.line = line  # _header, written out: it runs once an iteration
-                tick()
+                meter.statements += 1
+                if meter.statements >= meter.next_check:
+                    meter.check()
                 ctx.frame = f
                 signal = run_fast(body, f)
-                if signal is BREAK:
-                    return None
-                if signal is not None and signal is not CONTINUE:
-                    return signal
+                if signal is not None:
+                    if signal is BREAK:
+                        return None
+                    if signal is not CONTINUE:
+                        return signal
         except Exception as error:
-            mark(error, where)
+            mark(error, self.where)
             raise
         return None
 
@@ -209,12 +212,15 @@ class Signal(Compound):
         ctx.line = self.line
         try:
             value = self.value(f) if self.value is not None else None
-            ctx.meter.tick()
+            meter = ctx.meter
+            meter.statements += 1  # meter.tick(), written out
+            if meter.statements >= meter.next_check:
+                meter.check()
         except Exception as error:
             mark(error, self.where)
             raise
         ctx.frame = f
-        return Returned(value) if self.signal is None else self.signal
+        return Returned((value,)) if self.signal is None else self.signal
 
 
 class CallStatement(Compound):
@@ -252,23 +258,26 @@ class CallStatement(Compound):
     def run(self, f: Any) -> Any:
         parts, ctx = self.parts, f.ctx
         try:
-            fn, args, kwargs = parts.target(f), parts.args(f), parts.kwargs(f)
+            fn, args = parts.target(f), parts.args(f)
             if type(fn) is UserFunction:
-                if not kwargs and len(args) == len(fn.params):  # fn.bind's common case
-                    bound = dict(zip(fn.params, args, strict=True))
+                if parts.plain and len(args) == len(fn.params):  # fn.bind's common case
+                    bound = fn.positional(args)
                 else:
-                    bound = fn.bind(args, kwargs)
+                    bound = fn.bind(args, parts.kwargs(f))
                 try:
                     value = call_user(ctx, fn, bound)
                 except Exception as error:
                     left_call(error, fn.name, parts.where)
                     raise
             else:
-                value = call_value(ctx, fn, args, kwargs)
+                value = call_value(ctx, fn, args, parts.kwargs(f))
             if self.store is not None:
                 self.store(f, value)
             ctx.line = self.line
-            ctx.meter.tick()
+            meter = ctx.meter
+            meter.statements += 1  # meter.tick(), written out
+            if meter.statements >= meter.next_check:
+                meter.check()
         except Exception as error:
             mark(error, self.where)
             raise

@@ -47,6 +47,9 @@ class UserFunction:
     # A body that is one 'return expr' statement: that statement (run without its block).
     only_return: Any = field(default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        self.positional = _binder(self.params)
+
     def __repr__(self) -> str:
         return f"<function {self.name} at {id(self):#x}>"
 
@@ -79,6 +82,21 @@ class UserFunction:
         if missing:
             raise TypeError(f"{name}() missing {_missing(missing)}")
         return bound
+
+
+def _binder(params: tuple[str, ...]) -> Callable[[tuple], dict[str, Any]]:
+    """``args`` by parameter, for a call with one value for each parameter (``bind``'s common
+    case), as a dict display: no zip() to go through."""
+    if len(params) == 1:
+        (a,) = params
+        return lambda args: {a: args[0]}
+    if len(params) == 2:
+        a, b = params
+        return lambda args: {a: args[0], b: args[1]}
+    if len(params) == 3:
+        a, b, c = params
+        return lambda args: {a: args[0], b: args[1], c: args[2]}
+    return lambda args: dict(zip(params, args, strict=True))
 
 
 def _missing(names: list[str]) -> str:
