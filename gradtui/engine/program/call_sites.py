@@ -11,20 +11,21 @@ through ``dispatch``, which checks everything and says what is wrong.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
 from gradtui.engine.program import allowlist, dispatch, sizes
 from gradtui.engine.program.budgets import TRACKED
+from gradtui.engine.program.compile_names import NAME, Closure, Operand
 from gradtui.engine.program.interpreter import Where, mark
 from gradtui.engine.program.values import SafeFunction, resolve
 
-Closure = Callable[[Any], Any]
 _NO_KEYWORDS: dict[str, Any] = {}
 
 
 def method(
-    receiver: Closure,
+    receiver: Operand,
     name: str,
     args: Callable[[Any], tuple],
     kwargs: Callable[[Any], dict],
@@ -44,14 +45,16 @@ def method(
         and (spec.max_args is None or count <= spec.max_args)
         and keywords <= spec.keywords
     )
-    backward = name == "backward"
     if fits and not count and not keywords:
-        return _bare_method(receiver, name, where, resets, backward)
+        if name == "backward":
+            return _backward(receiver.load, where)
+        return _bare_method(receiver, name, where, resets)
     call_method, counted = dispatch.call_method, dispatch.counted
+    backward, load = name == "backward", receiver.load
 
     def run(f: Any) -> Any:
         try:
-            obj = receiver(f)
+            obj = load(f)
             given = args(f) if count else ()
             named = kwargs(f) if keywords else _NO_KEYWORDS
             ctx = f.ctx
@@ -80,32 +83,58 @@ def method(
     return run
 
 
-def _bare_method(
-    receiver: Closure, name: str, where: Where, resets: bool, backward: bool
-) -> Closure:
-    """``method``'s closure for a call without arguments: ``x.sigmoid()``, ``loss.backward()``."""
+def _bare_method(receiver: Operand, name: str, where: Where, resets: bool) -> Closure:
+    """``method``'s closure for a call without arguments: ``x.sigmoid()``, ``p.grad.zero_()``;
+    a receiver that is a name is read in place (``compile_names.Operand``)."""
     call_method, counted = dispatch.call_method, dispatch.counted
+    call = operator.methodcaller(name)  # getattr(obj, name)(), in one step
+    load = receiver.load
+    key = receiver.value if receiver.kind == NAME else None
+    local = receiver.local
 
     def run(f: Any) -> Any:
         try:
-            obj = receiver(f)
-            ctx = f.ctx
-            if not isinstance(obj, dispatch.Tensor):
-                result = call_method(ctx, obj, name, (), _NO_KEYWORDS)
+            if key is None:
+                obj = load(f)
             else:
-                result = getattr(obj, name)()
-                if backward:
-                    ctx.after_backward()
-                elif isinstance(result, dispatch.Tensor):
+                try:
+                    obj = (f.locals if local else f.globals)[key]
+                except KeyError:
+                    obj = load(f)
+            if isinstance(obj, dispatch.Tensor):
+                result = call(obj)
+                if isinstance(result, dispatch.Tensor):
                     if result.numel() >= TRACKED:
-                        ctx.meter.track(result)
+                        f.ctx.meter.track(result)
                 else:
-                    counted(ctx, result)
+                    counted(f.ctx, result)
+            else:
+                result = call_method(f.ctx, obj, name, (), _NO_KEYWORDS)
         except Exception as error:
             mark(error, where)
             raise
         if resets:
-            ctx.grad_resets += 1
+            f.ctx.grad_resets += 1
+        return result
+
+    return run
+
+
+def _backward(receiver: Closure, where: Where) -> Closure:
+    """``loss.backward()``: counted for the pile-up note."""
+    call_method = dispatch.call_method
+
+    def run(f: Any) -> Any:
+        try:
+            obj = receiver(f)
+            if isinstance(obj, dispatch.Tensor):
+                result = obj.backward()
+                f.ctx.after_backward()
+            else:
+                result = call_method(f.ctx, obj, "backward", (), _NO_KEYWORDS)
+        except Exception as error:
+            mark(error, where)
+            raise
         return result
 
     return run

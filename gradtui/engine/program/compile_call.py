@@ -16,7 +16,8 @@ from typing import Any
 
 from gradtui.engine.program import allowlist, call_sites
 from gradtui.engine.program.budgets import BudgetExceeded
-from gradtui.engine.program.compile_expr import BUILTINS, Closure, ExprCompiler, lazy
+from gradtui.engine.program.compile_expr import ExprCompiler
+from gradtui.engine.program.compile_names import BUILTINS, Closure, lazy
 from gradtui.engine.program.compile_store import compile_store
 from gradtui.engine.program.context import Frame
 from gradtui.engine.program.dispatch import call_value, iterate
@@ -123,7 +124,7 @@ def compile_call(c: ExprCompiler, node: ast.Call) -> Closure:
         _check_keywords(c, node, func.id, builtin.spec.keywords)
         return call_sites.known_function(builtin, *_arguments(c, node), where)
     if isinstance(func, ast.Attribute) and path is None:
-        receiver = c.visit(func.value)  # what comes first on the line is refused first
+        receiver = c.operand(func.value)  # what comes first on the line is refused first
         c.check_attribute(func, method=True)
         _check_keywords(c, node, f".{func.attr}", allowlist.KEYWORDS)
         resets = func.attr in _RESETS and _mentions_grad(func.value)

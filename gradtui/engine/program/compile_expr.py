@@ -12,65 +12,35 @@ import ast
 import builtins
 import operator
 import re
-from collections.abc import Callable
 from typing import Any
 
-from gradtui.engine.expr.syntax import NODE_NAMES, literal_problem, op_symbol
+from gradtui.engine.expr.syntax import NODE_NAMES, literal_problem
 from gradtui.engine.program import allowlist, dispatch, hints, ops
+from gradtui.engine.program.compile_names import (
+    BUILTINS,
+    CONSTANT,
+    EXPR,
+    NAME,
+    Closure,
+    Operand,
+    constant,
+    global_loader,
+    lazy,
+    local_loader,
+)
+from gradtui.engine.program.compile_ops import (
+    compile_binop,
+    compile_boolop,
+    compile_compare,
+    compile_unaryop,
+)
 from gradtui.engine.program.dispatch import get_attribute
 from gradtui.engine.program.interpreter import Where, mark
 from gradtui.engine.program.names import ProgramNames, Scope
-from gradtui.engine.program.pybuiltins import make_builtins
 from gradtui.engine.program.source import Source
-from gradtui.engine.program.values import resolve
 
-Closure = Callable[[Any], Any]
-BUILTINS = make_builtins()
 _FORMAT_SPEC = re.compile(r"[<>=^]?[+\- ]?#?0?\d{0,3}[,_]?(\.\d{1,3})?[bcdeEfFgGnosxX%]?")
 _PYTHON_NAMES = set(dir(builtins))
-BINARY_SYMBOLS = {
-    ast.Add: "+",
-    ast.Sub: "-",
-    ast.Mult: "*",
-    ast.Div: "/",
-    ast.FloorDiv: "//",
-    ast.Mod: "%",
-    ast.Pow: "**",
-    ast.MatMult: "@",
-    ast.BitAnd: "&",
-    ast.BitOr: "|",
-    ast.BitXor: "^",
-}
-_UNARY = {
-    ast.USub: operator.neg,
-    ast.UAdd: operator.pos,
-    ast.Invert: operator.invert,
-}
-_COMPARE = {
-    ast.Eq: operator.eq,
-    ast.NotEq: operator.ne,
-    ast.Lt: operator.lt,
-    ast.LtE: operator.le,
-    ast.Gt: operator.gt,
-    ast.GtE: operator.ge,
-    ast.Is: operator.is_,
-    ast.IsNot: operator.is_not,
-    ast.In: lambda a, b: a in b,
-    ast.NotIn: lambda a, b: a not in b,
-}
-
-
-def lazy(path: str) -> Closure:
-    """A module or member of the allowlist, looked up (and torch imported) on first use."""
-    value: Any = None
-
-    def run(f: Any) -> Any:
-        nonlocal value
-        if value is None:
-            value = resolve(path)
-        return value
-
-    return run
 
 
 class ExprCompiler:
@@ -106,7 +76,7 @@ class ExprCompiler:
             problem = literal_problem(value)
             if problem:
                 raise self.refuse(problem, node)
-        return lambda f: value
+        return constant(value)
 
     def check_name(self, name: str, node: ast.AST) -> None:
         """Refuse dunder names and Python builtins outside the subset."""
@@ -122,21 +92,35 @@ class ExprCompiler:
             raise self.refuse(f"'{name}' is not in gradtui's subset", node, hint)
 
     def visit_Name(self, node: ast.Name) -> Closure:
+        return self.name_operand(node).load
+
+    def name_operand(self, node: ast.Name) -> Operand:
+        """A name read: its loader, and whether it is one lookup (``Operand``)."""
         name = node.id
         self.check_name(name, node)
         where = self.where(node)
         kind, hops = self.scope.find(name)
         if kind == "local":
-            return _local_loader(name, hops, where)
+            load = local_loader(name, hops, where)
+            return Operand(load, NAME, name, local=True) if hops == 0 else Operand(load)
         if name in BUILTINS and not self.names.rebinds(name):
             value = BUILTINS[name]
-            return lambda f: value
+            return Operand(constant(value), CONSTANT, value)
         path, always = self.static_path(node)
         if path is not None and always:
             if path.endswith("no_grad"):
                 raise self.refuse("torch.no_grad goes in a with statement", node)
-            return lazy(path)
-        return _global_loader(name, where)
+            return Operand(lazy(path))
+        return Operand(global_loader(name, where), NAME, name)
+
+    def operand(self, node: ast.AST) -> Operand:
+        """An expression compiled, and how a closure that uses it may read it."""
+        if isinstance(node, ast.Name):
+            return self.name_operand(node)
+        load = self.visit(node)
+        if isinstance(node, ast.Constant):
+            return Operand(load, CONSTANT, node.value)
+        return Operand(load, EXPR)
 
     def static_path(self, node: ast.AST) -> tuple[str | None, bool]:
         """The allowlist path an expression always names (``F`` → ``torch.nn.functional``),
@@ -226,114 +210,18 @@ class ExprCompiler:
 
         return compile_call(self, node)
 
-    # --- operators
+    # --- operators (compile_ops.py)
     def visit_BinOp(self, node: ast.BinOp) -> Closure:
-        symbol = BINARY_SYMBOLS.get(type(node.op))
-        if symbol is None:
-            raise self.refuse(f"operator {op_symbol(node.op)} is not in gradtui's subset", node)
-        op = ops.binary(ops.BINARY_OPERATORS[symbol], symbol)
-        left, right, where = self.visit(node.left), self.visit(node.right), self.where(node)
-        if isinstance(node.left, ast.Constant):  # 1 - p
-            first = node.left.value
-
-            def run_constant_left(f: Any) -> Any:
-                try:
-                    return op(f.ctx, first, right(f))
-                except Exception as error:
-                    mark(error, where)
-                    raise
-
-            return run_constant_left
-        if isinstance(node.right, ast.Constant):
-            constant = node.right.value
-
-            def run_constant(f: Any) -> Any:
-                try:
-                    return op(f.ctx, left(f), constant)
-                except Exception as error:
-                    mark(error, where)
-                    raise
-
-            return run_constant
-
-        def run(f: Any) -> Any:
-            try:
-                return op(f.ctx, left(f), right(f))
-            except Exception as error:
-                mark(error, where)
-                raise
-
-        return run
+        return compile_binop(self, node)
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> Closure:
-        operand, where = self.visit(node.operand), self.where(node)
-        if isinstance(node.op, ast.Not):
-            fn: Callable[[Any, Any], Any] = lambda ctx, v: not v  # noqa: E731
-        else:
-            fn = ops.unary(_UNARY[type(node.op)])
-
-        def run(f: Any) -> Any:
-            try:
-                return fn(f.ctx, operand(f))
-            except Exception as error:
-                mark(error, where)
-                raise
-
-        return run
+        return compile_unaryop(self, node)
 
     def visit_BoolOp(self, node: ast.BoolOp) -> Closure:
-        parts, where = [self.visit(v) for v in node.values], self.where(node)
-        is_and = isinstance(node.op, ast.And)
-
-        def run(f: Any) -> Any:
-            try:
-                value = None
-                for part in parts:
-                    value = part(f)
-                    if bool(value) != is_and:
-                        return value
-                return value
-            except Exception as error:
-                mark(error, where)
-                raise
-
-        return run
+        return compile_boolop(self, node)
 
     def visit_Compare(self, node: ast.Compare) -> Closure:
-        first = self.visit(node.left)
-        rest = [
-            (ops.compare(_COMPARE[type(o)]), self.visit(c))
-            for o, c in zip(node.ops, node.comparators, strict=True)
-        ]
-        where = self.where(node)
-        if len(rest) == 1:  # a < b: the common case, without the loop
-            ((op, second),) = rest
-
-            def run_one(f: Any) -> Any:
-                try:
-                    return op(f.ctx, first(f), second(f))
-                except Exception as error:
-                    mark(error, where)
-                    raise
-
-            return run_one
-
-        def run(f: Any) -> Any:
-            try:
-                left = first(f)
-                result: Any = True
-                for op, part in rest:
-                    right = part(f)
-                    result = op(f.ctx, left, right)
-                    if len(rest) > 1 and not result:
-                        return result
-                    left = right
-                return result
-            except Exception as error:
-                mark(error, where)
-                raise
-
-        return run
+        return compile_compare(self, node)
 
     def visit_IfExp(self, node: ast.IfExp) -> Closure:
         test, body, orelse = self.visit(node.test), self.visit(node.body), self.visit(node.orelse)
@@ -398,48 +286,3 @@ class ExprCompiler:
                 raise
 
         return run
-
-
-def _local_loader(name: str, hops: int, where: Where) -> Closure:
-    def unbound() -> Exception:
-        error = UnboundLocalError(
-            f"cannot access local variable '{name}' where it is not associated with a value"
-        )
-        mark(error, where)
-        return error
-
-    if hops == 0:
-
-        def run(f: Any) -> Any:
-            try:
-                return f.locals[name]
-            except KeyError:
-                raise unbound() from None
-
-        return run
-
-    def run_outer(f: Any) -> Any:
-        for _ in range(hops):
-            f = f.parent
-        try:
-            return f.locals[name]
-        except KeyError:
-            raise unbound() from None
-
-    return run_outer
-
-
-def _global_loader(name: str, where: Where) -> Closure:
-    def run(f: Any) -> Any:
-        try:
-            return f.globals[name]
-        except KeyError:
-            pass
-        try:
-            return BUILTINS[name]
-        except KeyError:
-            error = NameError(f"name '{name}' is not defined")
-            mark(error, where)
-            raise error from None
-
-    return run

@@ -12,7 +12,8 @@ from typing import Any
 
 from gradtui.engine.program import allowlist, dispatch, hints, ops, phases
 from gradtui.engine.program.compile_call import call_parts
-from gradtui.engine.program.compile_expr import BINARY_SYMBOLS, ExprCompiler
+from gradtui.engine.program.compile_expr import ExprCompiler
+from gradtui.engine.program.compile_ops import BINARY_SYMBOLS
 from gradtui.engine.program.compile_store import compile_store
 from gradtui.engine.program.dispatch import get_attribute, set_attribute
 from gradtui.engine.program.interpreter import BREAK, CONTINUE, Where, mark
