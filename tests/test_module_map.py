@@ -17,8 +17,6 @@ MAX_LINES = 300
 # Over MAX_LINES today, each with the reason it is still one module.
 LONG_MODULES = {
     "gradtui/engine/expr/expr.py": "the expression compiler: one allowlist walk over the ast",
-    "gradtui/engine/program/compile_expr.py": "the program subset's expression compiler, "
-    "one walk over the ast",
     "gradtui/ui/app.py": "the App: screens, bindings, torch loading and the command palette",
     "gradtui/web/server.py": "the browser-mode server: its routes and the guards on each",
     "gradtui/engine/program/compile_stmt.py": "the program subset's statement compiler",

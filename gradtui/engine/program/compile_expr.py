@@ -177,19 +177,28 @@ class ExprCompiler:
                 raise self.refuse("torch.no_grad goes in a with statement", node)
             if always:
                 return lazy(path)
-        value = self.visit(node.value)  # what comes first on the line is refused first
+        holder = self.operand(node.value)  # what comes first on the line is refused first
+        value = holder.load
         if path is None:
             self.check_attribute(node, method=False)
         attr, where = node.attr, self.where(node)
         if attr in allowlist.TENSOR_ATTRIBUTES:  # read straight from a tensor, else the rules
             read = operator.attrgetter(attr)
+            key = holder.value if holder.kind == NAME else None  # p.grad: p read in place
+            local = holder.local
 
             def run_tensor(f: Any) -> Any:
                 try:
-                    holder = value(f)
-                    if isinstance(holder, dispatch.Tensor):
-                        return read(holder)
-                    return get_attribute(f.ctx, holder, attr)
+                    if key is None:
+                        obj = value(f)
+                    else:
+                        try:
+                            obj = (f.locals if local else f.globals)[key]
+                        except KeyError:
+                            obj = value(f)
+                    if isinstance(obj, dispatch.Tensor):
+                        return read(obj)
+                    return get_attribute(f.ctx, obj, attr)
                 except Exception as error:
                     mark(error, where)
                     raise

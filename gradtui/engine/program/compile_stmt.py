@@ -13,8 +13,9 @@ from typing import Any
 from gradtui.engine.program import allowlist, dispatch, hints, ops, phases
 from gradtui.engine.program.compile_call import call_parts
 from gradtui.engine.program.compile_expr import ExprCompiler
+from gradtui.engine.program.compile_names import NAME
 from gradtui.engine.program.compile_ops import BINARY_SYMBOLS
-from gradtui.engine.program.compile_store import compile_store
+from gradtui.engine.program.compile_store import compile_store, plain_name
 from gradtui.engine.program.dispatch import get_attribute, set_attribute
 from gradtui.engine.program.interpreter import BREAK, CONTINUE, Where, mark
 from gradtui.engine.program.names import ProgramNames, Scope, bound_names, import_bindings
@@ -137,12 +138,21 @@ class Compiler:
 
         elif isinstance(target, ast.Attribute):
             compile_store(self.expr, target)  # refuses what may not be assigned
-            obj, attr = self.expr.visit(target.value), target.attr
+            holder_operand, attr = self.expr.operand(target.value), target.attr
+            obj = holder_operand.load
+            key = holder_operand.value if holder_operand.kind == NAME else None  # p.data -= ...
+            local = holder_operand.local
             grad = attr == "grad"  # assigning a .grad resets it (the pile-up note counts)
 
             def run(f: Any) -> None:
                 try:
-                    holder = obj(f)
+                    if key is None:
+                        holder = obj(f)
+                    else:
+                        try:
+                            holder = (f.locals if local else f.globals)[key]
+                        except KeyError:
+                            holder = obj(f)
                     if isinstance(holder, dispatch.Tensor):  # p.data -= ...: a tensor's own
                         setattr(holder, attr, op(f.ctx, getattr(holder, attr), value(f)))
                         if grad:
@@ -259,11 +269,15 @@ class Compiler:
     def stmt_For(self, node: ast.For) -> Statement:
         if node.orelse:
             raise self.expr.refuse("'else' after a loop is not in the subset", node.orelse[0])
+        iterable, store = self.expr.visit(node.iter), compile_store(self.expr, node.target)
+        local, name = plain_name(self.expr, node.target) or (False, None)
         return self.make(
             For,
             node,
-            iterable=self.expr.visit(node.iter),
-            store=compile_store(self.expr, node.target),
+            iterable=iterable,
+            store=store,
+            name=name,
+            local=local,
             body=self.inner(loop=True).block(node.body),
         )
 

@@ -29,6 +29,9 @@ def compile_store(c: ExprCompiler, target: ast.AST) -> Callable[[Any, Any], None
         stores = [compile_store(c, e) for e in target.elts]
         count, where = len(stores), c.where(target)
         if count == 2:
+            names = [plain_name(c, e) for e in target.elts]
+            if None not in names and names[0][0] == names[1][0]:  # for xb, yb in dl
+                return _store_names(names[0][0], names[0][1], names[1][1], where)
             return _store_pair(stores, where)
 
         def store_all(f: Any, value: Any) -> None:
@@ -90,6 +93,14 @@ def _store_name(c: ExprCompiler, target: ast.Name) -> Callable[[Any, Any], None]
         if loss:
             f.ctx.record_loss(value)
 
+    if loss and (kind == "global" or hops == 0):
+        local = kind == "local"
+
+        def store_loss(f: Any, value: Any) -> None:
+            (f.locals if local else f.globals)[name] = value
+            f.ctx.record_loss(value)
+
+        return store_loss
     if kind == "global" and not loss:
 
         def store_global(f: Any, value: Any) -> None:
@@ -102,6 +113,33 @@ def _store_name(c: ExprCompiler, target: ast.Name) -> Callable[[Any, Any], None]
             f.locals[name] = value
 
         return store_local
+    return store
+
+
+def plain_name(c: ExprCompiler, target: ast.AST) -> tuple[bool, str] | None:
+    """(in the frame's locals, name) for a target stored by one dictionary assignment: a name
+    of this scope or a global, other than ``loss`` (kept for the loss plot too)."""
+    if not isinstance(target, ast.Name) or target.id == "loss" or target.id.startswith("__"):
+        return None
+    kind, hops = c.scope.find(target.id)
+    if kind == "global":
+        return False, target.id
+    return (True, target.id) if hops == 0 else None
+
+
+def _store_names(local: bool, first: str, second: str, where: Any) -> Callable[[Any, Any], None]:
+    """``a, b = value`` of two plain names: Python's own unpacking and messages."""
+
+    def store(f: Any, value: Any) -> None:
+        try:
+            a, b = value
+        except Exception as error:
+            mark(error, where)
+            raise
+        space = f.locals if local else f.globals
+        space[first] = a
+        space[second] = b
+
     return store
 
 

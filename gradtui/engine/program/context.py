@@ -62,10 +62,12 @@ class Context:
 
     def record_loss(self, value: Any) -> None:
         """A value assigned to ``loss``: kept as a number for the loss plot."""
-        if isinstance(value, _NUMBERS):
+        numel = getattr(value, "numel", None)
+        if numel is not None:  # a tensor (or a numpy value): its one number
+            if hasattr(value, "item") and numel() == 1:
+                self.losses.append(float(value.item()))
+        elif isinstance(value, _NUMBERS):
             self.losses.append(float(value))
-        elif hasattr(value, "item") and hasattr(value, "numel") and value.numel() == 1:
-            self.losses.append(float(value.item()))  # a tensor (or a numpy value)
 
     def after_backward(self) -> None:
         """``backward()`` ran: count it, and remember the first gradients' sizes."""

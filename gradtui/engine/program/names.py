@@ -12,6 +12,8 @@ import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from gradtui.engine.program.source import walk
+
 
 def target_names(target: ast.AST) -> Iterator[str]:
     """The names an assignment target binds (``a``, ``a, (b, c)``); none for ``x.data``."""
@@ -107,7 +109,7 @@ class ProgramNames:
         """Collect the names bound at the top level and inside every function."""
         found = cls()
         found.everywhere = bound_names(tree.body, imports=False)
-        for node in ast.walk(tree):
+        for node in walk(tree):
             if isinstance(node, ast.Import | ast.ImportFrom):
                 for name, path in import_bindings(node):
                     found.imported.setdefault(name, set()).add(path)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 
+from gradtui.engine.program.source import walk
+
 PHASES = {
     "init": 1,
     "predict": 2,
@@ -51,21 +53,21 @@ def kinds_of(
         return set()
     else:
         parts = [node]
-    for part in parts:
-        kinds |= _expression_kinds(part, functions)
+    nodes = [n for part in parts for n in walk(part)]
+    kinds |= _expression_kinds(nodes, functions)
     targets = _targets(node)
-    if any(_mentions_loss(t) for t in targets):
+    if any(_mentions_loss(walk(t)) for t in targets):
         kinds.add("loss")
-    if any(_has_attribute(t, ("data", "grad")) for t in targets):
+    if any(_has_attribute(walk(t), ("data", "grad")) for t in targets):
         kinds.add("step")
-    if isinstance(node, ast.AugAssign) and _has_attribute(node.value, ("grad",)):
+    if isinstance(node, ast.AugAssign) and _has_attribute(walk(node.value), ("grad",)):
         kinds.add("step")  # w -= w.grad * lr, even outside no_grad (the classic mistake)
     if no_grad and (targets or kinds & {"predict"}):
         kinds.discard("predict")
         kinds.add("step")
     plain = isinstance(node, ast.Assign | ast.AugAssign | ast.Expr | ast.Return)
-    computes = plain and not kinds and not no_grad  # the walks only when they can matter
-    if computes and (_calls_own(node, functions) or (looping and _computes(node))):
+    computes = plain and not kinds and not no_grad  # parts is [node]: nodes are all of it
+    if computes and (_calls_own(nodes, functions) or (looping and _computes(nodes))):
         kinds.add("predict")
     return kinds
 
@@ -106,9 +108,9 @@ def _statements(body: list[ast.stmt], no_grad: bool):
                 yield from _statements(getattr(stmt, name, []), inner)
 
 
-def _expression_kinds(node: ast.AST, functions: Mapping[str, frozenset[str]]) -> set[str]:
+def _expression_kinds(nodes: list[ast.AST], functions: Mapping[str, frozenset[str]]) -> set[str]:
     kinds: set[str] = set()
-    for sub in ast.walk(node):
+    for sub in nodes:
         if not isinstance(sub, ast.Call):
             continue
         name = _called_name(sub.func)
@@ -139,17 +141,17 @@ def _targets(node: ast.AST) -> list[ast.AST]:
     return []
 
 
-def _mentions_loss(target: ast.AST) -> bool:
-    return any(isinstance(n, ast.Name) and "loss" in n.id.lower() for n in ast.walk(target))
+def _mentions_loss(nodes: list[ast.AST]) -> bool:
+    return any(isinstance(n, ast.Name) and "loss" in n.id.lower() for n in nodes)
 
 
-def _has_attribute(node: ast.AST, names: tuple[str, ...]) -> bool:
-    return any(isinstance(n, ast.Attribute) and n.attr in names for n in ast.walk(node))
+def _has_attribute(nodes: list[ast.AST], names: tuple[str, ...]) -> bool:
+    return any(isinstance(n, ast.Attribute) and n.attr in names for n in nodes)
 
 
-def _calls_own(node: ast.AST, functions: Mapping[str, frozenset[str]]) -> bool:
+def _calls_own(nodes: list[ast.AST], functions: Mapping[str, frozenset[str]]) -> bool:
     """A call of one of the program's functions (the model), or '@'."""
-    for sub in ast.walk(node):
+    for sub in nodes:
         if isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.MatMult):
             return True
         if (
@@ -161,9 +163,9 @@ def _calls_own(node: ast.AST, functions: Mapping[str, frozenset[str]]) -> bool:
     return False
 
 
-def _computes(node: ast.AST) -> bool:
+def _computes(nodes: list[ast.AST]) -> bool:
     """Arithmetic or a call other than print: a forward computation."""
-    for sub in ast.walk(node):
+    for sub in nodes:
         if isinstance(sub, ast.BinOp | ast.UnaryOp):
             return True
         if isinstance(sub, ast.Call) and _called_name(sub.func) != "print":

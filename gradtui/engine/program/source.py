@@ -63,7 +63,10 @@ class Source:
         """The 1-based character column of ``ast``'s byte offset on ``line``."""
         if byte_offset is None:
             return 0
-        raw = self.line(line).encode("utf-8")[:byte_offset]
+        text = self.line(line)
+        if text.isascii():  # a byte is a character
+            return min(byte_offset, len(text)) + 1
+        raw = text.encode("utf-8")[:byte_offset]
         return len(raw.decode("utf-8", errors="replace")) + 1
 
     def span(self, node: ast.AST) -> tuple[int, int, int]:
@@ -126,6 +129,8 @@ def _check_characters(source: Source) -> None:
 
 def _check_names(source: Source) -> None:
     """Names are plain ASCII: Python reads 'ｅval' as 'eval', a learner would not."""
+    if source.text.isascii() and "___" not in source.text:
+        return  # no name can have another letter, or be a blank: nothing to read tokens for
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source.text).readline))
     except (tokenize.TokenError, SyntaxError, IndentationError, RecursionError):
@@ -161,4 +166,31 @@ def _check_tree(source: Source, tree: ast.Module) -> None:
             raise source.refuse(f"the program has more than {MAX_NODES:,} parts", node)
         if depth > MAX_DEPTH:
             raise source.refuse(f"this is nested more than {MAX_DEPTH} levels deep", node)
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+        stack.extend((child, depth + 1) for child in children(node))
+
+
+def children(node: ast.AST) -> list[ast.AST]:
+    """The nodes directly inside ``node`` (``ast.iter_child_nodes``, as a list), kept on it."""
+    found = node.__dict__.get("_gradtui_children")
+    if found is None:
+        found = []
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                found.append(value)
+            elif isinstance(value, list):
+                found.extend([v for v in value if isinstance(v, ast.AST)])
+        node.__dict__["_gradtui_children"] = found
+    return found
+
+
+def walk(node: ast.AST) -> list[ast.AST]:
+    """``node`` and every node inside it (``ast.walk``'s, in another order), worked out once
+    per node and kept on it: the compiler reads a statement's nodes several times."""
+    found = node.__dict__.get("_gradtui_walked")
+    if found is None:
+        found = [node]
+        for item in found:  # grows as it goes: each node's children are added once
+            found.extend(children(item))
+        node.__dict__["_gradtui_walked"] = found
+    return found

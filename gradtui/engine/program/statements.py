@@ -97,14 +97,18 @@ class For(Compound):
                 return signal
 
     def run(self, f: Any) -> Any:
-        store, body, line = self.store, self.body, self.line
+        store, body, line, name = self.store, self.body, self.line, self.name
+        space = f.locals if self.local else f.globals  # where a plain name target goes
         ctx = f.ctx
         meter = ctx.meter
         try:
             # Python's own loop: no StopIteration raised and caught at the end. What fails in
             # the body was marked where it failed already; mark() keeps the first place.
             for item in iterate(ctx, self.iterable(f)):
-                store(f, item)
+                if name is not None:
+                    space[name] = item  # store(f, item), written out
+                else:
+                    store(f, item)
                 ctx.line = line  # _header, written out: it runs once an iteration
                 meter.statements += 1
                 if meter.statements >= meter.next_check:

@@ -40,9 +40,17 @@ def _install() -> None:
 def forget_shown() -> None:
     """Let a new run see torch's warnings again: Python shows each once per place in the code,
     and the places are the interpreter's, the same for every run."""
-    for name, module in list(sys.modules.items()):
-        if name.startswith("gradtui.engine.program") and module is not None:
-            vars(module).pop("__warningregistry__", None)
+    global _modules_seen
+    if len(sys.modules) != _modules_seen:  # imports happened: look for the package's again
+        _modules_seen = len(sys.modules)
+        _ours[:] = [m for n, m in list(sys.modules.items()) if n.startswith(_PACKAGE) and m]
+    for module in _ours:
+        vars(module).pop("__warningregistry__", None)
+
+
+_PACKAGE = "gradtui.engine.program"
+_ours: list[Any] = []  # the package's modules, found again whenever sys.modules grows
+_modules_seen = 0
 
 
 def enter(sink: Callable[[str], None]) -> Any:
