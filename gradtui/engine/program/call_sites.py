@@ -141,10 +141,21 @@ def _backward(receiver: Closure, where: Where) -> Closure:
 
 
 def allowed_function(
-    path: str, args: Callable[[Any], tuple], kwargs: Callable[[Any], dict], where: Where
+    path: str,
+    spec: allowlist.Spec,
+    count: int,
+    args: Callable[[Any], tuple],
+    kwargs: Callable[[Any], dict],
+    where: Where,
 ) -> Closure:
-    """A call of the allowlist member ``path`` (``torch.where``), looked up on first use."""
+    """A call of the allowlist member ``path`` (``torch.where``), looked up on first use.
+
+    Its keywords were checked when compiling; with no size rule and no more positional
+    arguments than it takes, each call only checks the broadcast and counts the result.
+    """
     function: Any = None
+    fits = spec.size is None and (spec.max_args is None or count <= spec.max_args)
+    call_counted = dispatch.call_counted
 
     def run(f: Any) -> Any:
         nonlocal function
@@ -154,6 +165,8 @@ def allowed_function(
             given = args(f)
             named = kwargs(f) if kwargs is not no_keywords else _NO_KEYWORDS
             if type(function) is SafeFunction:
+                if fits and not function.with_context:
+                    return call_counted(f.ctx, function, given, named)
                 return dispatch.invoke(f.ctx, function, given, named)
             return dispatch.call_value(f.ctx, function, given, named)
         except Exception as error:

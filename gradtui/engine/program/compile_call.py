@@ -16,8 +16,9 @@ from typing import Any
 
 from gradtui.engine.program import allowlist, call_sites
 from gradtui.engine.program.budgets import BudgetExceeded
+from gradtui.engine.program.compile_args import arguments
 from gradtui.engine.program.compile_expr import ExprCompiler
-from gradtui.engine.program.compile_names import BUILTINS, Closure, lazy
+from gradtui.engine.program.compile_names import BUILTINS, NAME, Closure, Operand, lazy
 from gradtui.engine.program.compile_store import compile_store
 from gradtui.engine.program.context import Frame
 from gradtui.engine.program.dispatch import call_value, iterate
@@ -33,43 +34,21 @@ _RESETS = {"zero_", "fill_", "mul_"}
 class CallParts:
     """A call whose callee is only known when it runs (it may be a ``def`` function)."""
 
-    target: Closure
+    callee: Operand
     args: Callable[[Any], tuple]
     kwargs: Callable[[Any], dict]
     where: Where
     plain: bool = field(init=False)  # written without keywords: fn(a, b)
+    target: Closure = field(init=False)  # reads the callee
+    key: str | None = field(init=False)  # the callee's name, when it is read in place
+    local: bool = field(init=False)  # ... from the frame's locals, else from the globals
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "plain", self.kwargs is call_sites.no_keywords)
-
-
-def _arguments(c: ExprCompiler, node: ast.Call) -> tuple[Callable, Callable]:
-    for arg in node.args:
-        if isinstance(arg, ast.Starred):
-            raise c.refuse("'*' unpacking is not in the subset", arg, "write the items out")
-    for kw in node.keywords:
-        if kw.arg is None:
-            raise c.refuse("'**' unpacking is not in the subset", kw, "write name=value")
-    closures = [c.visit(a) for a in node.args]
-    keywords = [(kw.arg, c.visit(kw.value)) for kw in node.keywords]
-    if not closures:
-        args: Callable[[Any], tuple] = lambda f: ()  # noqa: E731
-    elif len(closures) == 1:
-        (one,) = closures
-        args = lambda f: (one(f),)  # noqa: E731
-    elif len(closures) == 2:
-        a, b = closures
-        args = lambda f: (a(f), b(f))  # noqa: E731
-    elif len(closures) == 3:
-        a, b, c3 = closures
-        args = lambda f: (a(f), b(f), c3(f))  # noqa: E731
-    else:
-        args = lambda f: tuple([x(f) for x in closures])  # noqa: E731
-    if not keywords:
-        kwargs: Callable[[Any], dict] = call_sites.no_keywords
-    else:
-        kwargs = lambda f: {k: v(f) for k, v in keywords}  # noqa: E731
-    return args, kwargs
+        callee, put = self.callee, object.__setattr__
+        put(self, "plain", self.kwargs is call_sites.no_keywords)
+        put(self, "target", callee.load)
+        put(self, "key", callee.value if callee.kind == NAME else None)
+        put(self, "local", callee.local)
 
 
 def _check_keywords(c: ExprCompiler, node: ast.Call, name: str, allowed: frozenset[str]) -> None:
@@ -98,8 +77,8 @@ def call_parts(c: ExprCompiler, node: ast.AST) -> CallParts | None:
     if c.static_path(node.func)[0] is not None:
         return None
     c.check_name(name, node.func)  # keywords are checked by the callee when it runs
-    args, kwargs = _arguments(c, node)
-    return CallParts(c.visit(node.func), args, kwargs, c.where(node))
+    args, kwargs = arguments(c, node)
+    return CallParts(c.operand(node.func), args, kwargs, c.where(node))
 
 
 def compile_call(c: ExprCompiler, node: ast.Call) -> Closure:
@@ -115,14 +94,15 @@ def compile_call(c: ExprCompiler, node: ast.Call) -> Closure:
         if isinstance(spec, Spec):
             _check_keywords(c, node, path, spec.keywords)
             if c.static_path(func)[1]:  # always this member: resolved once, on first use
-                return call_sites.allowed_function(path, *_arguments(c, node), where)
+                count = len(node.args)
+                return call_sites.allowed_function(path, spec, count, *arguments(c, node), where)
         target = lazy(path) if c.static_path(func)[1] else c.visit(func)
-        return _static(target, *_arguments(c, node), where)
+        return _static(target, *arguments(c, node), where)
     if isinstance(func, ast.Name) and func.id in BUILTINS and not c.names.rebinds(func.id):
         c.check_name(func.id, func)
         builtin = BUILTINS[func.id]
         _check_keywords(c, node, func.id, builtin.spec.keywords)
-        return call_sites.known_function(builtin, *_arguments(c, node), where)
+        return call_sites.known_function(builtin, *arguments(c, node), where)
     if isinstance(func, ast.Attribute) and path is None:
         receiver = c.operand(func.value)  # what comes first on the line is refused first
         c.check_attribute(func, method=True)
@@ -130,11 +110,11 @@ def compile_call(c: ExprCompiler, node: ast.Call) -> Closure:
         resets = func.attr in _RESETS and _mentions_grad(func.value)
         keywords = frozenset(kw.arg for kw in node.keywords)
         return call_sites.method(
-            receiver, func.attr, *_arguments(c, node), len(node.args), keywords, where, resets
+            receiver, func.attr, *arguments(c, node), len(node.args), keywords, where, resets
         )
     parts = call_parts(c, node)
     if parts is None:  # a call of another expression's value: model(x), fns[0](x)
-        parts = CallParts(c.visit(func), *_arguments(c, node), where)
+        parts = CallParts(c.operand(func), *arguments(c, node), where)
     return _dynamic(parts)
 
 
@@ -155,11 +135,17 @@ def _static(target: Closure, args: Callable, kwargs: Callable, where: Where) -> 
 
 def _dynamic(parts: CallParts) -> Closure:
     target, args, kwargs, where = parts.target, parts.args, parts.kwargs, parts.where
-    plain = kwargs is call_sites.no_keywords
+    plain, key, local = parts.plain, parts.key, parts.local
 
     def run(f: Any) -> Any:
         try:
-            fn = target(f)
+            if key is None:
+                fn = target(f)
+            else:
+                try:
+                    fn = (f.locals if local else f.globals)[key]  # linear1(xb): read in place
+                except KeyError:
+                    fn = target(f)
             if type(fn) is not UserFunction:
                 return call_value(f.ctx, fn, args(f), kwargs(f))
             given = args(f)

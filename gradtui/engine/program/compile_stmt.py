@@ -256,11 +256,11 @@ class Compiler:
         scope = Scope("function", local_names, self.scope, node.name)
         body = Compiler(self.source, self.names, scope, self.kinds_of_functions).block(node.body)
         name, line = node.name, node.lineno
-        only = body[0] if len(body) == 1 and getattr(body[0], "returns", False) else None
+        final = body[-1] if body and getattr(body[-1], "returns", False) else None
 
         def run(f: Any) -> None:
             values = tuple(d(f) for d in defaults)
-            made = UserFunction(name, params, values, body, line, local_names, only)
+            made = UserFunction(name, params, values, body, line, local_names, final)
             f.globals[name] = made
 
         return Statement(self.where(node), set(), run)

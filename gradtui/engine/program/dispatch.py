@@ -144,6 +144,14 @@ def invoke(ctx: Context, fn: SafeFunction, args: tuple, kwargs: dict) -> Any:
     meter = ctx.meter
     if spec.size is not None:
         sizes.RULES[spec.size](meter, args, kwargs)
+    return call_counted(ctx, fn, args, kwargs)
+
+
+def call_counted(ctx: Context, fn: SafeFunction, args: tuple, kwargs: dict) -> Any:
+    """Call an allowed function whose keywords, argument count and size rule were checked
+    (``invoke``, or a call site whose text fixes them): the broadcast checked first, the
+    result counted."""
+    meter = ctx.meter
     if len(args) > 1:  # element-wise work on several tensors: see sizes.check_broadcast
         bound, found = 1, 0
         for arg in args:

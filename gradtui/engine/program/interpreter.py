@@ -139,26 +139,33 @@ def user_steps(ctx: Context, fn: UserFunction, bound: dict[str, Any]) -> Steps:
 
 
 def call_user(ctx: Context, fn: UserFunction, bound: dict[str, Any]) -> Any:
-    """A call of a ``def`` function, run to its end: its value."""
+    """A call of a ``def`` function, run to its end: its value.
+
+    A body ending with ``return expr`` runs its other statements as a block, then that
+    statement here, counted and marked as ``Signal.run`` would (the value needs no signal).
+    """
     meter = ctx.meter
     if meter.depth >= meter.budgets.call_depth:
         meter.enter_call()  # raises the call_depth stop
     meter.depth += 1  # meter.enter_call(), written out
     try:
         frame = Frame(bound, ctx, None, fn.name)
-        only = fn.only_return
-        if only is not None:  # def f(x): return ...: the statement without its block
-            ctx.line = only.line
-            try:
-                value = only.value(frame)
-                meter.statements += 1  # meter.tick(), written out
-                if meter.statements >= meter.next_check:
-                    meter.check()
-            except Exception as error:
-                mark(error, only.where)
-                raise
-            return value
-        signal = run_fast(fn.body, frame)
+        if fn.leading:
+            signal = run_fast(fn.leading, frame)
+            if signal is not None:
+                return signal[0] if type(signal) is Returned else None
+        final = fn.final_return
+        if final is None:
+            return None
+        ctx.line = final.line
+        try:
+            value = final.value(frame)
+            meter.statements += 1  # meter.tick(), written out
+            if meter.statements >= meter.next_check:
+                meter.check()
+        except Exception as error:
+            mark(error, final.where)
+            raise
+        return value
     finally:
         meter.depth -= 1
-    return signal[0] if type(signal) is Returned else None

@@ -109,7 +109,7 @@ def compare(op: Callable[[Any, Any], Any]) -> Callable[[Context, Any, Any], Any]
         ):
             sizes.check_broadcast(ctx.meter, (a, b))
         result = op(a, b)
-        if isinstance(result, _Tensor):
+        if isinstance(result, _Tensor) and result.numel() >= TRACKED:
             ctx.meter.track(result)
         return result
 

@@ -101,10 +101,11 @@ class For(Compound):
         space = f.locals if self.local else f.globals  # where a plain name target goes
         ctx = f.ctx
         meter = ctx.meter
+        current = self  # what runs now, for the place of an error: the header, or a statement
         try:
-            # Python's own loop: no StopIteration raised and caught at the end. What fails in
-            # the body was marked where it failed already; mark() keeps the first place.
+            # Python's own loop: no StopIteration raised and caught at the end.
             for item in iterate(ctx, self.iterable(f)):
+                current = self
                 if name is not None:
                     space[name] = item  # store(f, item), written out
                 else:
@@ -114,14 +115,24 @@ class For(Compound):
                 if meter.statements >= meter.next_check:
                     meter.check()
                 ctx.frame = f
-                signal = run_fast(body, f)
-                if signal is not None:
-                    if signal is BREAK:
-                        return None
-                    if signal is not CONTINUE:
-                        return signal
+                for current in body:  # run_fast(body, f), written out: once an iteration
+                    if current.simple:
+                        ctx.line = current.line
+                        current.exec(f)
+                        meter.statements += 1
+                        if meter.statements >= meter.next_check:
+                            meter.check()
+                    else:
+                        signal = current.run(f)
+                        if signal is not None:
+                            if signal is BREAK:
+                                return None
+                            if signal is not CONTINUE:
+                                return signal
+                            break
+                ctx.frame = f
         except Exception as error:
-            mark(error, self.where)
+            mark(error, current.where)  # a compound statement of the body marked it already
             raise
         return None
 
@@ -262,7 +273,15 @@ class CallStatement(Compound):
     def run(self, f: Any) -> Any:
         parts, ctx = self.parts, f.ctx
         try:
-            fn, args = parts.target(f), parts.args(f)
+            key = parts.key
+            if key is None:
+                fn = parts.target(f)
+            else:
+                try:  # the function's name, read in place
+                    fn = (f.locals if parts.local else f.globals)[key]
+                except KeyError:
+                    fn = parts.target(f)
+            args = parts.args(f)
             if type(fn) is UserFunction:
                 if parts.plain and len(args) == len(fn.params):  # fn.bind's common case
                     bound = fn.positional(args)

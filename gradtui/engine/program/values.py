@@ -44,11 +44,13 @@ class UserFunction:
     body: Any = field(repr=False)
     line: int = 0
     locals_: frozenset[str] = frozenset()
-    # A body that is one 'return expr' statement: that statement (run without its block).
-    only_return: Any = field(default=None, repr=False)
+    # A body that ends with 'return expr': that statement, run by the caller after the others
+    # (``leading``) without a signal going through the block.
+    final_return: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.positional = _binder(self.params)
+        self.leading = tuple(self.body[:-1] if self.final_return is not None else self.body)
 
     def __repr__(self) -> str:
         return f"<function {self.name} at {id(self):#x}>"
