@@ -185,12 +185,13 @@ def children(node: ast.AST) -> list[ast.AST]:
 
 
 def walk(node: ast.AST) -> list[ast.AST]:
-    """``node`` and every node inside it (``ast.walk``'s, in another order), worked out once
-    per node and kept on it: the compiler reads a statement's nodes several times."""
-    found = node.__dict__.get("_gradtui_walked")
-    if found is None:
-        found = [node]
-        for item in found:  # grows as it goes: each node's children are added once
-            found.extend(children(item))
-        node.__dict__["_gradtui_walked"] = found
-    return found
+    """``node`` and every node inside it (``ast.walk``'s, in another order). What is inside
+    is worked out once and kept on the node (the compiler reads a statement's nodes several
+    times); the node is not kept in its own list, so no reference cycle keeps the tree."""
+    inside = node.__dict__.get("_gradtui_inside")
+    if inside is None:
+        inside = list(children(node))
+        for item in inside:  # grows as it goes: each node's children are added once
+            inside.extend(children(item))
+        node.__dict__["_gradtui_inside"] = inside
+    return [node, *inside]
