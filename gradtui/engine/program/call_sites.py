@@ -11,8 +11,8 @@ through ``dispatch``, which checks everything and says what is wrong.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable
+from operator import methodcaller
 from typing import Any
 
 from gradtui.engine.program import allowlist, dispatch, sizes
@@ -51,8 +51,10 @@ def method(
         return _bare_method(receiver, name, where, resets)
     call_method, counted = dispatch.call_method, dispatch.counted
     backward, load = name == "backward", receiver.load
+    function: Any = None
 
     def run(f: Any) -> Any:
+        nonlocal function
         try:
             obj = load(f)
             given = args(f) if count else ()
@@ -65,7 +67,12 @@ def method(
                     meter = ctx.meter
                     if obj.numel() * given[0].numel() > meter.budgets.tensor_elements:
                         sizes.check_broadcast(meter, (obj, given[0]))
-                result = getattr(obj, name)(*given, **named)
+                if type(obj) is dispatch.Tensor:  # torch.Tensor's own function, as in
+                    if function is None:  # _bare_method: no bound method on each call
+                        function = getattr(dispatch.Tensor, name, None) or methodcaller(name)
+                    result = function(obj, *given, **named)
+                else:
+                    result = getattr(obj, name)(*given, **named)
                 if backward:
                     ctx.after_backward()
                 elif isinstance(result, dispatch.Tensor):
@@ -85,14 +92,18 @@ def method(
 
 def _bare_method(receiver: Operand, name: str, where: Where, resets: bool) -> Closure:
     """``method``'s closure for a call without arguments: ``x.sigmoid()``, ``p.grad.zero_()``;
-    a receiver that is a name is read in place (``compile_names.Operand``)."""
+    a receiver that is a name is read in place (``compile_names.Operand``). A plain tensor's
+    method is ``torch.Tensor``'s own function, taken once and called with the tensor, as
+    Python's ``x.sigmoid()`` does (no bound method made on each call); a subclass
+    (``nn.Parameter``) is asked for its own."""
     call_method, counted = dispatch.call_method, dispatch.counted
-    call = operator.methodcaller(name)  # getattr(obj, name)(), in one step
     load = receiver.load
     key = receiver.value if receiver.kind == NAME else None
     local = receiver.local
+    function: Any = None
 
     def run(f: Any) -> Any:
+        nonlocal function
         try:
             if key is None:
                 obj = load(f)
@@ -102,7 +113,12 @@ def _bare_method(receiver: Operand, name: str, where: Where, resets: bool) -> Cl
                 except KeyError:
                     obj = load(f)
             if isinstance(obj, dispatch.Tensor):
-                result = call(obj)
+                if type(obj) is dispatch.Tensor:
+                    if function is None:  # a method torch lacks: Python's own error
+                        function = getattr(dispatch.Tensor, name, None) or methodcaller(name)
+                    result = function(obj)
+                else:
+                    result = getattr(obj, name)()
                 if isinstance(result, dispatch.Tensor):
                     if result.numel() >= TRACKED:
                         f.ctx.meter.track(result)

@@ -1,7 +1,7 @@
 """A call's arguments compiled into two closures: the positional values, the keywords.
 
 ``f(xb)``, ``mnist_loss(linear1(xb), yb)``, ``torch.where(c, a, p)``: most arguments in a
-training loop are names, so a name among the first two is read in place (see
+training loop are names, so a name among the first two (or the last of three) is read in place (see
 ``compile_names.Operand``) rather than through a loader's call. The values come in the
 order they are written, and a name that is not there raises the learner's error from its
 loader, as before.
@@ -39,7 +39,8 @@ def arguments(c: Any, node: ast.Call) -> tuple[Args, Kwargs]:
 
 
 def positional(operands: list[Operand]) -> Args:
-    """The positional values' closure: a name among the first two is read in place."""
+    """The positional values' closure: a name among the first two, or the last of three,
+    is read in place."""
     closures = [o.load for o in operands]
     names = [o.kind == NAME for o in operands]
     if names == [True]:
@@ -48,6 +49,8 @@ def positional(operands: list[Operand]) -> Args:
         return _then_name(closures[0], operands[1])
     if names == [True, True]:
         return _two_names(operands[0], operands[1])
+    if len(names) == 3 and names[2]:
+        return _last_name(closures[0], closures[1], operands[2])
     if not closures:
         return lambda f: ()
     if len(closures) == 1:
@@ -83,6 +86,19 @@ def _then_name(first: Callable[[Any], Any], operand: Operand) -> Args:
             return (a, (f.locals if local else f.globals)[name])
         except KeyError:
             return (a, load(f))
+
+    return args
+
+
+def _last_name(first: Callable[[Any], Any], second: Callable[[Any], Any], operand: Operand) -> Args:
+    name, local, load = operand.value, operand.local, operand.load
+
+    def args(f: Any) -> tuple:  # torch.where(t == 1, 1 - p, p)
+        a, b = first(f), second(f)
+        try:
+            return (a, b, (f.locals if local else f.globals)[name])
+        except KeyError:
+            return (a, b, load(f))
 
     return args
 

@@ -160,7 +160,7 @@ def call_counted(ctx: Context, fn: SafeFunction, args: tuple, kwargs: dict) -> A
                 found += 1
         if found > 1 and bound > meter.budgets.tensor_elements:
             sizes.check_broadcast(meter, [arg for arg in args if isinstance(arg, Tensor)])
-    result = fn.fn(*args, **kwargs)
+    result = fn.fn(*args, **kwargs) if kwargs else fn.fn(*args)  # no dict made for none
     if isinstance(result, Tensor):  # counted's common case, without the call
         if result.numel() >= TRACKED:
             meter.track(result)
