@@ -3,20 +3,13 @@ judged, and the verdict shows once that run has got as far as the check read it.
 
 from __future__ import annotations
 
-from ui_support import ready, screen_text, wait_for
+from ui_support import ready, screen_text, type_into, wait_for
 
 from gradtui.curriculum.progress import ProgressStore
 from gradtui.ui.app import GradApp
 from gradtui.ui.widgets.task_panel import TaskStatus
 
 SIZE = (120, 40)
-
-
-async def type_into(pilot, field: str, text: str) -> None:
-    """Click a settings field, clear it and type ``text``, then enter (as a learner does)."""
-    await pilot.click(f"#{field}")
-    pilot.app.screen.query_one(f"#{field}").value = ""
-    await pilot.press(*list(text), "enter")
 
 
 def status(app) -> TaskStatus:

@@ -69,3 +69,54 @@ async def ready(pilot: Pilot) -> None:
     await wait_for(pilot, lambda: pilot.app.torch_ready)
     await wait_for(pilot, lambda: all(v.settled for v in pilot.app.screen.query(PlaygroundView)))
     await pilot.pause(0.1)
+
+
+def burst(app, *keys: str) -> None:
+    """Post ``keys`` (characters or key names) at once, as the terminal driver does with keys
+    that arrive together (a fast typist, tmux send-keys, a key held down): all before the app
+    handles one. The key and character of each are worked out as ``pilot.press`` does."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    for key in keys:
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        try:
+            character = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+        except KeyError:
+            character = key if len(key) == 1 else None
+        event = events.Key(key, character)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+async def type_keys(pilot: Pilot, *keys: str) -> None:
+    """Type ``keys`` as a quick typist does (``burst``), then wait until the app has handled
+    them all. ``pilot.press`` instead waits at least 40 ms after each key and paints the
+    screen each time: for a test that types whole lines, most of its time.
+
+    For keys that edit the focused field or editor (characters, backspace, arrows, enter in
+    the editor): a key that moves the focus or opens a screen goes through ``press``, so that
+    the next key finds where it went."""
+    app = pilot.app
+    burst(app, *keys)
+    await pilot.pause()
+    for _ in range(3):  # the app hands each key to the focused widget, which acts on it
+        await wait_for(pilot, lambda: app._message_queue.empty())
+        await pilot.pause()
+
+
+async def type_into(pilot: Pilot, name: str, text: str, enter: bool = True) -> None:
+    """Click the field ``#name`` (again if a notice over it took the click, as one would),
+    rub out what is there, type ``text`` and, with ``enter``, press enter."""
+    field = pilot.app.screen.query_one(f"#{name}")
+    for _ in range(20):
+        await pilot.click(f"#{name}")
+        if pilot.app.focused is field:
+            break
+        await pilot.pause(0.25)
+    assert pilot.app.focused is field, f"a click on #{name} did not reach it"
+    keys = ["end", *["backspace"] * len(field.value), *text, *(["enter"] if enter else [])]
+    await type_keys(pilot, *keys)
