@@ -32,7 +32,8 @@ async def test_a_new_lr_after_a_finished_run_is_judged_on_its_own_run_on_screen(
         await wait_for(pilot, lambda: view.playground.lr == 0.1)
         # The lr-0.01 run is gone: a fresh run of lr 0.1 waits at step 0, not yet judged.
         await wait_for(pilot, lambda: "run it to see the verdict" in status(app).detail)
-        await pilot.pause(0.6)  # the check itself has finished by now (and passed)
+        # The check of lr 0.1 has finished (and passed): its verdict waits for the run.
+        await wait_for(pilot, lambda: app.screen._result and app.screen._result[0].passed)
         assert view.snapshot.step == 0 and not status(app).solved
         assert not store.is_solved("learning-rate", 0)
         assert "✓" not in screen_text(app)

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-import html
-import re
+import io
 
+from rich.console import Console
 from textual.pilot import Pilot
-
-_TEXT = re.compile(
-    r'<text [^>]*?x="([\d.]+)"[^>]*clip-path="url\(#[^)]*-line-(\d+)\)"[^>]*>([^<]*)</text>'
-)
-CHAR_WIDTH = 12.2  # Textual's SVG export: one terminal cell is 12.2 units wide
 
 
 def screen_text(app) -> str:
-    """What the terminal shows, as plain text lines (from Textual's own screenshot)."""
+    """What the terminal shows, as plain text lines: the screen (and the screens under a
+    dialog) as Textual's screenshot renders it, without the screenshot's SVG."""
     width, height = app.size
-    grid = [[" "] * width for _ in range(height)]
-    for x, number, chunk in _TEXT.findall(app.export_screenshot()):
-        row, col = int(number), round(float(x) / CHAR_WIDTH)
-        for i, ch in enumerate(html.unescape(chunk).replace("\xa0", " ")):
-            if row < height and col + i < width:
-                grid[row][col + i] = ch
-    return "\n".join("".join(line).rstrip() for line in grid)
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system=None,
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    console.print(update)
+    lines = console.export_text(styles=False).replace("\xa0", " ").split("\n")[:height]
+    return "\n".join([line.rstrip() for line in lines] + [""] * (height - len(lines)))
 
 
 async def wait_for(
@@ -62,10 +65,13 @@ async def lessons_loaded(pilot: Pilot) -> None:
 
 
 async def ready(pilot: Pilot) -> None:
-    """Wait until the lessons and torch are loaded and every playground on screen has drawn."""
+    """Wait until the lessons and torch are loaded, every playground on screen has drawn and
+    a lesson's text is in place."""
     from gradtui.ui.widgets.playground_view import PlaygroundView
+    from gradtui.ui.widgets.prose import Prose
 
     await wait_for(pilot, lambda: pilot.app.lessons_loaded)
+    await wait_for(pilot, lambda: all(p.rendered for p in pilot.app.screen.query(Prose)))
     await wait_for(pilot, lambda: pilot.app.torch_ready)
     await wait_for(pilot, lambda: all(v.settled for v in pilot.app.screen.query(PlaygroundView)))
     await pilot.pause(0.1)
