@@ -71,7 +71,7 @@ TEST_WORKERS ?= 4
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The long fuzzing run: 10,000 hypothesis examples per kind (the default suite runs 500), and
 # 3,000 random keys on every screen with two more seeds (the default suite sends 100).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ui_support import wait_for
+from ui_support import type_keys, wait_for
 
 from gradtui.engine.training.playground import Playground
 from gradtui.ui.app import GradApp
@@ -52,8 +52,8 @@ async def go_to(pilot, row: int, column: int) -> None:
         await pilot.press("up" if now_row > row else "down")
     now_column = editor.cursor_location[1]
     keys = ["left"] * (now_column - column) if now_column > column else []
-    await pilot.press(*keys, *["right"] * max(0, column - now_column))
-    assert editor.cursor_location == (row, column)
+    await type_keys(pilot, *keys, *["right"] * max(0, column - now_column))
+    assert editor.cursor_location == (row, column), (editor.cursor_location, row, column, keys)
 
 
 def blank_in(line: str) -> int:
@@ -68,8 +68,7 @@ async def fill_blank(pilot, text: str) -> None:
     lines = editor.text.split("\n")
     row = next(i for i, line in enumerate(lines) if blank_in(line) >= 0)
     await go_to(pilot, row, blank_in(lines[row]))
-    await pilot.press(*["shift+right"] * len(BLANK))
-    await pilot.press(*list(text))
+    await type_keys(pilot, *["shift+right"] * len(BLANK), *text)
 
 
 def blanks_filled(starter: str, solution: str) -> list[str]:
@@ -96,7 +95,7 @@ async def retype_lines(pilot, solution: str) -> None:
             end = len(editor.document.get_line(row))
             while editor.selection.end[1] < end:  # a wrapped line: on to its end
                 await pilot.press("shift+right")
-            await pilot.press(*list(line))
+            await type_keys(pilot, *line)
 
 
 async def select_to(pilot, row: int, column: int) -> None:
@@ -109,16 +108,16 @@ async def select_to(pilot, row: int, column: int) -> None:
         await pilot.press("shift+up" if now[0] > row else "shift+down")
     now_column = editor.selection.end[1]
     keys = ["shift+left"] * (now_column - column) if now_column > column else []
-    await pilot.press(*keys, *["shift+right"] * max(0, column - now_column))
+    await type_keys(pilot, *keys, *["shift+right"] * max(0, column - now_column))
     assert editor.selection.end == (row, column)
 
 
 async def type_text(pilot, text: str) -> None:
     """Type ``text`` key by key, enter for each new line."""
+    keys: list[str] = []
     for number, line in enumerate(text.split("\n")):
-        if number:
-            await pilot.press("enter")
-        await pilot.press(*list(line))
+        keys += ["enter"] * bool(number) + list(line)
+    await type_keys(pilot, *keys)
 
 
 async def edit_into(pilot, wanted: str) -> None:

@@ -7,33 +7,13 @@ paste). ``burst`` posts them the way the terminal driver does, all before the ap
 
 from __future__ import annotations
 
-import unicodedata
-
-from textual import events
-from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
-from ui_support import fields_applied, ready, wait_for
+from ui_support import burst, fields_applied, ready, wait_for
 
 from gradtui.engine.training.playground import Playground
 from gradtui.ui.app import GradApp
 from gradtui.ui.widgets.playground_view import PlaygroundView
 
 SIZE = (120, 40)
-
-
-def burst(app, *keys: str) -> None:
-    """Post ``keys`` (characters or key names) at once, as the terminal driver would.
-
-    The key and character of each are worked out as ``pilot.press`` does."""
-    for key in keys:
-        if len(key) == 1 and not key.isalnum():
-            key = _character_to_key(key)
-        try:
-            character = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
-        except KeyError:
-            character = key if len(key) == 1 else None
-        event = events.Key(key, character)
-        event.set_sender(app)
-        app._driver.send_message(event)
 
 
 def values(app) -> dict[str, str]:
@@ -116,3 +96,25 @@ async def test_the_keys_after_enter_are_the_screens_again():
 
 def view(app: GradApp) -> PlaygroundView:
     return app.screen.query_one(PlaygroundView)
+
+
+async def test_keys_that_arrive_together_in_the_code_editor_keep_their_order():
+    """The editor's bound keys (arrows, backspace, shift+arrows) took effect after the
+    characters typed behind them: ←←X⌫⌫Y at the end of ``yy = 2345`` gave ``yy = 45``."""
+    from loop_support import loop_app, loop_ready, view
+
+    app = loop_app("x = 1\nyy = 2345\nz = 3\n")
+    async with app.run_test(size=SIZE) as pilot:
+        await loop_ready(pilot)
+        editor = view(app).editor
+        editor.focus()
+        await pilot.pause()
+        burst(app, "down", "end", "left", "left", "X", "backspace", "backspace", "Y")
+        await wait_for(pilot, lambda: "Y" in editor.text)
+        await pilot.pause()
+        assert editor.text.split("\n")[1] == "yy = 2Y45"
+        burst(app, "home", "shift+right", "shift+right", "z", "enter", "tab", "w")
+        await wait_for(pilot, lambda: "w" in editor.text)
+        await pilot.pause()
+        assert editor.text.split("\n")[1:3] == ["z", "    w = 2Y45"]
+        assert app.focused is editor

@@ -3,20 +3,13 @@ judged, and the verdict shows once that run has got as far as the check read it.
 
 from __future__ import annotations
 
-from ui_support import ready, screen_text, wait_for
+from ui_support import ready, screen_text, type_into, wait_for
 
 from gradtui.curriculum.progress import ProgressStore
 from gradtui.ui.app import GradApp
 from gradtui.ui.widgets.task_panel import TaskStatus
 
 SIZE = (120, 40)
-
-
-async def type_into(pilot, field: str, text: str) -> None:
-    """Click a settings field, clear it and type ``text``, then enter (as a learner does)."""
-    await pilot.click(f"#{field}")
-    pilot.app.screen.query_one(f"#{field}").value = ""
-    await pilot.press(*list(text), "enter")
 
 
 def status(app) -> TaskStatus:
@@ -39,7 +32,8 @@ async def test_a_new_lr_after_a_finished_run_is_judged_on_its_own_run_on_screen(
         await wait_for(pilot, lambda: view.playground.lr == 0.1)
         # The lr-0.01 run is gone: a fresh run of lr 0.1 waits at step 0, not yet judged.
         await wait_for(pilot, lambda: "run it to see the verdict" in status(app).detail)
-        await pilot.pause(0.6)  # the check itself has finished by now (and passed)
+        # The check of lr 0.1 has finished (and passed): its verdict waits for the run.
+        await wait_for(pilot, lambda: app.screen._result and app.screen._result[0].passed)
         assert view.snapshot.step == 0 and not status(app).solved
         assert not store.is_solved("learning-rate", 0)
         assert "✓" not in screen_text(app)

@@ -6,7 +6,7 @@ with space where the check judges a run, and the ✓ awaited on screen.
 from __future__ import annotations
 
 import pytest
-from ui_support import ready, screen_text, wait_for
+from ui_support import ready, screen_text, type_into, type_keys, wait_for
 
 from gradtui.curriculum.loader import load_lessons, shipped_lessons_dir
 from gradtui.curriculum.progress import ProgressStore
@@ -27,19 +27,8 @@ LESSONS = [
 
 
 async def type_answer(pilot, text: str) -> None:
-    await pilot.press("a", *text, "enter")
-
-
-async def type_field(pilot, name: str, text: str) -> None:
-    """Click the field, rub out what is there, type ``text`` and press enter."""
-    field = pilot.app.screen.query_one(f"#{name}")
-    for _ in range(20):  # a notice over the field takes the click: click again, as one would
-        await pilot.click(f"#{name}")
-        if pilot.app.focused is field:
-            break
-        await pilot.pause(0.25)
-    assert pilot.app.focused is field, f"a click on #{name} did not reach it"
-    await pilot.press("end", *["backspace"] * len(field.value), *text, "enter")
+    await pilot.press("a")  # the answer field opens and takes the focus
+    await type_keys(pilot, *text, "enter")
 
 
 async def pick_dtype(pilot, value: str) -> None:
@@ -64,7 +53,7 @@ async def solve(pilot, task) -> None:
                 await pilot.click("#zero_grad")
         else:
             text = value if isinstance(value, str) else field_text(task.solution_playground(), name)
-            await type_field(pilot, name, text)
+            await type_into(pilot, name, text)
     status = screen.query_one(TaskStatus)
     if ANSWER not in task.solution:  # the settings typed: wait for their check
         solved = task.solution_playground()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ui_support import lessons_loaded, ready, screen_text, wait_for
+from ui_support import lessons_loaded, ready, screen_text, type_into, wait_for
 
 from gradtui.curriculum.checks import CheckResult
 from gradtui.curriculum.progress import ProgressStore
@@ -16,9 +16,7 @@ SIZE = (120, 40)
 
 
 async def set_start(pilot, text: str) -> None:
-    await pilot.click("#start")
-    pilot.app.screen.query_one("#start").value = ""
-    await pilot.press(*list(text), "enter")
+    await type_into(pilot, "start", text)
 
 
 async def test_complete_lesson_two_by_typing_and_resume(tmp_path):

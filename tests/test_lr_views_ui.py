@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ui_support import ready, screen_text, wait_for
+from ui_support import ready, screen_text, type_into, wait_for
 
 from gradtui.curriculum.progress import ProgressStore
 from gradtui.engine.training.lrcompare import compare_lrs
@@ -50,14 +50,11 @@ async def test_typed_lrs_rerun_and_a_bad_list_names_the_item():
     async with app.run_test(size=SIZE) as pilot:
         await open_view(pilot, "c", LrCompareScreen, lambda s: s.runs)
         screen = app.screen
-        await pilot.click("#lrs")
-        screen.query_one("#lrs").value = ""
-        await pilot.press(*"0.1, x", "enter")
+        await type_into(pilot, "lrs", "0.1, x")
         await wait_for(pilot, lambda: screen.error)
         assert screen.error.startswith("learning rate 2: lr must be a number from -1e10")
         assert screen.error.endswith(", not 'x'") and "learning rate 2: lr must" in screen_text(app)
-        screen.query_one("#lrs").value = ""
-        await pilot.press(*"0.9, 1.1", "enter")
+        await type_into(pilot, "lrs", "0.9, 1.1")
         await wait_for(pilot, lambda: [r.lr for r in screen.runs] == [0.9, 1.1])
         assert [r.label for r in screen.runs] == ["bouncy", "diverging"]
         assert not screen.error
@@ -112,9 +109,7 @@ async def test_o_in_lesson_14_task_2_opens_with_the_lr_the_learner_typed(tmp_pat
         await pilot.press("t")
         await wait_for(pilot, lambda: app.screen.task_index == 1)
         await ready(pilot)
-        await pilot.click("#lr")
-        app.screen.query_one("#lr").value = ""
-        await pilot.press(*"0.002", "enter")
+        await type_into(pilot, "lr", "0.002")
         view = app.screen.query_one(PlaygroundView)
         await wait_for(pilot, lambda: view.playground.lr == 0.002)
         await pilot.press("space")
@@ -164,9 +159,7 @@ async def test_o_settings_errors_are_named_and_surfaces_switch(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await open_view(pilot, "o", OptimizersScreen, lambda s: s.paths)
         screen = app.screen
-        await pilot.click("#opt-momentum")
-        screen.query_one("#opt-momentum").value = ""
-        await pilot.press(*"1.5", "enter")
+        await type_into(pilot, "opt-momentum", "1.5")
         await wait_for(pilot, lambda: screen.error)
         assert "momentum must be from 0 up to (not including) 1" in screen_text(app)
         screen.query_one("#surface").value = "rosenbrock"

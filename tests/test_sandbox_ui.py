@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ui_support import fields_applied, ready, screen_text, wait_for
+from ui_support import type_into as typed
 
 from gradtui.engine.training.playground import Playground
 from gradtui.ui.app import GradApp
@@ -17,10 +18,7 @@ def view(app: GradApp) -> PlaygroundView:
 
 async def type_into(pilot, field: str, text: str) -> None:
     """Replace a field's text by typing, then let the debounce fire."""
-    await pilot.click(f"#{field}")
-    inp = pilot.app.screen.query_one(f"#{field}")
-    inp.value = ""
-    await pilot.press(*list(text))
+    await typed(pilot, field, text, enter=False)
     await fields_applied(pilot)
 
 

@@ -26,7 +26,7 @@ def test_sandbox_after_ten_steps(snap_compare):
         for n in range(1, 11):
             await pilot.press("s")
             await wait_for(pilot, lambda n=n: view.snapshot.step == n)
-        await pilot.pause(0.8)  # let the seven-steps highlight finish its pass
+        await wait_for(pilot, lambda: view.phases_pending == 0)  # the highlight's last phase
         await ready(pilot)
 
     assert snap_compare(GradApp(sandbox=Playground()), terminal_size=SIZE, run_before=ten_steps)
@@ -54,7 +54,6 @@ async def _lesson_checked(pilot):
     status = pilot.app.screen.query_one(TaskStatus)
     await wait_for(pilot, lambda: status.detail != "checking…")
     await pilot.wait_for_animation()
-    await pilot.pause(1.0)  # the Markdown prose renders in the background
     await ready(pilot)
 
 
@@ -94,6 +93,6 @@ def test_pullover_dress_after_a_run(snap_compare, tmp_path):
             state=lambda: (status.detail, view.progress()),
         )
         await pilot.wait_for_animation()
-        await pilot.pause(1.0)  # the Markdown prose renders in the background
+        await ready(pilot)
 
     assert snap_compare(GradApp(lesson="10", store=store), terminal_size=SIZE, run_before=run)

@@ -21,7 +21,6 @@ async def opened(pilot) -> None:
     status = pilot.app.screen.query_one(TaskStatus)
     await wait_for(pilot, lambda: status.detail != "checking…")
     await pilot.wait_for_animation()
-    await pilot.pause(1.0)  # the Markdown prose renders in the background
     await ready(pilot)
 
 

@@ -52,11 +52,21 @@ def test_fit_on_csv_data_replayed(snap_compare):
 def test_import_dialog_with_an_error(snap_compare):
     async def pick_bad(pilot):
         await ready(pilot)
-        pilot.app.push_screen(ImportDataScreen(CSV_DIR))
-        await pilot.pause(0.5)
-        pilot.app.screen.query_one("#path").value = "bad.csv"
+        dialog = ImportDataScreen(CSV_DIR)
+        pilot.app.push_screen(dialog)
+        await wait_for(pilot, lambda: pilot.app.screen is dialog)
+        def listed() -> bool:  # the folder's files are in the tree
+            trees = dialog.query("#tree")
+            return bool(trees) and bool(trees.first().root.children)
+
+        await wait_for(pilot, listed)
+        dialog.query_one("#path").value = "bad.csv"
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        status = dialog.query_one("#import-error")
+        await wait_for(
+            pilot, lambda: "bad.csv" in str(status.render()) and not status.has_class("-reading")
+        )
+        await ready(pilot)
 
     app = GradApp(sandbox=Playground())
     assert snap_compare(app, terminal_size=SIZE, run_before=pick_bad)

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-import html
-import re
+import io
 
+from rich.console import Console
 from textual.pilot import Pilot
-
-_TEXT = re.compile(
-    r'<text [^>]*?x="([\d.]+)"[^>]*clip-path="url\(#[^)]*-line-(\d+)\)"[^>]*>([^<]*)</text>'
-)
-CHAR_WIDTH = 12.2  # Textual's SVG export: one terminal cell is 12.2 units wide
 
 
 def screen_text(app) -> str:
-    """What the terminal shows, as plain text lines (from Textual's own screenshot)."""
+    """What the terminal shows, as plain text lines: the screen (and the screens under a
+    dialog) as Textual's screenshot renders it, without the screenshot's SVG."""
     width, height = app.size
-    grid = [[" "] * width for _ in range(height)]
-    for x, number, chunk in _TEXT.findall(app.export_screenshot()):
-        row, col = int(number), round(float(x) / CHAR_WIDTH)
-        for i, ch in enumerate(html.unescape(chunk).replace("\xa0", " ")):
-            if row < height and col + i < width:
-                grid[row][col + i] = ch
-    return "\n".join("".join(line).rstrip() for line in grid)
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system=None,
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    console.print(update)
+    lines = console.export_text(styles=False).replace("\xa0", " ").split("\n")[:height]
+    return "\n".join([line.rstrip() for line in lines] + [""] * (height - len(lines)))
 
 
 async def wait_for(
@@ -62,10 +65,64 @@ async def lessons_loaded(pilot: Pilot) -> None:
 
 
 async def ready(pilot: Pilot) -> None:
-    """Wait until the lessons and torch are loaded and every playground on screen has drawn."""
+    """Wait until the lessons and torch are loaded, every playground on screen has drawn and
+    a lesson's text is in place."""
     from gradtui.ui.widgets.playground_view import PlaygroundView
+    from gradtui.ui.widgets.prose import Prose
 
     await wait_for(pilot, lambda: pilot.app.lessons_loaded)
+    await wait_for(pilot, lambda: all(p.rendered for p in pilot.app.screen.query(Prose)))
     await wait_for(pilot, lambda: pilot.app.torch_ready)
     await wait_for(pilot, lambda: all(v.settled for v in pilot.app.screen.query(PlaygroundView)))
     await pilot.pause(0.1)
+
+
+def burst(app, *keys: str) -> None:
+    """Post ``keys`` (characters or key names) at once, as the terminal driver does with keys
+    that arrive together (a fast typist, tmux send-keys, a key held down): all before the app
+    handles one. The key and character of each are worked out as ``pilot.press`` does."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    for key in keys:
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        try:
+            character = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+        except KeyError:
+            character = key if len(key) == 1 else None
+        event = events.Key(key, character)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+async def type_keys(pilot: Pilot, *keys: str) -> None:
+    """Type ``keys`` as a quick typist does (``burst``), then wait until the app has handled
+    them all. ``pilot.press`` instead waits at least 40 ms after each key and paints the
+    screen each time: for a test that types whole lines, most of its time.
+
+    For keys that edit the focused field or editor (characters, backspace, arrows, enter in
+    the editor): a key that moves the focus or opens a screen goes through ``press``, so that
+    the next key finds where it went."""
+    app = pilot.app
+    burst(app, *keys)
+    await pilot.pause()
+    for _ in range(3):  # the app hands each key to the focused widget, which acts on it
+        await wait_for(pilot, lambda: app._message_queue.empty())
+        await pilot.pause()
+
+
+async def type_into(pilot: Pilot, name: str, text: str, enter: bool = True) -> None:
+    """Click the field ``#name`` (again if a notice over it took the click, as one would),
+    rub out what is there, type ``text`` and, with ``enter``, press enter."""
+    field = pilot.app.screen.query_one(f"#{name}")
+    for _ in range(20):
+        await pilot.click(f"#{name}")
+        if pilot.app.focused is field:
+            break
+        await pilot.pause(0.25)
+    assert pilot.app.focused is field, f"a click on #{name} did not reach it"
+    keys = ["end", *["backspace"] * len(field.value), *text, *(["enter"] if enter else [])]
+    await type_keys(pilot, *keys)

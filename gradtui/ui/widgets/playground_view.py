@@ -62,6 +62,7 @@ class PlaygroundView(RunView):
         self.replayed: Frame | None = None  # the step shown while replaying
         self._torch_ready = False
         self._told: object = None  # the error stop already notified
+        self.phases_pending = 0  # phases of a step's highlight still to be shown
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
@@ -213,10 +214,12 @@ class PlaygroundView(RunView):
 
     def _animate_phases(self, total: float) -> None:
         each = total / len(PHASES)
+        self.phases_pending += len(PHASES)
         for i, phase in enumerate(PHASES):
             self.set_timer(each * i + 0.001, lambda p=phase: self._phase(p))
 
     def _phase(self, phase: str) -> None:
+        self.phases_pending -= 1
         if not self.replaying and self.frame and self.frame.snapshot.stop is None:
             self.panels.steps.current = phase
 

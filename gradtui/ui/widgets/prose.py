@@ -26,6 +26,11 @@ class Prose(Markdown):
 
     def __init__(self, markdown: str, **kwargs):
         super().__init__(markdown, parser_factory=plain_parser, open_links=False, **kwargs)
+        self.rendered = False  # Textual builds the blocks in the background, after mounting
+
+    def on_markdown_table_of_contents_updated(self) -> None:
+        """Sent when the blocks of the text are all in place."""
+        self.rendered = True
 
 
 def plain_parser() -> MarkdownIt:
