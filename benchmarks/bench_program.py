@@ -12,9 +12,9 @@ get the same data loaders as inputs. torch uses one thread, as in the README's f
 Ratios are medians of per-run ratios of wall time; the CPU-time ratio (this process's CPU
 seconds) is printed too: on a shared machine it moves less with the other processes' load.
 
-``--opcodes`` counts instead the Python bytecode instructions each side executes (one run
-each, traced): the same count under any load, so a change to the subset can be weighed on a
-busy machine. The subset's count includes compiling the program; torch's own C++ work is not
+``--opcodes`` counts instead the Python bytecode instructions each side executes, and the
+calls of Python functions it makes (one run each, traced): the same counts under any load,
+so a change to the subset can be weighed on a busy machine. The subset's count includes compiling the program; torch's own C++ work is not
 counted on either side.
 """
 
@@ -112,15 +112,18 @@ def python_seconds(text: str, inputs: dict) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def opcodes(run: Callable[[], Any]) -> int:
-    """The Python bytecode instructions ``run()`` executes in this thread."""
-    count = 0
+def opcodes(run: Callable[[], Any]) -> tuple[int, int]:
+    """The Python bytecode instructions ``run()`` executes in this thread, and the calls of
+    Python functions it makes (each costs about as much as a few instructions)."""
+    count = calls = 0
 
     def trace(frame: Any, event: str, arg: Any) -> Any:
-        nonlocal count
+        nonlocal count, calls
         frame.f_trace_opcodes = True
         if event == "opcode":
             count += 1
+        elif event == "call":
+            calls += 1
         return trace
 
     sys.settrace(trace)
@@ -128,17 +131,17 @@ def opcodes(run: Callable[[], Any]) -> int:
         run()
     finally:
         sys.settrace(None)
-    return count
+    return count, calls
 
 
 def opcode_rows(name: str, text: str, inputs: dict) -> list[tuple[str, ...]]:
-    """One program's instruction counts, subset and plain Python."""
+    """One program's instruction and call counts, subset and plain Python."""
     subset_seconds(text, inputs)  # warm-up: the first run imports and loads
-    ours = opcodes(lambda: subset_seconds(text, inputs))
-    theirs = opcodes(lambda: python_seconds(text, inputs))
+    ours, our_calls = opcodes(lambda: subset_seconds(text, inputs))
+    theirs, their_calls = opcodes(lambda: python_seconds(text, inputs))
     return [
-        (f"{name}: subset", f"{ours:,}", f"{ours / theirs:.2f}x"),
-        (f"{name}: Python", f"{theirs:,}", ""),
+        (f"{name}: subset", f"{ours:,}", f"{ours / theirs:.2f}x", f"{our_calls:,}"),
+        (f"{name}: Python", f"{theirs:,}", "", f"{their_calls:,}"),
     ]
 
 
@@ -153,7 +156,7 @@ def main() -> None:
     programs["linear model, 12,000x784, 20 epochs"] = (LINEAR, synthetic_loaders(), 1.1)
     if args.opcodes:
         rows = [row for name, (t, i, _) in programs.items() for row in opcode_rows(name, t, i)]
-        head = ("program", "Python bytecode executed", "subset / Python")
+        head = ("program", "Python bytecode executed", "subset / Python", "Python calls")
         print(table("gradtui's PyTorch subset vs plain Python, bytecode", rows, 1, head))
         return
     rows = []

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from gradtui.engine.program import allowlist, dispatch, hints, ops, phases
+from gradtui.engine.program.call_statement import CallStatement
 from gradtui.engine.program.compile_call import call_parts
 from gradtui.engine.program.compile_expr import ExprCompiler
 from gradtui.engine.program.compile_names import NAME
@@ -21,7 +22,6 @@ from gradtui.engine.program.interpreter import BREAK, CONTINUE, Where, mark
 from gradtui.engine.program.names import ProgramNames, Scope, bound_names, import_bindings
 from gradtui.engine.program.source import Source
 from gradtui.engine.program.statements import (
-    CallStatement,
     For,
     If,
     NoGrad,

@@ -2,11 +2,11 @@
 
 A simple statement (an assignment, a call, ``print``, ``import``, ``def``) has ``exec(frame)``.
 A compound one (``for``, ``while``, ``if``, ``with torch.no_grad():``, ``break``,
-``continue``, ``return``, a call of a ``def`` function as a whole statement) has
-``steps(frame)``, a generator run by ``interpreter.run_block`` that yields its header and then
-each statement it runs, and ``run(frame)``, the same without yielding (for ``Run.run()`` and
-for functions called inside expressions, which are never stepped into). Both return the
-block's signal: BREAK, CONTINUE, a ``Returned`` value, or None.
+``continue``, ``return``, a call of a ``def`` function as a whole statement, in
+``call_statement.py``) has ``steps(frame)``, a generator run by ``interpreter.run_block`` that
+yields its header and then each statement it runs, and ``run(frame)``, the same without
+yielding (for ``Run.run()`` and for functions called inside expressions, which are never
+stepped into). Both return the block's signal: BREAK, CONTINUE, a ``Returned`` value, or None.
 """
 
 from __future__ import annotations
@@ -15,20 +15,16 @@ from collections.abc import Callable
 from typing import Any
 
 from gradtui.engine.program import phases
-from gradtui.engine.program.dispatch import call_value, iterate
+from gradtui.engine.program.dispatch import iterate
 from gradtui.engine.program.interpreter import (
     BREAK,
     CONTINUE,
     Returned,
     Where,
-    call_user,
-    left_call,
     mark,
     run_block,
     run_fast,
-    user_steps,
 )
-from gradtui.engine.program.values import UserFunction
 
 
 class Statement:
@@ -54,7 +50,8 @@ class Compound(Statement):
     simple = False
 
 
-def _guarded(f: Any, where: Where, fn: Callable[[Any], Any]) -> Any:
+def guarded(f: Any, where: Where, fn: Callable[[Any], Any]) -> Any:
+    """``fn(f)``, an error marked with ``where`` unless a deeper place was marked first."""
     try:
         return fn(f)
     except Exception as error:
@@ -62,7 +59,7 @@ def _guarded(f: Any, where: Where, fn: Callable[[Any], Any]) -> Any:
         raise
 
 
-def _header(stmt: Statement, f: Any) -> None:
+def header(stmt: Statement, f: Any) -> None:
     """The header ran: count it as a statement."""
     ctx = f.ctx
     ctx.line = stmt.line
@@ -78,7 +75,7 @@ class For(Compound):
     """``for target in iterable:``; each iteration counts (and yields) the header first."""
 
     def steps(self, f: Any) -> Any:
-        items = _guarded(f, self.where, lambda f: iterate(f.ctx, self.iterable(f)))
+        items = guarded(f, self.where, lambda f: iterate(f.ctx, self.iterable(f)))
         while True:
             try:
                 item = next(items)
@@ -88,7 +85,7 @@ class For(Compound):
                 mark(error, self.where)
                 raise
             self.store(f, item)
-            _header(self, f)
+            header(self, f)
             yield self
             signal = yield from run_block(self.body, f)
             if signal is BREAK:
@@ -110,7 +107,7 @@ class For(Compound):
                     space[name] = item  # store(f, item), written out
                 else:
                     store(f, item)
-                ctx.line = line  # _header, written out: it runs once an iteration
+                ctx.line = line  # header, written out: it runs once an iteration
                 meter.statements += 1
                 if meter.statements >= meter.next_check:
                     meter.check()
@@ -141,8 +138,8 @@ class While(Compound):
     """``while test:``."""
 
     def steps(self, f: Any) -> Any:
-        while _guarded(f, self.where, lambda f: bool(self.test(f))):
-            _header(self, f)
+        while guarded(f, self.where, lambda f: bool(self.test(f))):
+            header(self, f)
             yield self
             signal = yield from run_block(self.body, f)
             if signal is BREAK:
@@ -152,8 +149,8 @@ class While(Compound):
         return None
 
     def run(self, f: Any) -> Any:
-        while _guarded(f, self.where, lambda f: bool(self.test(f))):
-            _header(self, f)
+        while guarded(f, self.where, lambda f: bool(self.test(f))):
+            header(self, f)
             signal = run_fast(self.body, f)
             if signal is BREAK:
                 return None
@@ -166,14 +163,14 @@ class If(Compound):
     """``if test:`` (an ``elif`` is an ``If`` in the ``else`` block, as Python reads it)."""
 
     def steps(self, f: Any) -> Any:
-        chosen = _guarded(f, self.where, lambda f: bool(self.test(f)))
-        _header(self, f)
+        chosen = guarded(f, self.where, lambda f: bool(self.test(f)))
+        header(self, f)
         yield self
         return (yield from run_block(self.body if chosen else self.orelse, f))
 
     def run(self, f: Any) -> Any:
-        chosen = _guarded(f, self.where, lambda f: bool(self.test(f)))
-        _header(self, f)
+        chosen = guarded(f, self.where, lambda f: bool(self.test(f)))
+        header(self, f)
         return run_fast(self.body if chosen else self.orelse, f)
 
 
@@ -185,7 +182,7 @@ class NoGrad(Compound):
         import torch
 
         set_mode = torch._C._set_grad_enabled  # what torch.no_grad() itself calls
-        _header(self, f)
+        header(self, f)
         yield self
         before = torch.is_grad_enabled()
         set_mode(False)
@@ -205,7 +202,7 @@ class NoGrad(Compound):
     def run(self, f: Any) -> Any:
         import torch
 
-        _header(self, f)
+        header(self, f)
         before = torch.is_grad_enabled()
         torch._C._set_grad_enabled(False)
         try:
@@ -236,72 +233,3 @@ class Signal(Compound):
             raise
         ctx.frame = f
         return Returned((value,)) if self.signal is None else self.signal
-
-
-class CallStatement(Compound):
-    """``fn(...)`` or ``x = fn(...)`` where fn may be a ``def`` function: stepped into."""
-
-    def _callee(self, f: Any) -> tuple[Any, tuple, dict, Any]:
-        parts = self.parts
-        try:
-            fn, args, kwargs = parts.target(f), parts.args(f), parts.kwargs(f)
-            bound = fn.bind(args, kwargs) if type(fn) is UserFunction else None
-        except Exception as error:
-            mark(error, self.where)
-            raise
-        return fn, args, kwargs, bound
-
-    def _finish(self, f: Any, value: Any) -> None:
-        if self.store is not None:
-            _guarded(f, self.where, lambda f: self.store(f, value))
-        _header(self, f)
-
-    def steps(self, f: Any) -> Any:
-        fn, args, kwargs, bound = self._callee(f)
-        if bound is not None:
-            try:
-                value = yield from user_steps(f.ctx, fn, bound)
-            except Exception as error:
-                left_call(error, fn.name, self.parts.where)
-                mark(error, self.where)
-                raise
-        else:
-            value = _guarded(f, self.where, lambda f: call_value(f.ctx, fn, args, kwargs))
-        self._finish(f, value)
-        yield self
-
-    def run(self, f: Any) -> Any:
-        parts, ctx = self.parts, f.ctx
-        try:
-            key = parts.key
-            if key is None:
-                fn = parts.target(f)
-            else:
-                try:  # the function's name, read in place
-                    fn = (f.locals if parts.local else f.globals)[key]
-                except KeyError:
-                    fn = parts.target(f)
-            args = parts.args(f)
-            if type(fn) is UserFunction:
-                if parts.plain and len(args) == len(fn.params):  # fn.bind's common case
-                    bound = fn.positional(args)
-                else:
-                    bound = fn.bind(args, parts.kwargs(f))
-                try:
-                    value = call_user(ctx, fn, bound)
-                except Exception as error:
-                    left_call(error, fn.name, parts.where)
-                    raise
-            else:
-                value = call_value(ctx, fn, args, parts.kwargs(f))
-            if self.store is not None:
-                self.store(f, value)
-            ctx.line = self.line
-            meter = ctx.meter
-            meter.statements += 1  # meter.tick(), written out
-            if meter.statements >= meter.next_check:
-                meter.check()
-        except Exception as error:
-            mark(error, self.where)
-            raise
-        ctx.frame = f
