@@ -14,8 +14,11 @@ seconds) is printed too: on a shared machine it moves less with the other proces
 
 ``--opcodes`` counts instead the Python bytecode instructions each side executes, and the
 calls of Python functions it makes (one run each, traced): the same counts under any load,
-so a change to the subset can be weighed on a busy machine. The subset's count includes compiling the program; torch's own C++ work is not
-counted on either side.
+so a change to the subset can be weighed on a busy machine. The subset's count includes
+compiling the program; torch's own C++ work is not counted on either side.
+
+``--statements`` times the linear model's statements one at a time (each in a loop of
+3,000, the fastest of ``--runs`` in CPU time): what each costs beyond plain Python.
 """
 
 from __future__ import annotations
@@ -145,13 +148,78 @@ def opcode_rows(name: str, text: str, inputs: dict) -> list[tuple[str, ...]]:
     ]
 
 
+# --statements: the linear model's statements one at a time, each repeated in a loop, with
+# the names they read made first; what one costs beyond Python is the subset's overhead.
+STATEMENT_SETUP = """\
+weights = (torch.randn(784, 1) * 0.01).requires_grad_()
+bias = torch.zeros(1).requires_grad_()
+p = weights
+p.grad = torch.zeros(784, 1)
+lr = 1.0
+xb = torch.rand(256, 784)
+yb = (torch.rand(256, 1) > 0.5).float()
+def linear1(xb):
+    return xb @ weights + bias
+def one(a):
+    return a
+x = linear1(xb)
+c = yb == 1
+a = 1 - x
+l0 = (weights * 2).sum()
+"""
+STATEMENTS = (
+    "pass",
+    "q = x",
+    "q = xb @ weights",
+    "q = x + bias",
+    "q = x.sigmoid()",
+    "q = yb == 1",
+    "q = 1 - x",
+    "q = torch.where(c, a, x)",
+    "q = x.mean()",
+    "y = one(x)",
+    "q = linear1(xb)",
+    "loss = l0",
+    "p.data -= p.grad * lr",
+    "p.grad.zero_()",
+)
+
+
+def statement_rows(repeat: int = 3000, runs: int = 7) -> list[tuple[str, ...]]:
+    """Each statement's time in a loop of ``repeat``, subset and Python (the fastest of
+    ``runs`` in CPU time), and the difference per statement."""
+    rows = []
+    for statement in STATEMENTS:
+        text = f"{STATEMENT_SETUP}for i in range({repeat}):\n    {statement}\n"
+        program, code = compile_program(text), compile(text, "<benchmark>", "exec")
+        ours = theirs = float("inf")
+        for _ in range(runs):
+            cpu = time.process_time()
+            assert Run(program).run().status == "finished"
+            ours = min(ours, time.process_time() - cpu)
+            cpu = time.process_time()
+            exec(code, {"torch": torch})  # noqa: S102
+            theirs = min(theirs, time.process_time() - cpu)
+        us = [value / repeat * 1e6 for value in (ours, theirs, ours - theirs)]
+        rows.append((statement, *(f"{value:.2f} µs" for value in us)))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--opcodes", action="store_true", help="count bytecode instead")
+    parser.add_argument(
+        "--statements", action="store_true", help="time the linear model's statements one by one"
+    )
     args = parser.parse_args()
     start()  # one torch thread, as the app runs
     freeze_heap()
+    if args.statements:
+        head = ("statement (in a for loop)", "subset", "Python", "subset - Python")
+        rows = statement_rows(runs=args.runs)
+        print(table("the linear model's statements one by one, fastest CPU time", rows, 1, head))
+        return
     programs = {"x**2 loop, 10,000 steps": (SEED_LOOP, {}, 2.0)}
     programs["linear model, 12,000x784, 20 epochs"] = (LINEAR, synthetic_loaders(), 1.1)
     if args.opcodes:
