@@ -49,7 +49,7 @@ async def go_to(pilot, row: int, column: int) -> None:
         now_row = editor.cursor_location[0]
         if now_row == row:
             break
-        await pilot.press("up" if now_row > row else "down")
+        await type_keys(pilot, *["up" if now_row > row else "down"] * abs(now_row - row))
     now_column = editor.cursor_location[1]
     keys = ["left"] * (now_column - column) if now_column > column else []
     await type_keys(pilot, *keys, *["right"] * max(0, column - now_column))
@@ -105,7 +105,7 @@ async def select_to(pilot, row: int, column: int) -> None:
         now = editor.selection.end
         if now[0] == row:
             break
-        await pilot.press("shift+up" if now[0] > row else "shift+down")
+        await type_keys(pilot, *["shift+up" if now[0] > row else "shift+down"] * abs(now[0] - row))
     now_column = editor.selection.end[1]
     keys = ["shift+left"] * (now_column - column) if now_column > column else []
     await type_keys(pilot, *keys, *["shift+right"] * max(0, column - now_column))

@@ -59,3 +59,21 @@ async def test_a_narrow_plot_keeps_the_scale_in_its_title():
         plot.series = ([0, 10, 20], [9.0, 0.5, 0.00119631])  # lesson 6 at lr 0.1
         await pilot.pause()
         assert "loss: 9 → 0.00119631 (-100%)" in drawn(plot)  # the l hint gives way
+
+
+async def test_a_plot_too_short_for_its_data_says_so_under_its_title():
+    """At 80×24 a code lesson's loss panel has five rows: plotext drew a one-row scale with
+    4.5 above 9.0. Now the title (with the change) and a note; from seven rows, the plot."""
+    app = PlotApp()
+    async with app.run_test(size=(60, 5)) as pilot:
+        plot = app.query_one(LossPlot)
+        plot.series = ([1, 2, 3], [9.0, 5.76, 3.6864])
+        await pilot.pause()
+        lines = drawn(plot).splitlines()
+        assert lines[0].startswith("loss: 9 → 3.6864 (-59%)")
+        assert lines[1].startswith("(too little room to draw the plot")
+        assert "┤" not in "\n".join(lines)
+        await pilot.resize_terminal(60, 7)
+        await pilot.pause()
+        ticks = [line.split("┤")[0].strip() for line in drawn(plot).splitlines() if "┤" in line]
+        assert len(ticks) >= 2 and float(ticks[0]) > float(ticks[-1])  # top above bottom

@@ -27,6 +27,7 @@ def change_words(first: float, last: float) -> str:
 class LossPlot(SafePlot):
     """Draws ``steps``/``losses``; ``log`` switches to log10(loss)."""
 
+    MIN_ROWS = 7  # the title, 3 rows of data, the axis, its numbers and its name
     log: reactive[bool] = reactive(False)
     series: reactive[tuple[list[int], list[float]]] = reactive(([], []), always_update=True)
 

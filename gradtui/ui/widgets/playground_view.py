@@ -46,7 +46,9 @@ class PlaygroundView(RunView):
 
     SPEEDS: ClassVar[tuple[int, ...]] = (1, 2, 5, 10, 20, 50, 200, 1000, 0)
     NARROW: ClassVar[int] = 100
-    FRAMES_PER_SECOND: ClassVar[int] = 20
+    # Two plotext figures a frame: at 20 a second the frames took over half the GIL and a run
+    # at full speed made 0.45x a plain loop's steps; at 15, 0.52-0.59x (README, Speed).
+    FRAMES_PER_SECOND: ClassVar[int] = 15
     speed_index: reactive[int] = reactive(3)
 
     def __init__(

@@ -47,6 +47,11 @@ def figure_strips(widget: PlotextPlot, width: int, height: int) -> list[Strip]:
     return _matrix_strips(plot.monitor.matrix, width)
 
 
+def figure_title(widget: PlotextPlot) -> str:
+    """The title set with ``widget.plt.title(...)`` ("" for none)."""
+    return widget.plt.monitor.title or ""
+
+
 def _matrix_strips(matrix: Any, width: int) -> list[Strip]:
     """One strip per row of plotext's matrix, top row first (plotext stores rows bottom up)."""
     strips = []

@@ -7,7 +7,8 @@ to Textual's log (``textual console``, or the file named by ``TEXTUAL_LOG``), on
 
 from __future__ import annotations
 
-from typing import Any
+import textwrap
+from typing import Any, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -17,9 +18,10 @@ from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
 from gradtui.safe_text import clean
-from gradtui.ui.widgets.plotext_adapter import figure_strips
+from gradtui.ui.widgets.plotext_adapter import figure_strips, figure_title
 
 FAILED = "(this plot cannot be drawn: {error})"
+SHORT = "(too little room to draw the plot: a taller window shows it)"
 
 
 def failure_note(error: BaseException) -> str:
@@ -35,6 +37,9 @@ class SafePlot(PlotextPlot):
     x = -1e30 whose loss overflowed; a crash there would stop the whole app.
     """
 
+    # Fewer rows than this leave no room for the data between the title and the axes (plotext
+    # then draws a scale of one row, upside down at five): the title and a note instead.
+    MIN_ROWS: ClassVar[int] = 0
     _strips: list[Strip] | None = None
     _strips_size: Size | None = None
     _failure: str | None = None  # the last failure logged, so a run does not log every frame
@@ -53,6 +58,11 @@ class SafePlot(PlotextPlot):
         width, height = size
         if width <= 0 or height <= 0:
             return []
+        if height < self.MIN_ROWS:
+            title = figure_title(self)
+            lines = [(title[:width], Style(bold=True))] if title else []
+            lines += [(line, Style(dim=True)) for line in textwrap.wrap(SHORT, width)]
+            return [Strip([Segment(text, style)]) for text, style in lines[:height]]
         try:
             strips = figure_strips(self, width, height)
         except Exception as error:  # plotext's own failures are never worth a crash
