@@ -55,6 +55,7 @@ def test_import_dialog_with_an_error(snap_compare):
         dialog = ImportDataScreen(CSV_DIR)
         pilot.app.push_screen(dialog)
         await wait_for(pilot, lambda: pilot.app.screen is dialog)
+
         def listed() -> bool:  # the folder's files are in the tree
             trees = dialog.query("#tree")
             return bool(trees) and bool(trees.first().root.children)
