@@ -59,3 +59,28 @@ async def test_palette_shows_a_lesson_title_as_written_not_as_markup(tmp_path):
         titles = await open_palette(pilot, "weights")
         assert titles[0] == f"Lesson 16: {title}"
         assert f"Lesson 16: {title}" in screen_text(app)
+
+
+async def test_a_lessons_keys_are_in_the_palette_with_the_helps_words(tmp_path):
+    """At 80×24 a code task's ctrl+o (the variables and output in place of the code) and F12
+    (the prose) were keys only; the palette lists the lesson's keys that are on, in the help's
+    words, and choosing one does what its key does."""
+    from ui_support import ready
+
+    from gradtui.curriculum.progress import ProgressStore
+
+    app = GradApp(lesson="17", store=ProgressStore(tmp_path / "progress.json"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert (
+            commands["Panels"].endswith("(ctrl+o)") and "variables and output" in commands["Panels"]
+        )
+        assert commands["Prose"].endswith("(F12 or z)")
+        assert "Run/Pause" in commands and "Hint" not in commands  # the editor has the keys
+        await open_palette(pilot, "Panels")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.query_one("#loop-vars-box").display)
+        assert "variables" in screen_text(app)
+        commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert "Code" in commands and "Panels" not in commands  # ctrl+o now shows the code

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from textual import events, on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
@@ -16,6 +17,7 @@ from gradtui.curriculum.checks import CheckCancelled, CheckResult, evaluate
 from gradtui.curriculum.progress import ProgressStore
 from gradtui.curriculum.schema import ANSWER, CODE, Lesson
 from gradtui.safe_text import clean
+from gradtui.ui.key_commands import binding_commands
 from gradtui.ui.screens.confirm import ConfirmScreen
 from gradtui.ui.screens.playground_screen import LOOP_ONLY_KEYS, PlaygroundScreen
 from gradtui.ui.widgets.fitted_footer import FittedFooter
@@ -41,6 +43,11 @@ ONE_HINT_BELOW = 32
 
 TASK = Binding.Group("Task", compact=True)
 LESSON = Binding.Group("Lesson", compact=True)
+
+# The playground keys a lesson lists in the command palette (with its own and a code task's).
+RUN_ACTIONS = frozenset(
+    {"playground('step')", "playground('run')", "playground('reset')", "playground('toggle_log')"}
+)
 
 
 class LessonScreen(PlaygroundScreen):
@@ -342,6 +349,18 @@ class LessonScreen(PlaygroundScreen):
         return f"run it to see the verdict: space runs, s steps (checked at {unit} {result.steps})"
 
     # -- actions -----------------------------------------------------------------------------
+
+    def commands(self) -> Iterable[SystemCommand]:
+        """Command palette entries for the lesson's keys that are on now (a code task's run
+        keys among them): the same words as the help, the key in brackets. Of the playground's
+        keys, the run's own (the views have their entries in ``playground_commands``)."""
+        views = {b.action for b in PlaygroundScreen.KEYS} - RUN_ACTIONS
+        keys = [
+            b
+            for b in self.BINDINGS
+            if isinstance(b, Binding) and b.key != "escape" and b.action not in views
+        ]
+        yield from binding_commands(self, keys)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``a`` is there only for a task with a typed answer."""
