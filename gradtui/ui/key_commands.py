@@ -16,6 +16,9 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+# The help says where a key acts; the palette lists what acts where it was opened.
+PLACES = ("lesson: ", "loop playground: ", "loop playground on a small terminal: ")
+
 
 def binding_commands(screen: Screen, bindings: Iterable[Binding]) -> Iterable[SystemCommand]:
     """Palette entries for the ``bindings`` of ``screen`` that are on now (once per action)."""
@@ -31,11 +34,7 @@ def binding_commands(screen: Screen, bindings: Iterable[Binding]) -> Iterable[Sy
         seen.add(binding.action)
         keys = " or ".join(key_label(key) for key in binding.key.split(","))
         words = KEY_WORDS[binding.action]
-        words = (
-            words.split(": ", 1)[1]
-            if words.startswith(("lesson: ", "loop playground: "))
-            else words
-        )
+        words = words.split(": ", 1)[1] if words.startswith(PLACES) else words
         yield SystemCommand(
             binding.description, f"{words[:1].upper()}{words[1:]} ({keys})",
             partial(screen.run_action, binding.action),
