@@ -33,10 +33,13 @@ def method(
     keywords: frozenset[str],
     where: Where,
     resets: bool,
+    attribute: tuple[Operand, str, Where] | None = None,
 ) -> Closure:
     """``receiver.name(...)`` with ``count`` positional arguments and these keywords.
 
     ``resets``: the receiver is a ``.grad`` and the method zeroes it (the pile-up note counts).
+    ``attribute``: the receiver is a name's tensor attribute (``p.grad``): the name's operand,
+    the attribute and its place.
     """
     spec = allowlist.TENSOR_METHODS.get(name)
     fits = (
@@ -48,6 +51,8 @@ def method(
     if fits and not count and not keywords:
         if name == "backward":
             return _backward(receiver.load, where)
+        if attribute is not None:
+            return _attribute_method(*attribute, name, where, resets)
         return _bare_method(receiver, name, where, resets)
     call_method, counted = dispatch.call_method, dispatch.counted
     backward, load = name == "backward", receiver.load
@@ -124,6 +129,59 @@ def _bare_method(receiver: Operand, name: str, where: Where, resets: bool) -> Cl
                         f.ctx.meter.track(result)
                 else:
                     counted(f.ctx, result)
+            else:
+                result = call_method(f.ctx, obj, name, (), _NO_KEYWORDS)
+        except Exception as error:
+            mark(error, where)
+            raise
+        if resets:
+            f.ctx.grad_resets += 1
+        return result
+
+    return run
+
+
+def _attribute_method(
+    holder: Operand, attr: str, attr_where: Where, name: str, where: Where, resets: bool
+) -> Closure:
+    """``_bare_method`` of a name's tensor attribute, ``p.grad.zero_()``, as one closure: the
+    name read in place, the attribute read from a tensor (else by the attribute rules, an
+    error marked at the attribute), then the method as ``_bare_method`` calls it."""
+    call_method, counted, get_attribute = (
+        dispatch.call_method,
+        dispatch.counted,
+        dispatch.get_attribute,
+    )
+    key, local, load = holder.value, holder.local, holder.load
+    function: Any = None
+
+    def run(f: Any) -> Any:
+        nonlocal function
+        Tensor = dispatch.Tensor
+        try:
+            try:
+                try:
+                    value = (f.locals if local else f.globals)[key]
+                except KeyError:
+                    value = load(f)
+                if isinstance(value, Tensor):
+                    obj = getattr(value, attr)
+                else:
+                    obj = get_attribute(f.ctx, value, attr)
+            except Exception as error:
+                mark(error, attr_where)
+                raise
+            if type(obj) is Tensor:
+                if function is None:  # a method torch lacks: Python's own error
+                    function = getattr(Tensor, name, None) or methodcaller(name)
+                result = function(obj)
+                if isinstance(result, Tensor):
+                    if result.numel() >= TRACKED:
+                        f.ctx.meter.track(result)
+                else:
+                    counted(f.ctx, result)
+            elif isinstance(obj, Tensor):
+                result = counted(f.ctx, getattr(obj, name)())
             else:
                 result = call_method(f.ctx, obj, name, (), _NO_KEYWORDS)
         except Exception as error:

@@ -110,7 +110,14 @@ def compile_call(c: ExprCompiler, node: ast.Call) -> Closure:
         resets = func.attr in _RESETS and _mentions_grad(func.value)
         keywords = frozenset(kw.arg for kw in node.keywords)
         return call_sites.method(
-            receiver, func.attr, *arguments(c, node), len(node.args), keywords, where, resets
+            receiver,
+            func.attr,
+            *arguments(c, node),
+            len(node.args),
+            keywords,
+            where,
+            resets,
+            c.tensor_attribute(func.value),
         )
     parts = call_parts(c, node)
     if parts is None:  # a call of another expression's value: model(x), fns[0](x)
