@@ -18,7 +18,14 @@ from gradtui.engine.program import allowlist, call_sites
 from gradtui.engine.program.budgets import BudgetExceeded
 from gradtui.engine.program.compile_args import arguments
 from gradtui.engine.program.compile_expr import ExprCompiler
-from gradtui.engine.program.compile_names import BUILTINS, NAME, Closure, Operand, lazy
+from gradtui.engine.program.compile_names import (
+    BUILTINS,
+    NAME,
+    Closure,
+    Operand,
+    lazy,
+    tensor_attribute,
+)
 from gradtui.engine.program.compile_store import compile_store
 from gradtui.engine.program.context import Frame
 from gradtui.engine.program.dispatch import call_value, iterate
@@ -117,7 +124,7 @@ def compile_call(c: ExprCompiler, node: ast.Call) -> Closure:
             keywords,
             where,
             resets,
-            c.tensor_attribute(func.value),
+            tensor_attribute(c, func.value),
         )
     parts = call_parts(c, node)
     if parts is None:  # a call of another expression's value: model(x), fns[0](x)

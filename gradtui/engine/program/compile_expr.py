@@ -214,17 +214,6 @@ class ExprCompiler:
 
         return run
 
-    def tensor_attribute(self, node: ast.AST) -> tuple[Operand, str, Where] | None:
-        """``p.grad``, ``p.data``: a tensor attribute of a name that is read in place (the
-        name's ``Operand``, the attribute, the attribute's place), else None. A closure that
-        reads it itself does what ``visit_Attribute``'s does."""
-        if not isinstance(node, ast.Attribute) or node.attr not in allowlist.TENSOR_ATTRIBUTES:
-            return None
-        if not isinstance(node.value, ast.Name) or self.static_path(node)[0] is not None:
-            return None
-        holder = self.operand(node.value)
-        return (holder, node.attr, self.where(node)) if holder.kind == NAME else None
-
     def visit_Call(self, node: ast.Call) -> Closure:
         from gradtui.engine.program.compile_call import compile_call
 

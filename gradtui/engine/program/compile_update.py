@@ -20,7 +20,7 @@ from typing import Any
 
 from gradtui.engine.program import allowlist, dispatch, ops, sizes
 from gradtui.engine.program.budgets import TRACKED
-from gradtui.engine.program.compile_names import CONSTANT, NAME, Closure
+from gradtui.engine.program.compile_names import CONSTANT, NAME, Closure, tensor_attribute
 from gradtui.engine.program.compile_ops import BINARY_SYMBOLS
 from gradtui.engine.program.compile_store import compile_store, plain_name
 from gradtui.engine.program.dispatch import get_attribute, set_attribute
@@ -106,12 +106,12 @@ def _fused(
     if not isinstance(value, ast.BinOp) or type(value.op) not in BINARY_SYMBOLS:
         return None
     symbol = BINARY_SYMBOLS[type(value.op)]
-    read = c.tensor_attribute(value.left)
+    read = tensor_attribute(c, value.left)
     second = c.operand(value.right)
     if symbol == "@" or read is None or second.kind not in (NAME, CONSTANT):
         return None
     if isinstance(target, ast.Attribute):
-        found = c.tensor_attribute(target)
+        found = tensor_attribute(c, target)
         if found is None or target.attr not in allowlist.TENSOR_SETTABLE:
             return None
         holder, attr, _ = found
