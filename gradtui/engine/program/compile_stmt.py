@@ -14,6 +14,7 @@ from gradtui.engine.program import allowlist, hints, phases
 from gradtui.engine.program.call_statement import CallStatement
 from gradtui.engine.program.compile_call import call_parts
 from gradtui.engine.program.compile_expr import ExprCompiler
+from gradtui.engine.program.compile_names import NAME
 from gradtui.engine.program.compile_store import compile_store, plain_name
 from gradtui.engine.program.compile_update import compile_augassign
 from gradtui.engine.program.interpreter import BREAK, CONTINUE, Where
@@ -210,12 +211,15 @@ class Compiler:
     def stmt_For(self, node: ast.For) -> Statement:
         if node.orelse:
             raise self.expr.refuse("'else' after a loop is not in the subset", node.orelse[0])
-        iterable, store = self.expr.visit(node.iter), compile_store(self.expr, node.target)
+        iterable = self.expr.operand(node.iter)
+        store = compile_store(self.expr, node.target)
         local, name = plain_name(self.expr, node.target) or (False, None)
         return self.make(
             For,
             node,
-            iterable=iterable,
+            iterable=iterable.load,
+            key=iterable.value if iterable.kind == NAME else None,
+            key_local=iterable.local,
             store=store,
             name=name,
             local=local,

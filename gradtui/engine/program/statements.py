@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradtui.engine.program import phases
-from gradtui.engine.program.dispatch import iterate
+from gradtui.engine.program.dispatch import PLAIN_ITERABLES, iterate
 from gradtui.engine.program.interpreter import (
     BREAK,
     CONTINUE,
@@ -100,8 +100,16 @@ class For(Compound):
         meter = ctx.meter
         current = self  # what runs now, for the place of an error: the header, or a statement
         try:
+            key = self.key
+            if key is None:
+                values = self.iterable(f)
+            else:
+                try:  # for p in params: the name read in place
+                    values = (f.locals if self.key_local else f.globals)[key]
+                except KeyError:
+                    values = self.iterable(f)
             # Python's own loop: no StopIteration raised and caught at the end.
-            for item in iterate(ctx, self.iterable(f)):
+            for item in iter(values) if type(values) in PLAIN_ITERABLES else iterate(ctx, values):
                 current = self
                 if name is not None:
                     space[name] = item  # store(f, item), written out

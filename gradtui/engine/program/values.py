@@ -51,6 +51,8 @@ class UserFunction:
     def __post_init__(self) -> None:
         self.positional = _binder(self.params)
         self.leading = tuple(self.body[:-1] if self.final_return is not None else self.body)
+        # only simple statements before the closing return: the caller runs them itself
+        self.straight = bool(self.leading) and all(s.simple for s in self.leading)
 
     def __repr__(self) -> str:
         return f"<function {self.name} at {id(self):#x}>"
