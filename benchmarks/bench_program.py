@@ -23,7 +23,8 @@ compiling the program; torch's own C++ work is not counted on either side.
 ``--against DIR`` compares two versions of the subset: each run is a fresh process for this
 checkout and one for the checkout in DIR (e.g. an unpacked ``git archive`` of an earlier
 commit), taking turns (each goes first every other run); each process times its subset
-against plain Python as above, and the table shows both versions' medians side by side.
+against plain Python as above (three runs each), and the table shows both versions' medians
+of all those runs side by side.
 """
 
 from __future__ import annotations
@@ -251,14 +252,18 @@ def ratio_rows(name: str, goal: float, runs: list[tuple[float, ...]]) -> list[tu
     ]
 
 
+RUNS_A_PROCESS = 3  # --against: each process times this many runs of each side
+
+
 def against(other: Path, runs: int) -> None:
-    """This checkout's subset and ``other``'s, each run a fresh process, taking turns."""
+    """This checkout's subset and ``other``'s, ``runs`` fresh processes each, taking turns
+    (each process times RUNS_A_PROCESS runs of each program, alternating with Python)."""
     script = Path(__file__).resolve()
     trees: list[Path | None] = [None, other.resolve()]
     found: dict[Path | None, dict[str, list]] = {tree: {} for tree in trees}
     for run in range(runs):
         for tree in trees if run % 2 == 0 else reversed(trees):
-            command = [sys.executable, str(script), "--runs", "1", "--json"]
+            command = [sys.executable, str(script), "--runs", str(RUNS_A_PROCESS), "--json"]
             command += ["--tree", str(tree)] if tree else []
             out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
             for name, times in json.loads(out).items():
@@ -269,7 +274,8 @@ def against(other: Path, runs: int) -> None:
         theirs = ratio_rows(name, goal, found[trees[1]][name])
         rows += [(a[0], b[1], a[1], a[3]) for a, b in zip(ours, theirs, strict=True)]
     head = ("measure", f"{other.name}", "this checkout", "")
-    print(table("the subset vs plain Python, two versions, a process each run", rows, runs, head))
+    title = f"the subset vs plain Python, two versions, {runs} processes each"
+    print(table(title, rows, runs * RUNS_A_PROCESS, head))
 
 
 def main() -> None:

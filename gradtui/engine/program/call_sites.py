@@ -109,6 +109,7 @@ def _bare_method(receiver: Operand, name: str, where: Where, resets: bool) -> Cl
 
     def run(f: Any) -> Any:
         nonlocal function
+        Tensor = dispatch.Tensor
         try:
             if key is None:
                 obj = load(f)
@@ -117,18 +118,17 @@ def _bare_method(receiver: Operand, name: str, where: Where, resets: bool) -> Cl
                     obj = (f.locals if local else f.globals)[key]
                 except KeyError:
                     obj = load(f)
-            if isinstance(obj, dispatch.Tensor):
-                if type(obj) is dispatch.Tensor:
-                    if function is None:  # a method torch lacks: Python's own error
-                        function = getattr(dispatch.Tensor, name, None) or methodcaller(name)
-                    result = function(obj)
-                else:
-                    result = getattr(obj, name)()
-                if isinstance(result, dispatch.Tensor):
+            if type(obj) is Tensor:
+                if function is None:  # a method torch lacks: Python's own error
+                    function = getattr(Tensor, name, None) or methodcaller(name)
+                result = function(obj)
+                if isinstance(result, Tensor):
                     if result.numel() >= TRACKED:
                         f.ctx.meter.track(result)
                 else:
                     counted(f.ctx, result)
+            elif isinstance(obj, Tensor):
+                result = counted(f.ctx, getattr(obj, name)())
             else:
                 result = call_method(f.ctx, obj, name, (), _NO_KEYWORDS)
         except Exception as error:
