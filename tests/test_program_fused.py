@@ -294,5 +294,6 @@ def test_an_operator_of_tensors_is_one_closure():
             y = 1 - (x @ w + x[0, 0])
     """
     calls = _program_calls(text)
-    assert calls["compile_ops.py:operator.<locals>.run"] == 150  # '-', '+', '@': one each
+    assert calls["compile_ops.py:operator.<locals>.run"] == 100  # '+' and '@': one each
+    assert calls["compile_ops.py:_with_constant.<locals>.run"] == 50  # 1 - ...
     assert not [k for k in calls if k.startswith("ops.py:binary")]  # ops.binary's run not called

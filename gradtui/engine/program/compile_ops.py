@@ -143,25 +143,24 @@ def operator(op: Op, left: Operand, right: Operand, where: Where, fn: Any = None
     ``fn``: the operator itself (``operator.sub``) when ``op`` is ``ops.binary``'s or
     ``ops.compare``'s for it: then tensors take the checks of those, written out here (the
     broadcast's size before two tensors meet, '@''s size and work, a result big enough to
-    count counted) without a call of ``op``, which still does Python's values."""
+    count counted) without a call of ``op``, which still does Python's values. A constant
+    is never a tensor: with one, only the other operand is asked."""
     if fn is None:
         return _checked(op, left, right, where)
     matmul = fn is python_operator.matmul
-    a_name, a_constant = left.kind == NAME, left.kind == CONSTANT
-    b_name, b_constant = right.kind == NAME, right.kind == CONSTANT
-    a_key, a_local, a_load = left.value, left.local, left.load
-    b_key, b_local, b_load = right.value, right.local, right.load
+    if not matmul and CONSTANT in (left.kind, right.kind):
+        return _with_constant(fn, op, left, right, where)
+    a_name, a_key, a_local, a_load = left.kind == NAME, left.value, left.local, left.load
+    b_name, b_key, b_local, b_load = right.kind == NAME, right.value, right.local, right.load
     check_product, check_broadcast = sizes.check_product, sizes.check_broadcast
 
-    def run(f: Any) -> Any:  # xb @ weights, 1 - predictions, targets == 1, p.grad * lr
+    def run(f: Any) -> Any:  # xb @ weights, x @ w + b
         try:
             if a_name:
                 try:
                     a = (f.locals if a_local else f.globals)[a_key]
                 except KeyError:
                     a = a_load(f)  # the builtin, or the learner's error at the name
-            elif a_constant:
-                a = a_key
             else:
                 a = a_load(f)
             if b_name:
@@ -169,8 +168,6 @@ def operator(op: Op, left: Operand, right: Operand, where: Where, fn: Any = None
                     b = (f.locals if b_local else f.globals)[b_key]
                 except KeyError:
                     b = b_load(f)
-            elif b_constant:
-                b = b_key
             else:
                 b = b_load(f)
             Tensor = dispatch.Tensor
@@ -179,12 +176,45 @@ def operator(op: Op, left: Operand, right: Operand, where: Where, fn: Any = None
                     meter = f.ctx.meter
                     if matmul:
                         check_product(meter, a, b)
-                    elif a.numel() * b.numel() > meter.budgets.tensor_elements:
-                        check_broadcast(meter, (a, b))
-            elif not isinstance(b, Tensor) or matmul:
+                    else:
+                        bound = a.numel() * b.numel()  # the broadcast holds at most this many
+                        if bound > meter.budgets.tensor_elements:
+                            check_broadcast(meter, (a, b))
+                        if bound < TRACKED:
+                            return fn(a, b)  # too small to count
+            elif matmul or not isinstance(b, Tensor):
                 return op(f.ctx, a, b)  # Python's values (and '@' of a non-tensor): op's checks
             result = fn(a, b)
             if isinstance(result, Tensor) and result.numel() >= TRACKED:
+                f.ctx.meter.track(result)
+            return result
+        except Exception as error:
+            mark(error, where)
+            raise
+
+    return run
+
+
+def _with_constant(fn: Any, op: Op, left: Operand, right: Operand, where: Where) -> Closure:
+    """``operator`` with a constant on one side (``1 - p``, ``t == 1``, ``x**2``)."""
+    first = left.kind == CONSTANT
+    other = right if first else left
+    value = left.value if first else right.value
+    name, key, local, load = other.kind == NAME, other.value, other.local, other.load
+
+    def run(f: Any) -> Any:
+        try:
+            if name:
+                try:
+                    x = (f.locals if local else f.globals)[key]
+                except KeyError:
+                    x = load(f)
+            else:
+                x = load(f)
+            if not isinstance(x, dispatch.Tensor):
+                return op(f.ctx, value, x) if first else op(f.ctx, x, value)
+            result = fn(value, x) if first else fn(x, value)
+            if isinstance(result, dispatch.Tensor) and result.numel() >= TRACKED:
                 f.ctx.meter.track(result)
             return result
         except Exception as error:

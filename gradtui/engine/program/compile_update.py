@@ -26,6 +26,8 @@ from gradtui.engine.program.compile_store import compile_store, plain_name
 from gradtui.engine.program.dispatch import get_attribute, set_attribute
 from gradtui.engine.program.interpreter import mark
 
+NUMBERS = frozenset({int, float})  # never tensors: no need to ask isinstance (slow for these)
+
 
 def compile_augassign(c: Any, node: ast.AugAssign) -> Closure:
     """``target OP= value`` as ``run(frame)``."""
@@ -158,10 +160,15 @@ def _fused(
                         b = (f.locals if b_local else f.globals)[b_key]
                     except KeyError:
                         b = b_load(f)
-                if isinstance(a, Tensor) and not isinstance(b, Tensor):
+                size = None  # the value's elements, once counted
+                if isinstance(a, Tensor) and (
+                    not b_name or type(b) in NUMBERS or not isinstance(b, Tensor)
+                ):
                     value = fn2(a, b)
-                    if isinstance(value, Tensor) and value.numel() >= TRACKED:
-                        f.ctx.meter.track(value)
+                    if isinstance(value, Tensor):
+                        size = value.numel()
+                        if size >= TRACKED:
+                            f.ctx.meter.track(value)
                 else:
                     value = op2(f.ctx, a, b)
             except Exception as error:
@@ -169,10 +176,17 @@ def _fused(
                 raise
             if isinstance(current, Tensor) and isinstance(value, Tensor):  # ops.binary's run
                 meter = f.ctx.meter
-                if current.numel() * value.numel() > meter.budgets.tensor_elements:
+                count = current.numel()
+                if (
+                    count * (value.numel() if size is None else size)
+                    > meter.budgets.tensor_elements
+                ):
                     sizes.check_broadcast(meter, (current, value))
                 new = in_place(current, value)
-                if isinstance(new, Tensor) and new.numel() >= TRACKED:
+                if new is current:  # in place: the same tensor, the same size
+                    if count >= TRACKED:
+                        meter.track(new)
+                elif isinstance(new, Tensor) and new.numel() >= TRACKED:
                     meter.track(new)
             else:
                 new = op(f.ctx, current, value)
