@@ -50,7 +50,7 @@ def method(
     )
     if fits and not count and not keywords:
         if name == "backward":
-            return _backward(receiver.load, where)
+            return _backward(receiver, where)
         if attribute is not None:
             return _attribute_method(*attribute, name, where, resets)
         return _bare_method(receiver, name, where, resets)
@@ -194,16 +194,28 @@ def _attribute_method(
     return run
 
 
-def _backward(receiver: Closure, where: Where) -> Closure:
-    """``loss.backward()``: counted for the pile-up note."""
+def _backward(receiver: Operand, where: Where) -> Closure:
+    """``loss.backward()``: counted for the pile-up note; a name read in place."""
     call_method = dispatch.call_method
+    load, local = receiver.load, receiver.local
+    key = receiver.value if receiver.kind == NAME else None
 
     def run(f: Any) -> Any:
         try:
-            obj = receiver(f)
+            if key is None:
+                obj = load(f)
+            else:
+                try:
+                    obj = (f.locals if local else f.globals)[key]
+                except KeyError:
+                    obj = load(f)
             if isinstance(obj, dispatch.Tensor):
                 result = obj.backward()
-                f.ctx.after_backward()
+                ctx = f.ctx
+                if ctx.backward_calls:  # ctx.after_backward() after the first, written out
+                    ctx.backward_calls += 1
+                else:
+                    ctx.after_backward()
             else:
                 result = call_method(f.ctx, obj, "backward", (), _NO_KEYWORDS)
         except Exception as error:

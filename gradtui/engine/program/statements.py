@@ -98,7 +98,6 @@ class For(Compound):
         space = f.locals if self.local else f.globals  # where a plain name target goes
         ctx = f.ctx
         meter = ctx.meter
-        current = self  # what runs now, for the place of an error: the header, or a statement
         try:
             key = self.key
             if key is None:
@@ -110,7 +109,6 @@ class For(Compound):
                     values = self.iterable(f)
             # Python's own loop: no StopIteration raised and caught at the end.
             for item in iter(values) if type(values) in PLAIN_ITERABLES else iterate(ctx, values):
-                current = self
                 if name is not None:
                     space[name] = item  # store(f, item), written out
                 else:
@@ -120,24 +118,28 @@ class For(Compound):
                 if meter.statements >= meter.next_check:
                     meter.check()
                 ctx.frame = f
-                for current in body:  # run_fast(body, f), written out: once an iteration
-                    if current.simple:
-                        ctx.line = current.line
-                        current.exec(f)
-                        meter.statements += 1
-                        if meter.statements >= meter.next_check:
-                            meter.check()
-                    else:
-                        signal = current.run(f)
-                        if signal is not None:
-                            if signal is BREAK:
-                                return None
-                            if signal is not CONTINUE:
-                                return signal
-                            break
+                try:
+                    for current in body:  # run_fast(body, f), written out: once an iteration
+                        if current.simple:
+                            ctx.line = current.line
+                            current.exec(f)
+                            meter.statements += 1
+                            if meter.statements >= meter.next_check:
+                                meter.check()
+                        else:
+                            signal = current.run(f)
+                            if signal is not None:
+                                if signal is BREAK:
+                                    return None
+                                if signal is not CONTINUE:
+                                    return signal
+                                break
+                except Exception as error:
+                    mark(error, current.where)  # a compound statement marked it already
+                    raise
                 ctx.frame = f
         except Exception as error:
-            mark(error, current.where)  # a compound statement of the body marked it already
+            mark(error, self.where)  # the header's: the iterable, the target, the count
             raise
         return None
 
