@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 from rich.console import Console
@@ -31,15 +32,26 @@ def screen_text(app) -> str:
 async def wait_for(
     pilot: Pilot, condition, timeout: float = 60.0, step: float = 0.05, state=None
 ) -> None:
-    """Pause until ``condition()`` holds (torch loading, a run stopping...). ``state()``, if
-    given, says what was there instead when it times out."""
+    """Pause until ``condition()`` holds (torch loading, a run stopping...), then until the
+    screen has handled what is pending. ``state()``, if given, says what was there instead
+    when it times out.
+
+    The app runs while this sleeps: a Pilot pause between looks would also walk every widget
+    on the screen and wait for each to answer (5-7 ms of CPU at each look), so the screen is
+    settled once, when the condition holds."""
+    if condition():
+        return
     waited = 0.0
-    while not condition():
-        if waited >= timeout:
-            seen = f"; instead: {state()!r}" if state is not None else ""
-            raise AssertionError(f"timed out after {timeout} s waiting for {condition}{seen}")
-        await pilot.pause(step)
-        waited += step
+    while True:
+        while not condition():
+            if waited >= timeout:
+                seen = f"; instead: {state()!r}" if state is not None else ""
+                raise AssertionError(f"timed out after {timeout} s waiting for {condition}{seen}")
+            await asyncio.sleep(step)
+            waited += step
+        await pilot.pause()
+        if condition():
+            return
 
 
 async def fields_applied(pilot: Pilot) -> None:

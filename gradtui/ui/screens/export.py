@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from gradtui.safe_text import plain
+from gradtui.ui.widgets.fitted_footer import FittedFooter
 
 
 class ExportScreen(Screen):
@@ -31,7 +32,7 @@ class ExportScreen(Screen):
         yield Static(plain(self.where), id="export-where")  # a folder name may hold "["
         with VerticalScroll(id="export-script"):
             yield Static(Syntax(self.script, "python", line_numbers=True, word_wrap=False))
-        yield Footer(compact=True)
+        yield FittedFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "export"

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from gradtui.engine.autograd.finite_diff import (
@@ -30,6 +30,7 @@ from gradtui.engine.expr.values import format_value
 from gradtui.engine.training.problem import Problem
 from gradtui.engine.training.torch_errors import TorchError
 from gradtui.ui.delivery import deliver
+from gradtui.ui.widgets.fitted_footer import FittedFooter
 from gradtui.ui.widgets.timing_plot import TimingPlot
 
 BUDGET_PER_SIZE = 1.0  # seconds of finite differences per size before scaling up a sample
@@ -60,7 +61,7 @@ class FiniteDiffScreen(Screen):
                 yield DataTable(id="fd-table", cursor_type="none", zebra_stripes=True)
             yield TimingPlot(id="fd-timing")
             yield Static("", id="fd-status")
-        yield Footer(compact=True)
+        yield FittedFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "autograd vs finite differences"

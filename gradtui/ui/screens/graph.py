@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Header, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from gradtui.engine.autograd.graph import GraphTrace, node_label, trace_graph
@@ -18,6 +18,7 @@ from gradtui.engine.autograd.probe import GraphNode
 from gradtui.engine.expr.values import format_value
 from gradtui.engine.training.problem import Problem
 from gradtui.engine.training.torch_errors import TorchError
+from gradtui.ui.widgets.fitted_footer import FittedFooter
 
 INTRO = (
     "Each node is a grad_fn: the backward of the op that made a tensor, found by following "
@@ -52,7 +53,7 @@ class GraphScreen(Screen):
             yield Tree("graph", id="graph-tree")
             with VerticalScroll(id="graph-detail-box"):
                 yield Static("", id="graph-detail")
-        yield Footer(compact=True)
+        yield FittedFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "computation graph"

@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from gradtui.safe_text import plain
+from gradtui.ui.widgets.fitted_footer import FittedFooter
 
 INTRO = (
     "[b]Touch a gradient.[/b] Type a function, a starting value and a learning rate, and "
@@ -36,7 +37,7 @@ class HomeScreen(Screen):
         with Vertical(id="home"):
             yield Static(INTRO, id="intro")
             yield OptionList(*self.options(), id="menu", markup=False)
-        yield Footer(compact=True)
+        yield FittedFooter(compact=True)
 
     def options(self) -> list[Option]:
         """The menu entries: one per lesson with its progress mark, then the sandbox.

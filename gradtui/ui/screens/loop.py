@@ -10,9 +10,10 @@ from pathlib import Path
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from gradtui.ui.screens.playground_screen import LOOP_KEYS, PlaygroundScreen
+from gradtui.ui.widgets.fitted_footer import FittedFooter
 from gradtui.ui.widgets.loop_view import LoopView
 
 # The sandbox's starting program: fastbook's seed, x**2 from 3.
@@ -52,7 +53,7 @@ class LoopScreen(PlaygroundScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield LoopView(self._code, id="loop")
-        yield Footer(compact=True)
+        yield FittedFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "sandbox · loop playground"

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from gradtui.engine.expr.values import format_value
 from gradtui.engine.training.loop import STOP_WORDS
@@ -23,6 +23,7 @@ from gradtui.engine.training.playground import Playground
 from gradtui.safe_text import plain
 from gradtui.ui.delivery import deliver
 from gradtui.ui.widgets.compare_plot import MARKERS, ComparePlot
+from gradtui.ui.widgets.fitted_footer import FittedFooter
 
 
 class LrCompareScreen(Screen):
@@ -50,7 +51,7 @@ class LrCompareScreen(Screen):
         yield Static("", id="lrs-error")
         yield ComparePlot(id="compare-plot")
         yield Static("", id="compare-table")
-        yield Footer(compact=True)
+        yield FittedFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "compare learning rates"

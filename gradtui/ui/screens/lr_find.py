@@ -6,7 +6,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from gradtui.engine.training.lrfind import (
     END_LR,
@@ -20,6 +20,7 @@ from gradtui.engine.training.lrfind import (
 from gradtui.engine.training.playground import Playground
 from gradtui.safe_text import plain
 from gradtui.ui.delivery import deliver
+from gradtui.ui.widgets.fitted_footer import FittedFooter
 from gradtui.ui.widgets.lr_find_plot import LrFindPlot
 
 
@@ -42,7 +43,7 @@ class LrFindScreen(Screen[float | None]):
         yield Header()
         yield LrFindPlot(id="lr-find-plot")
         yield Static("sweeping…", id="lr-find-text")
-        yield Footer(compact=True)
+        yield FittedFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "lr_find"

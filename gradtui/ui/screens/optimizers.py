@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 
 from gradtui.engine.training.optimizers import (
     OPTIMIZER_NAMES,
@@ -23,6 +23,7 @@ from gradtui.engine.training.optimizers import (
 from gradtui.engine.training.playground import Playground
 from gradtui.safe_text import plain
 from gradtui.ui.delivery import deliver
+from gradtui.ui.widgets.fitted_footer import FittedFooter
 from gradtui.ui.widgets.surface_map import LEGEND, SurfaceMap
 
 DEBOUNCE = 0.3
@@ -65,7 +66,7 @@ class OptimizersScreen(Screen):
                 yield Static("", id="opt-results")
             yield SurfaceMap(id="surface-map")
         yield Static(LEGEND, id="opt-legend")
-        yield Footer(compact=True)
+        yield FittedFooter(compact=True)
 
     def _default(self, name: str) -> str:
         value = getattr(self.surface, name)

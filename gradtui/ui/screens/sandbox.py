@@ -6,11 +6,12 @@ from collections.abc import Iterable
 
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from gradtui.engine.training.playground import Playground
 from gradtui.io.csvdata import CsvData
 from gradtui.ui.screens.playground_screen import PlaygroundScreen
+from gradtui.ui.widgets.fitted_footer import FittedFooter
 from gradtui.ui.widgets.playground_view import PlaygroundView
 
 
@@ -33,7 +34,7 @@ class SandboxScreen(PlaygroundScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield PlaygroundView(self._playground, id="playground")
-        yield Footer(compact=True)
+        yield FittedFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "sandbox"

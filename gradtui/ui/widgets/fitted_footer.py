@@ -4,16 +4,50 @@ Textual's Footer shows its keys in one row and cuts the row where the command pa
 begins: on a narrow terminal the first key that does not fit shows a letter or a word of its
 label ("f8 Iteratio"), which reads as a key of its own. This one hides that key and those
 after it (help and the palette list them all).
+
+Textual's Footer also builds its keys anew each time the screen's bindings may have changed:
+on every focus change, several times a frame while a screen settles (eleven times as the
+sandbox opens, half of its start-up), each time mounting and styling a widget per key. This one
+builds them once a refresh at most, and only when what it would show has changed.
 """
 
 from __future__ import annotations
 
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterLabel
 
 
 class FittedFooter(Footer):
-    """``Footer``, showing only the keys (and groups of keys) that fit whole."""
+    """``Footer``, showing only the keys (and groups of keys) that fit whole, rebuilt only
+    when they change."""
+
+    _shown: tuple | None = None
+    _pending = False
+
+    def bindings_changed(self, screen: Screen) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen and not self._pending:
+            self._pending = True
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        self._pending = False
+        if not self.is_attached:
+            return
+        shown = self._keys_shown()
+        if shown != self._shown:
+            self._shown = shown
+            await self.recompose()
+
+    def _keys_shown(self) -> tuple:
+        """What ``compose`` reads from the screen's bindings to build the keys."""
+        return tuple(
+            (key, binding, enabled, tooltip)
+            for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+        )
 
     async def recompose(self) -> None:
         await super().recompose()
