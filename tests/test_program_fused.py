@@ -297,3 +297,83 @@ def test_an_operator_of_tensors_is_one_closure():
     assert calls["compile_ops.py:operator.<locals>.run"] == 100  # '+' and '@': one each
     assert calls["compile_ops.py:_with_constant.<locals>.run"] == 50  # 1 - ...
     assert not [k for k in calls if k.startswith("ops.py:binary")]  # ops.binary's run not called
+
+
+def test_a_training_batch_reads_its_names_in_place():
+    text = """\
+        w = torch.ones(3, 1).requires_grad_()
+        params = [w]
+        xs = torch.ones(4, 3)
+
+        def model(x):
+            return x @ w
+
+        def loss_of(p, t):
+            q = p.sigmoid()
+            return (q - t).mean()
+
+        for i in range(20):
+            loss = loss_of(model(xs), 1)
+            loss.backward()
+            for p in params:
+                p.data -= p.grad * 0.1
+                p.grad.zero_()
+    """
+    calls = _program_calls(text)
+    loaders = [k for k in calls if k.startswith("compile_names.py:global_loader")]
+    assert sum(calls[k] for k in loaders) <= 2  # not params, loss or xs on every batch
+    assert calls["interpreter.py:run_fast"] == 1  # the program's body: loss_of's runs itself
+    assert "dispatch.py:iterate" not in calls  # a list and a range: Python's own iter()
+    assert not [k for k in calls if k.startswith("compile_args.py:_one_name")]  # model(xs)
+    assert calls["context.py:Context.after_backward"] == 1  # then counted in place
+
+
+PLACES_IN_PLACE = {
+    "a name to iterate not defined": ("for p in nope:\n    pass\n", "NameError", 1, "nope"),
+    "a name to iterate that is not iterable": (
+        "n = 5\nfor p in n:\n    pass\n",
+        "TypeError",
+        2,
+        "for p in n:",
+    ),
+    "backward of a name not defined": ("nope.backward()\n", "NameError", 1, "nope"),
+    "backward of what is not a tensor": (
+        "loss = 3\nloss.backward()\n",
+        "AttributeError",
+        2,
+        "loss.backward()",
+    ),
+    "a def's first statement": (
+        "def f(a):\n    b = a / 0\n    return b\n\ny = f(1) + 1\n",
+        "ZeroDivisionError",
+        2,
+        "a / 0",
+    ),
+    "the one argument not defined": (
+        "def f(a):\n    return a\n\ny = f(nope) + 1\n",
+        "NameError",
+        4,
+        "nope",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "line", "at"), PLACES_IN_PLACE.values(), ids=PLACES_IN_PLACE.keys()
+)
+def test_names_read_in_place_keep_their_errors_place(text, kind, line, at):
+    error = _error(text)
+    assert (error.type, error.line) == (kind, line), error
+    assert error.column == text.split("\n")[line - 1].index(at) + 1, error
+    theirs = reference(text)["error"]
+    assert (theirs["type"], theirs["line"], theirs["message"]) == (kind, line, error.message)
+
+
+def test_backward_is_still_counted_for_the_pile_up_note():
+    text = (
+        "w = torch.ones(3).requires_grad_()\nfor i in range(4):\n    loss = (w * 2).sum()\n"
+        "    loss.backward()\n"
+    )
+    _, result = run_program(text)
+    (note,) = result.notes
+    assert "backward() ran 4 times" in note
