@@ -87,7 +87,8 @@ def call_parts(c: ExprCompiler, node: ast.AST) -> CallParts | None:
     c.check_name(name, node.func)  # keywords are checked by the callee when it runs
     args, kwargs = arguments(c, node)
     callee = c.operand(node.func)
-    single = c.operand(node.args[0]) if len(node.args) == 1 and not node.keywords else None
+    one = len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Name)
+    single = c.operand(node.args[0]) if one else None  # f(xb): a name, read in place
     return CallParts(callee, args, kwargs, c.where(node), single)
 
 
