@@ -19,15 +19,27 @@ compiling the program; torch's own C++ work is not counted on either side.
 
 ``--statements`` times the linear model's statements one at a time (each in a loop of
 3,000, the fastest of ``--runs`` in CPU time): what each costs beyond plain Python.
+
+``--against DIR`` compares two versions of the subset: each run is a fresh process for this
+checkout and one for the checkout in DIR (e.g. an unpacked ``git archive`` of an earlier
+commit), taking turns (each goes first every other run); each process times its subset
+against plain Python as above (three runs each), and the table shows both versions' medians
+of all those runs side by side.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+if __name__ == "__main__" and "--tree" in sys.argv:  # --against's other checkout: its gradtui
+    sys.path.insert(0, sys.argv[sys.argv.index("--tree") + 1])
 
 import torch
 from _table import median, table, verdict
@@ -97,6 +109,12 @@ def synthetic_loaders() -> dict[str, DataLoader]:
     train = TensorDataset(x[:12_000], y[:12_000])
     valid = TensorDataset(x[12_000:], y[12_000:])
     return {"dl": DataLoader(train, batch_size=256), "valid_dl": DataLoader(valid, batch_size=256)}
+
+
+PROGRAMS: dict[str, tuple[str, Callable[[], dict], float]] = {
+    "x**2 loop, 10,000 steps": (SEED_LOOP, dict, 2.0),
+    "linear model, 12,000x784, 20 epochs": (LINEAR, synthetic_loaders, 1.1),
+}
 
 
 def subset_seconds(text: str, inputs: dict) -> tuple[float, float]:
@@ -209,6 +227,57 @@ def statement_rows(repeat: int = 3000, runs: int = 7) -> list[tuple[str, ...]]:
     return rows
 
 
+def timed_runs(programs: dict, runs: int) -> dict[str, list[tuple[float, ...]]]:
+    """Each program's (subset wall, subset CPU, Python wall, Python CPU) seconds, ``runs``
+    times, alternating, after a warm-up run."""
+    times: dict[str, list[tuple[float, ...]]] = {}
+    for name, (text, inputs, _) in programs.items():
+        subset_seconds(text, inputs)  # warm-up: imports, first calls
+        times[name] = []
+        for _ in range(runs):
+            theirs = python_seconds(text, inputs)
+            times[name].append((*subset_seconds(text, inputs), *theirs))
+    return times
+
+
+def ratio_rows(name: str, goal: float, runs: list[tuple[float, ...]]) -> list[tuple[str, ...]]:
+    """The medians of one program's runs: wall and CPU ratios, subset and Python seconds."""
+    ratio = median([r[0] / r[2] for r in runs])
+    cpu = median([r[1] / r[3] for r in runs])
+    return [
+        (f"{name}: subset / Python", f"{ratio:.2f}x", f"<= {goal}x", verdict(ratio <= goal)),
+        (f"{name}: the same in CPU time", f"{cpu:.2f}x", "", ""),
+        (f"{name}: subset", f"{median([r[0] for r in runs]):.3f} s", "", ""),
+        (f"{name}: Python", f"{median([r[2] for r in runs]):.3f} s", "", ""),
+    ]
+
+
+RUNS_A_PROCESS = 3  # --against: each process times this many runs of each side
+
+
+def against(other: Path, runs: int) -> None:
+    """This checkout's subset and ``other``'s, ``runs`` fresh processes each, taking turns
+    (each process times RUNS_A_PROCESS runs of each program, alternating with Python)."""
+    script = Path(__file__).resolve()
+    trees: list[Path | None] = [None, other.resolve()]
+    found: dict[Path | None, dict[str, list]] = {tree: {} for tree in trees}
+    for run in range(runs):
+        for tree in trees if run % 2 == 0 else reversed(trees):
+            command = [sys.executable, str(script), "--runs", str(RUNS_A_PROCESS), "--json"]
+            command += ["--tree", str(tree)] if tree else []
+            out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+            for name, times in json.loads(out).items():
+                found[tree].setdefault(name, []).extend(times)
+    rows = []
+    for name, (_, _, goal) in PROGRAMS.items():
+        ours = ratio_rows(name, goal, found[None][name])
+        theirs = ratio_rows(name, goal, found[trees[1]][name])
+        rows += [(a[0], b[1], a[1], a[3]) for a, b in zip(ours, theirs, strict=True)]
+    head = ("measure", f"{other.name}", "this checkout", "")
+    title = f"the subset vs plain Python, two versions, {runs} processes each"
+    print(table(title, rows, runs * RUNS_A_PROCESS, head))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -216,7 +285,13 @@ def main() -> None:
     parser.add_argument(
         "--statements", action="store_true", help="time the linear model's statements one by one"
     )
+    parser.add_argument("--against", type=Path, help="another checkout, compared run by run")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--tree", help=argparse.SUPPRESS)  # read before the imports above
     args = parser.parse_args()
+    if args.against:
+        against(args.against, args.runs)
+        return
     start()  # one torch thread, as the app runs
     freeze_heap()
     if args.statements:
@@ -224,28 +299,19 @@ def main() -> None:
         rows = statement_rows(runs=args.runs)
         print(table("the linear model's statements one by one, fastest CPU time", rows, 1, head))
         return
-    programs = {"x**2 loop, 10,000 steps": (SEED_LOOP, {}, 2.0)}
-    programs["linear model, 12,000x784, 20 epochs"] = (LINEAR, synthetic_loaders(), 1.1)
+    programs = {name: (text, loaders(), goal) for name, (text, loaders, goal) in PROGRAMS.items()}
     if args.opcodes:
         rows = [row for name, (t, i, _) in programs.items() for row in opcode_rows(name, t, i)]
         head = ("program", "Python bytecode executed", "subset / Python", "Python calls")
         print(table("gradtui's PyTorch subset vs plain Python, bytecode", rows, 1, head))
         return
-    rows = []
-    for name, (text, inputs, goal) in programs.items():
-        subset_seconds(text, inputs)  # warm-up: imports, first calls
-        ours, theirs = [], []
-        for _ in range(args.runs):
-            theirs.append(python_seconds(text, inputs))
-            ours.append(subset_seconds(text, inputs))
-        ratio = median([a[0] / b[0] for a, b in zip(ours, theirs, strict=True)])
-        cpu = median([a[1] / b[1] for a, b in zip(ours, theirs, strict=True)])
-        rows.append(
-            (f"{name}: subset / Python", f"{ratio:.2f}x", f"<= {goal}x", verdict(ratio <= goal))
-        )
-        rows.append((f"{name}: the same in CPU time", f"{cpu:.2f}x", "", ""))
-        rows.append((f"{name}: subset", f"{median([a[0] for a in ours]):.2f} s", "", ""))
-        rows.append((f"{name}: Python", f"{median([b[0] for b in theirs]):.2f} s", "", ""))
+    times = timed_runs(programs, args.runs)
+    if args.json:
+        print(json.dumps(times))
+        return
+    rows = [
+        row for name, (*_, goal) in programs.items() for row in ratio_rows(name, goal, times[name])
+    ]
     print(table("gradtui's PyTorch subset vs plain Python, same program text", rows, args.runs))
 
 

@@ -19,7 +19,6 @@ LONG_MODULES = {
     "gradtui/engine/expr/expr.py": "the expression compiler: one allowlist walk over the ast",
     "gradtui/ui/app.py": "the App: screens, bindings, torch loading and the command palette",
     "gradtui/web/server.py": "the browser-mode server: its routes and the guards on each",
-    "gradtui/engine/program/compile_stmt.py": "the program subset's statement compiler",
     "gradtui/engine/training/optimizers.py": "SGD, momentum and Adam paths on one surface",
     "gradtui/ui/widgets/params_table.py": "the parameters panel: rows, grads and their redraw",
     "gradtui/curriculum/progress.py": "the learner's progress: merge, save and reload",

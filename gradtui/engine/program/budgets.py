@@ -124,10 +124,11 @@ class Meter:
 
     def check(self) -> None:
         """Check the statement, time and memory budgets and the cancel event now."""
-        count = self.statements
+        count, limit = self.statements, self._limit
         # the next multiple of CHECK_EVERY + 1, or the budget's last statement if sooner
-        self.next_check = min((count | CHECK_EVERY) + 1, self._limit)
-        if count >= self._limit:
+        after = (count | CHECK_EVERY) + 1
+        self.next_check = after if after < limit else limit
+        if count >= limit:
             raise BudgetExceeded("statements", self._limit)
         if time.monotonic() > self._deadline:
             raise BudgetExceeded("seconds", self.budgets.seconds)

@@ -33,10 +33,13 @@ def method(
     keywords: frozenset[str],
     where: Where,
     resets: bool,
+    attribute: tuple[Operand, str, Where] | None = None,
 ) -> Closure:
     """``receiver.name(...)`` with ``count`` positional arguments and these keywords.
 
     ``resets``: the receiver is a ``.grad`` and the method zeroes it (the pile-up note counts).
+    ``attribute``: the receiver is a name's tensor attribute (``p.grad``): the name's operand,
+    the attribute and its place.
     """
     spec = allowlist.TENSOR_METHODS.get(name)
     fits = (
@@ -47,7 +50,9 @@ def method(
     )
     if fits and not count and not keywords:
         if name == "backward":
-            return _backward(receiver.load, where)
+            return _backward(receiver, where)
+        if attribute is not None:
+            return _attribute_method(*attribute, name, where, resets)
         return _bare_method(receiver, name, where, resets)
     call_method, counted = dispatch.call_method, dispatch.counted
     backward, load = name == "backward", receiver.load
@@ -104,6 +109,7 @@ def _bare_method(receiver: Operand, name: str, where: Where, resets: bool) -> Cl
 
     def run(f: Any) -> Any:
         nonlocal function
+        Tensor = dispatch.Tensor
         try:
             if key is None:
                 obj = load(f)
@@ -112,18 +118,17 @@ def _bare_method(receiver: Operand, name: str, where: Where, resets: bool) -> Cl
                     obj = (f.locals if local else f.globals)[key]
                 except KeyError:
                     obj = load(f)
-            if isinstance(obj, dispatch.Tensor):
-                if type(obj) is dispatch.Tensor:
-                    if function is None:  # a method torch lacks: Python's own error
-                        function = getattr(dispatch.Tensor, name, None) or methodcaller(name)
-                    result = function(obj)
-                else:
-                    result = getattr(obj, name)()
-                if isinstance(result, dispatch.Tensor):
+            if type(obj) is Tensor:
+                if function is None:  # a method torch lacks: Python's own error
+                    function = getattr(Tensor, name, None) or methodcaller(name)
+                result = function(obj)
+                if isinstance(result, Tensor):
                     if result.numel() >= TRACKED:
                         f.ctx.meter.track(result)
                 else:
                     counted(f.ctx, result)
+            elif isinstance(obj, Tensor):
+                result = counted(f.ctx, getattr(obj, name)())
             else:
                 result = call_method(f.ctx, obj, name, (), _NO_KEYWORDS)
         except Exception as error:
@@ -136,16 +141,81 @@ def _bare_method(receiver: Operand, name: str, where: Where, resets: bool) -> Cl
     return run
 
 
-def _backward(receiver: Closure, where: Where) -> Closure:
-    """``loss.backward()``: counted for the pile-up note."""
+def _attribute_method(
+    holder: Operand, attr: str, attr_where: Where, name: str, where: Where, resets: bool
+) -> Closure:
+    """``_bare_method`` of a name's tensor attribute, ``p.grad.zero_()``, as one closure: the
+    name read in place, the attribute read from a tensor (else by the attribute rules, an
+    error marked at the attribute), then the method as ``_bare_method`` calls it."""
+    call_method, counted, get_attribute = (
+        dispatch.call_method,
+        dispatch.counted,
+        dispatch.get_attribute,
+    )
+    key, local, load = holder.value, holder.local, holder.load
+    function: Any = None
+
+    def run(f: Any) -> Any:
+        nonlocal function
+        Tensor = dispatch.Tensor
+        try:
+            try:
+                try:
+                    value = (f.locals if local else f.globals)[key]
+                except KeyError:
+                    value = load(f)
+                if isinstance(value, Tensor):
+                    obj = getattr(value, attr)
+                else:
+                    obj = get_attribute(f.ctx, value, attr)
+            except Exception as error:
+                mark(error, attr_where)
+                raise
+            if type(obj) is Tensor:
+                if function is None:  # a method torch lacks: Python's own error
+                    function = getattr(Tensor, name, None) or methodcaller(name)
+                result = function(obj)
+                if isinstance(result, Tensor):
+                    if result.numel() >= TRACKED:
+                        f.ctx.meter.track(result)
+                else:
+                    counted(f.ctx, result)
+            elif isinstance(obj, Tensor):
+                result = counted(f.ctx, getattr(obj, name)())
+            else:
+                result = call_method(f.ctx, obj, name, (), _NO_KEYWORDS)
+        except Exception as error:
+            mark(error, where)
+            raise
+        if resets:
+            f.ctx.grad_resets += 1
+        return result
+
+    return run
+
+
+def _backward(receiver: Operand, where: Where) -> Closure:
+    """``loss.backward()``: counted for the pile-up note; a name read in place."""
     call_method = dispatch.call_method
+    load, local = receiver.load, receiver.local
+    key = receiver.value if receiver.kind == NAME else None
 
     def run(f: Any) -> Any:
         try:
-            obj = receiver(f)
+            if key is None:
+                obj = load(f)
+            else:
+                try:
+                    obj = (f.locals if local else f.globals)[key]
+                except KeyError:
+                    obj = load(f)
             if isinstance(obj, dispatch.Tensor):
                 result = obj.backward()
-                f.ctx.after_backward()
+                ctx = f.ctx
+                if ctx.backward_calls:  # ctx.after_backward() after the first, written out
+                    ctx.backward_calls += 1
+                else:
+                    ctx.after_backward()
             else:
                 result = call_method(f.ctx, obj, "backward", (), _NO_KEYWORDS)
         except Exception as error:

@@ -56,7 +56,7 @@ class CallStatement(Compound):
                     fn = parts.target(f)
             args = parts.args(f)
             if type(fn) is UserFunction:
-                if parts.plain and len(args) == len(fn.params):  # fn.bind's common case
+                if parts.plain and len(args) == fn.arity:  # fn.bind's common case
                     bound = fn.positional(args)
                 else:
                     bound = fn.bind(args, parts.kwargs(f))

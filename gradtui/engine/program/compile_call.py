@@ -18,7 +18,14 @@ from gradtui.engine.program import allowlist, call_sites
 from gradtui.engine.program.budgets import BudgetExceeded
 from gradtui.engine.program.compile_args import arguments
 from gradtui.engine.program.compile_expr import ExprCompiler
-from gradtui.engine.program.compile_names import BUILTINS, NAME, Closure, Operand, lazy
+from gradtui.engine.program.compile_names import (
+    BUILTINS,
+    NAME,
+    Closure,
+    Operand,
+    lazy,
+    tensor_attribute,
+)
 from gradtui.engine.program.compile_store import compile_store
 from gradtui.engine.program.context import Frame
 from gradtui.engine.program.dispatch import call_value, iterate
@@ -38,6 +45,7 @@ class CallParts:
     args: Callable[[Any], tuple]
     kwargs: Callable[[Any], dict]
     where: Where
+    single: Operand | None = None  # the one argument, when it is all there is: f(xb)
     plain: bool = field(init=False)  # written without keywords: fn(a, b)
     target: Closure = field(init=False)  # reads the callee
     key: str | None = field(init=False)  # the callee's name, when it is read in place
@@ -78,7 +86,10 @@ def call_parts(c: ExprCompiler, node: ast.AST) -> CallParts | None:
         return None
     c.check_name(name, node.func)  # keywords are checked by the callee when it runs
     args, kwargs = arguments(c, node)
-    return CallParts(c.operand(node.func), args, kwargs, c.where(node))
+    callee = c.operand(node.func)
+    one = len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Name)
+    single = c.operand(node.args[0]) if one else None  # f(xb): a name, read in place
+    return CallParts(callee, args, kwargs, c.where(node), single)
 
 
 def compile_call(c: ExprCompiler, node: ast.Call) -> Closure:
@@ -110,7 +121,14 @@ def compile_call(c: ExprCompiler, node: ast.Call) -> Closure:
         resets = func.attr in _RESETS and _mentions_grad(func.value)
         keywords = frozenset(kw.arg for kw in node.keywords)
         return call_sites.method(
-            receiver, func.attr, *arguments(c, node), len(node.args), keywords, where, resets
+            receiver,
+            func.attr,
+            *arguments(c, node),
+            len(node.args),
+            keywords,
+            where,
+            resets,
+            tensor_attribute(c, func.value),
         )
     parts = call_parts(c, node)
     if parts is None:  # a call of another expression's value: model(x), fns[0](x)
@@ -136,6 +154,8 @@ def _static(target: Closure, args: Callable, kwargs: Callable, where: Where) -> 
 def _dynamic(parts: CallParts) -> Closure:
     target, args, kwargs, where = parts.target, parts.args, parts.kwargs, parts.where
     plain, key, local = parts.plain, parts.key, parts.local
+    single = parts.single if parts.single is not None and parts.single.kind == NAME else None
+    one, one_local = (single.value, single.local) if single is not None else (None, False)
 
     def run(f: Any) -> Any:
         try:
@@ -148,8 +168,14 @@ def _dynamic(parts: CallParts) -> Closure:
                     fn = target(f)
             if type(fn) is not UserFunction:
                 return call_value(f.ctx, fn, args(f), kwargs(f))
-            given = args(f)
-            if plain and len(given) == len(fn.params):  # fn.bind's common case
+            if one is None:
+                given = args(f)
+            else:
+                try:  # (xb,): the one argument read in place
+                    given = ((f.locals if one_local else f.globals)[one],)
+                except KeyError:
+                    given = args(f)
+            if plain and len(given) == fn.arity:  # fn.bind's common case
                 bound = fn.positional(given)
             else:
                 bound = fn.bind(given, kwargs(f))

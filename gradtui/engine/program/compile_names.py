@@ -14,10 +14,12 @@ the same place.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from gradtui.engine.program import allowlist
 from gradtui.engine.program.interpreter import Where, mark
 from gradtui.engine.program.pybuiltins import make_builtins
 from gradtui.engine.program.values import resolve
@@ -107,3 +109,15 @@ def global_loader(name: str, where: Where) -> Closure:
             raise error from None
 
     return run
+
+
+def tensor_attribute(c: Any, node: ast.AST) -> tuple[Operand, str, Where] | None:
+    """``p.grad``, ``p.data``: a tensor attribute of a name read in place (the name's
+    ``Operand``, the attribute and the attribute's place), else None. A closure that reads
+    it itself does what ``ExprCompiler.visit_Attribute``'s closure does."""
+    if not isinstance(node, ast.Attribute) or node.attr not in allowlist.TENSOR_ATTRIBUTES:
+        return None
+    if not isinstance(node.value, ast.Name) or c.static_path(node)[0] is not None:
+        return None
+    holder = c.operand(node.value)
+    return (holder, node.attr, c.where(node)) if holder.kind == NAME else None

@@ -17,8 +17,9 @@ from collections.abc import Callable
 from typing import Any
 
 from gradtui.engine.expr.syntax import op_symbol
-from gradtui.engine.program import ops
-from gradtui.engine.program.compile_names import CONSTANT, EXPR, NAME, Closure, Operand
+from gradtui.engine.program import dispatch, ops, sizes
+from gradtui.engine.program.budgets import TRACKED
+from gradtui.engine.program.compile_names import CONSTANT, NAME, Closure, Operand
 from gradtui.engine.program.interpreter import Where, mark
 
 BINARY_SYMBOLS = {
@@ -51,6 +52,8 @@ _COMPARE = {
     ast.In: lambda a, b: a in b,
     ast.NotIn: lambda a, b: a not in b,
 }
+_TENSOR_COMPARE = {python_operator.eq, python_operator.ne, python_operator.lt}
+_TENSOR_COMPARE |= {python_operator.le, python_operator.gt, python_operator.ge}
 Op = Callable[[Any, Any, Any], Any]  # op(ctx, a, b), from ops.binary or ops.compare
 
 
@@ -59,9 +62,9 @@ def compile_binop(c: Any, node: ast.BinOp) -> Closure:
     symbol = BINARY_SYMBOLS.get(type(node.op))
     if symbol is None:
         raise c.refuse(f"operator {op_symbol(node.op)} is not in gradtui's subset", node)
-    op = ops.binary(ops.BINARY_OPERATORS[symbol], symbol)
+    fn = ops.BINARY_OPERATORS[symbol]
     left, right = c.operand(node.left), c.operand(node.right)
-    return operator(op, left, right, c.where(node))
+    return operator(ops.binary(fn, symbol), left, right, c.where(node), fn)
 
 
 def compile_unaryop(c: Any, node: ast.UnaryOp) -> Closure:
@@ -112,7 +115,8 @@ def compile_compare(c: Any, node: ast.Compare) -> Closure:
     where = c.where(node)
     if len(rest) == 1:  # a < b: the common case, an operator like the others
         ((op, second),) = rest
-        return operator(op, first, second, where)
+        fn = _COMPARE[type(node.ops[0])]
+        return operator(op, first, second, where, fn if fn in _TENSOR_COMPARE else None)
     start, parts = first.load, [(op, part.load) for op, part in rest]
 
     def run(f: Any) -> Any:
@@ -133,82 +137,86 @@ def compile_compare(c: Any, node: ast.Compare) -> Closure:
     return run
 
 
-def operator(op: Op, left: Operand, right: Operand, where: Where) -> Closure:
-    """``op(ctx, a, b)`` of two operands, read as their kinds allow (``Operand``)."""
-    shape = (left.kind, right.kind)
-    if shape == (NAME, NAME):
-        return _name_name(op, left, right, where)
-    if left.kind == NAME and right.kind != NAME:
-        return _name_first(op, left, right, where)
-    if right.kind == NAME:
-        return _name_second(op, left, right, where)
-    if shape == (EXPR, CONSTANT):
-        return _constant_second(op, left.load, right.value, where)
-    if shape == (CONSTANT, EXPR):
-        return _constant_first(op, left.value, right.load, where)
-    return _closures(op, left.load, right.load, where)
+def operator(op: Op, left: Operand, right: Operand, where: Where, fn: Any = None) -> Closure:
+    """``op(ctx, a, b)`` of two operands, read as their kinds allow (``Operand``).
+
+    ``fn``: the operator itself (``operator.sub``) when ``op`` is ``ops.binary``'s or
+    ``ops.compare``'s for it: then tensors take the checks of those, written out here (the
+    broadcast's size before two tensors meet, '@''s size and work, a result big enough to
+    count counted) without a call of ``op``, which still does Python's values. A constant
+    is never a tensor: with one, only the other operand is asked."""
+    if fn is None:
+        return _checked(op, left, right, where)
+    matmul = fn is python_operator.matmul
+    if not matmul and CONSTANT in (left.kind, right.kind):
+        return _with_constant(fn, op, left, right, where)
+    a_name, a_key, a_local, a_load = left.kind == NAME, left.value, left.local, left.load
+    b_name, b_key, b_local, b_load = right.kind == NAME, right.value, right.local, right.load
+    check_product, check_broadcast = sizes.check_product, sizes.check_broadcast
+
+    def run(f: Any) -> Any:  # xb @ weights, x @ w + b
+        try:
+            if a_name:
+                try:
+                    a = (f.locals if a_local else f.globals)[a_key]
+                except KeyError:
+                    a = a_load(f)  # the builtin, or the learner's error at the name
+            else:
+                a = a_load(f)
+            if b_name:
+                try:
+                    b = (f.locals if b_local else f.globals)[b_key]
+                except KeyError:
+                    b = b_load(f)
+            else:
+                b = b_load(f)
+            Tensor = dispatch.Tensor
+            if isinstance(a, Tensor):
+                if isinstance(b, Tensor):
+                    meter = f.ctx.meter
+                    if matmul:
+                        check_product(meter, a, b)
+                    else:
+                        bound = a.numel() * b.numel()  # the broadcast holds at most this many
+                        if bound > meter.budgets.tensor_elements:
+                            check_broadcast(meter, (a, b))
+                        if bound < TRACKED:
+                            return fn(a, b)  # too small to count
+            elif matmul or not isinstance(b, Tensor):
+                return op(f.ctx, a, b)  # Python's values (and '@' of a non-tensor): op's checks
+            result = fn(a, b)
+            if isinstance(result, Tensor) and result.numel() >= TRACKED:
+                f.ctx.meter.track(result)
+            return result
+        except Exception as error:
+            mark(error, where)
+            raise
+
+    return run
 
 
-def _closures(op: Op, left: Closure, right: Closure, where: Where) -> Closure:
+def _with_constant(fn: Any, op: Op, left: Operand, right: Operand, where: Where) -> Closure:
+    """``operator`` with a constant on one side (``1 - p``, ``t == 1``, ``x**2``)."""
+    first = left.kind == CONSTANT
+    other = right if first else left
+    value = left.value if first else right.value
+    name, key, local, load = other.kind == NAME, other.value, other.local, other.load
+
     def run(f: Any) -> Any:
         try:
-            return op(f.ctx, left(f), right(f))
-        except Exception as error:
-            mark(error, where)
-            raise
-
-    return run
-
-
-def _constant_first(op: Op, first: Any, right: Closure, where: Where) -> Closure:
-    def run(f: Any) -> Any:  # 1 - p
-        try:
-            return op(f.ctx, first, right(f))
-        except Exception as error:
-            mark(error, where)
-            raise
-
-    return run
-
-
-def _constant_second(op: Op, left: Closure, second: Any, where: Where) -> Closure:
-    def run(f: Any) -> Any:  # x.sigmoid() > 0.5
-        try:
-            return op(f.ctx, left(f), second)
-        except Exception as error:
-            mark(error, where)
-            raise
-
-    return run
-
-
-def _name_first(op: Op, left: Operand, right: Operand, where: Where) -> Closure:
-    """``name OP expr`` and ``name OP constant``."""
-    name, local, load = left.value, left.local, left.load
-    if right.kind == CONSTANT:
-        second = right.value
-
-        def run_constant(f: Any) -> Any:  # targets == 1
-            try:
+            if name:
                 try:
-                    a = (f.locals if local else f.globals)[name]
+                    x = (f.locals if local else f.globals)[key]
                 except KeyError:
-                    a = load(f)
-                return op(f.ctx, a, second)
-            except Exception as error:
-                mark(error, where)
-                raise
-
-        return run_constant
-    other = right.load
-
-    def run(f: Any) -> Any:  # w * x.grad
-        try:
-            try:
-                a = (f.locals if local else f.globals)[name]
-            except KeyError:
-                a = load(f)
-            return op(f.ctx, a, other(f))
+                    x = load(f)
+            else:
+                x = load(f)
+            if not isinstance(x, dispatch.Tensor):
+                return op(f.ctx, value, x) if first else op(f.ctx, x, value)
+            result = fn(value, x) if first else fn(x, value)
+            if isinstance(result, dispatch.Tensor) and result.numel() >= TRACKED:
+                f.ctx.meter.track(result)
+            return result
         except Exception as error:
             mark(error, where)
             raise
@@ -216,56 +224,13 @@ def _name_first(op: Op, left: Operand, right: Operand, where: Where) -> Closure:
     return run
 
 
-def _name_second(op: Op, left: Operand, right: Operand, where: Where) -> Closure:
-    """``expr OP name`` and ``constant OP name``."""
-    name, local, load = right.value, right.local, right.load
-    if left.kind == CONSTANT:
-        first = left.value
+def _checked(op: Op, left: Operand, right: Operand, where: Where) -> Closure:
+    """``a is b``, ``a in b``: the operands' closures and ``op``."""
+    first, second = left.load, right.load
 
-        def run_constant(f: Any) -> Any:  # 1 - predictions
-            try:
-                try:
-                    b = (f.locals if local else f.globals)[name]
-                except KeyError:
-                    b = load(f)
-                return op(f.ctx, first, b)
-            except Exception as error:
-                mark(error, where)
-                raise
-
-        return run_constant
-    other = left.load
-
-    def run(f: Any) -> Any:  # p.grad * lr, x @ w + b
+    def run(f: Any) -> Any:
         try:
-            a = other(f)
-            try:
-                b = (f.locals if local else f.globals)[name]
-            except KeyError:
-                b = load(f)
-            return op(f.ctx, a, b)
-        except Exception as error:
-            mark(error, where)
-            raise
-
-    return run
-
-
-def _name_name(op: Op, left: Operand, right: Operand, where: Where) -> Closure:
-    first, first_local, load_first = left.value, left.local, left.load
-    second, second_local, load_second = right.value, right.local, right.load
-
-    def run(f: Any) -> Any:  # xb @ weights
-        try:
-            try:
-                a = (f.locals if first_local else f.globals)[first]
-            except KeyError:
-                a = load_first(f)
-            try:
-                b = (f.locals if second_local else f.globals)[second]
-            except KeyError:
-                b = load_second(f)
-            return op(f.ctx, a, b)
+            return op(f.ctx, first(f), second(f))
         except Exception as error:
             mark(error, where)
             raise

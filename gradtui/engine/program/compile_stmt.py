@@ -10,15 +10,14 @@ import ast
 from collections.abc import Mapping
 from typing import Any
 
-from gradtui.engine.program import allowlist, dispatch, hints, ops, phases
+from gradtui.engine.program import allowlist, hints, phases
 from gradtui.engine.program.call_statement import CallStatement
 from gradtui.engine.program.compile_call import call_parts
 from gradtui.engine.program.compile_expr import ExprCompiler
 from gradtui.engine.program.compile_names import NAME
-from gradtui.engine.program.compile_ops import BINARY_SYMBOLS
 from gradtui.engine.program.compile_store import compile_store, plain_name
-from gradtui.engine.program.dispatch import get_attribute, set_attribute
-from gradtui.engine.program.interpreter import BREAK, CONTINUE, Where, mark
+from gradtui.engine.program.compile_update import compile_augassign
+from gradtui.engine.program.interpreter import BREAK, CONTINUE, Where
 from gradtui.engine.program.names import ProgramNames, Scope, bound_names, import_bindings
 from gradtui.engine.program.source import Source
 from gradtui.engine.program.statements import (
@@ -121,64 +120,7 @@ class Compiler:
         return Statement(self.where(node), self.kinds(node), lambda f: store(f, value(f)))
 
     def stmt_AugAssign(self, node: ast.AugAssign) -> Statement:
-        symbol = BINARY_SYMBOLS.get(type(node.op))
-        if symbol is None:
-            raise self.expr.refuse("this operator is not in gradtui's subset", node)
-        op = ops.binary(ops.IN_PLACE_OPERATORS[symbol], symbol)
-        value, target, where = self.expr.visit(node.value), node.target, self.where(node)
-        if isinstance(target, ast.Name):
-            load, store = self.expr.visit_Name(target), compile_store(self.expr, target)
-
-            def run(f: Any) -> None:
-                try:
-                    store(f, op(f.ctx, load(f), value(f)))
-                except Exception as error:
-                    mark(error, where)
-                    raise
-
-        elif isinstance(target, ast.Attribute):
-            compile_store(self.expr, target)  # refuses what may not be assigned
-            holder_operand, attr = self.expr.operand(target.value), target.attr
-            obj = holder_operand.load
-            key = holder_operand.value if holder_operand.kind == NAME else None  # p.data -= ...
-            local = holder_operand.local
-            grad = attr == "grad"  # assigning a .grad resets it (the pile-up note counts)
-
-            def run(f: Any) -> None:
-                try:
-                    if key is None:
-                        holder = obj(f)
-                    else:
-                        try:
-                            holder = (f.locals if local else f.globals)[key]
-                        except KeyError:
-                            holder = obj(f)
-                    if isinstance(holder, dispatch.Tensor):  # p.data -= ...: a tensor's own
-                        setattr(holder, attr, op(f.ctx, getattr(holder, attr), value(f)))
-                        if grad:
-                            f.ctx.grad_resets += 1
-                        return
-                    current = get_attribute(f.ctx, holder, attr)
-                    set_attribute(f.ctx, holder, attr, op(f.ctx, current, value(f)))
-                except Exception as error:
-                    mark(error, where)
-                    raise
-
-        elif isinstance(target, ast.Subscript):
-            obj, index = self.expr.visit(target.value), self.expr.visit(target.slice)
-
-            def run(f: Any) -> None:
-                try:
-                    holder, key = obj(f), index(f)
-                    current = ops.get_item(f.ctx, holder, key)
-                    ops.set_item(f.ctx, holder, key, op(f.ctx, current, value(f)))
-                except Exception as error:
-                    mark(error, where)
-                    raise
-
-        else:
-            raise self.expr.refuse("this assignment target is not in the subset", target)
-        return Statement(where, self.kinds(node), run)
+        return Statement(self.where(node), self.kinds(node), compile_augassign(self.expr, node))
 
     def stmt_Pass(self, node: ast.Pass) -> Statement:
         return Statement(self.where(node), set(), lambda f: None)
@@ -269,12 +211,15 @@ class Compiler:
     def stmt_For(self, node: ast.For) -> Statement:
         if node.orelse:
             raise self.expr.refuse("'else' after a loop is not in the subset", node.orelse[0])
-        iterable, store = self.expr.visit(node.iter), compile_store(self.expr, node.target)
+        iterable = self.expr.operand(node.iter)
+        store = compile_store(self.expr, node.target)
         local, name = plain_name(self.expr, node.target) or (False, None)
         return self.make(
             For,
             node,
-            iterable=iterable,
+            iterable=iterable.load,
+            key=iterable.value if iterable.kind == NAME else None,
+            key_local=iterable.local,
             store=store,
             name=name,
             local=local,

@@ -59,9 +59,16 @@ class Context:
         self.first_grads: dict[str, float] = {}
         self.frame: Frame | None = None  # the frame of the statement that ran last
         self.stepping = False  # handing out steps: the caller may run torch between them
+        import torch  # a run runs torch: it is loaded by now
+
+        self.tensor = torch.Tensor
 
     def record_loss(self, value: Any) -> None:
         """A value assigned to ``loss``: kept as a number for the loss plot."""
+        if type(value) is self.tensor:  # the common case, without the looking up below
+            if value.numel() == 1:
+                self.losses.append(float(value.item()))
+            return
         numel = getattr(value, "numel", None)
         if numel is not None:  # a tensor (or a numpy value): its one number
             if hasattr(value, "item") and numel() == 1:

@@ -238,6 +238,7 @@ def call_model(ctx: Context, model: Any, args: tuple, kwargs: dict) -> Any:
 
 
 _NOT_ITERABLE = (SafeModule, SafeFunction, BoundMethod, UserFunction)
+PLAIN_ITERABLES = frozenset({list, tuple, range})  # iterate(ctx, v) is iter(v) for these
 
 
 def iterate(ctx: Context, value: Any) -> Any:

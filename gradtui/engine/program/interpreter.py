@@ -141,8 +141,9 @@ def user_steps(ctx: Context, fn: UserFunction, bound: dict[str, Any]) -> Steps:
 def call_user(ctx: Context, fn: UserFunction, bound: dict[str, Any]) -> Any:
     """A call of a ``def`` function, run to its end: its value.
 
-    A body ending with ``return expr`` runs its other statements as a block, then that
-    statement here, counted and marked as ``Signal.run`` would (the value needs no signal).
+    A body ending with ``return expr`` runs its other statements as a block (``run_fast``'s
+    loop written out when they are all simple), then that statement here, counted and marked
+    as ``Signal.run`` would (the value needs no signal).
     """
     meter = ctx.meter
     if meter.depth >= meter.budgets.call_depth:
@@ -150,8 +151,22 @@ def call_user(ctx: Context, fn: UserFunction, bound: dict[str, Any]) -> Any:
     meter.depth += 1  # meter.enter_call(), written out
     try:
         frame = Frame(bound, ctx, None, fn.name)
-        if fn.leading:
-            signal = run_fast(fn.leading, frame)
+        leading = fn.leading
+        if fn.straight:  # predictions = predictions.sigmoid(): run_fast, written out
+            stmt = None
+            try:
+                for stmt in leading:
+                    ctx.line = stmt.line
+                    stmt.exec(frame)
+                    meter.statements += 1
+                    if meter.statements >= meter.next_check:
+                        meter.check()
+            except Exception as error:
+                mark(error, stmt.where)
+                raise
+            ctx.frame = frame
+        elif leading:
+            signal = run_fast(leading, frame)
             if signal is not None:
                 return signal[0] if type(signal) is Returned else None
         final = fn.final_return

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradtui.engine.program import phases
-from gradtui.engine.program.dispatch import iterate
+from gradtui.engine.program.dispatch import PLAIN_ITERABLES, iterate
 from gradtui.engine.program.interpreter import (
     BREAK,
     CONTINUE,
@@ -98,11 +98,17 @@ class For(Compound):
         space = f.locals if self.local else f.globals  # where a plain name target goes
         ctx = f.ctx
         meter = ctx.meter
-        current = self  # what runs now, for the place of an error: the header, or a statement
         try:
+            key = self.key
+            if key is None:
+                values = self.iterable(f)
+            else:
+                try:  # for p in params: the name read in place
+                    values = (f.locals if self.key_local else f.globals)[key]
+                except KeyError:
+                    values = self.iterable(f)
             # Python's own loop: no StopIteration raised and caught at the end.
-            for item in iterate(ctx, self.iterable(f)):
-                current = self
+            for item in iter(values) if type(values) in PLAIN_ITERABLES else iterate(ctx, values):
                 if name is not None:
                     space[name] = item  # store(f, item), written out
                 else:
@@ -112,24 +118,28 @@ class For(Compound):
                 if meter.statements >= meter.next_check:
                     meter.check()
                 ctx.frame = f
-                for current in body:  # run_fast(body, f), written out: once an iteration
-                    if current.simple:
-                        ctx.line = current.line
-                        current.exec(f)
-                        meter.statements += 1
-                        if meter.statements >= meter.next_check:
-                            meter.check()
-                    else:
-                        signal = current.run(f)
-                        if signal is not None:
-                            if signal is BREAK:
-                                return None
-                            if signal is not CONTINUE:
-                                return signal
-                            break
+                try:
+                    for current in body:  # run_fast(body, f), written out: once an iteration
+                        if current.simple:
+                            ctx.line = current.line
+                            current.exec(f)
+                            meter.statements += 1
+                            if meter.statements >= meter.next_check:
+                                meter.check()
+                        else:
+                            signal = current.run(f)
+                            if signal is not None:
+                                if signal is BREAK:
+                                    return None
+                                if signal is not CONTINUE:
+                                    return signal
+                                break
+                except Exception as error:
+                    mark(error, current.where)  # a compound statement marked it already
+                    raise
                 ctx.frame = f
         except Exception as error:
-            mark(error, current.where)  # a compound statement of the body marked it already
+            mark(error, self.where)  # the header's: the iterable, the target, the count
             raise
         return None
 

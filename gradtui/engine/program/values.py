@@ -50,7 +50,10 @@ class UserFunction:
 
     def __post_init__(self) -> None:
         self.positional = _binder(self.params)
+        self.arity = len(self.params)  # a call with this many values and no keywords: positional
         self.leading = tuple(self.body[:-1] if self.final_return is not None else self.body)
+        # only simple statements before the closing return: the caller runs them itself
+        self.straight = bool(self.leading) and all(s.simple for s in self.leading)
 
     def __repr__(self) -> str:
         return f"<function {self.name} at {id(self):#x}>"
