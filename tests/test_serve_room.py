@@ -86,11 +86,16 @@ def _raw_session(port: int, *frames: bytes) -> bytes:
     )
     with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
         sock.sendall(request.encode())
+        answer = b""
+        while b"\r\n\r\n" not in answer and (chunk := sock.recv(65536)):
+            answer += chunk  # the handshake's answer first, as a browser waits for it
         for frame in frames:
             sock.sendall(frame)
-        answer = b""
-        while chunk := sock.recv(65536):
-            answer += chunk
+        try:
+            while chunk := sock.recv(65536):
+                answer += chunk
+        except ConnectionResetError:  # closed with a frame still unread: the server's right
+            pass
     return answer
 
 
