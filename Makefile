@@ -27,6 +27,13 @@ SMOKE := tests --ignore=tests/test_snapshots.py --ignore=tests/test_snapshots_lr
 
 .PHONY: run test test-lowest lock screenshots format clean fuzz bench
 
+# pip compiles every module of every package it installs (torch's, sympy's: thousands never
+# imported, about a quarter of the set-up's time); --no-compile leaves that out, and the
+# set-up then compiles what the app and the tests import, once (PRECOMPILE). Python's caches
+# are written even where PYTHONDONTWRITEBYTECODE is set, or each start compiles them again.
+PIP_INSTALL = $(BIN)/python -m pip install --no-compile
+PRECOMPILE = PYTHONDONTWRITEBYTECODE= $(BIN)/python -c
+
 $(RUN_STAMP): pyproject.toml $(LOCK)
 	@echo "Setting up $(VENV): $(if $(filter skip,$(TORCH)),your torch,torch $(TORCH_VERSION) \
 	(the CPU build: about 200 MB)) and the app's packages; a few minutes the first time."
@@ -42,26 +49,28 @@ ifeq ($(TORCH),skip)
 else ifeq ($(SYSTEM),Linux)
 # --no-deps: torch's own dependencies come with the app's, from the default index. A machine
 # that cannot reach the CPU index still finds a local torch wheel that pip is told about.
-	$(BIN)/python -m pip install --no-deps --retries 2 --timeout 20 \
+	$(PIP_INSTALL) --no-deps --retries 2 --timeout 20 \
 		--index-url $(TORCH_INDEX) "torch==$(TORCH_VERSION)" || { echo "Could not install \
 	torch $(TORCH_VERSION) from $(TORCH_INDEX). Offline? Or use your own: make $(MAKECMDGOALS) \
 	TORCH=skip (README: Installing)."; exit 1; }
 else
-	$(BIN)/python -m pip install --no-deps "torch==$(TORCH_VERSION)"
+	$(PIP_INSTALL) --no-deps "torch==$(TORCH_VERSION)"
 endif
-	$(BIN)/python -m pip install $(CONSTRAINTS) -e .
+	$(PIP_INSTALL) $(CONSTRAINTS) -e .
+	$(PRECOMPILE) "import torch, gradtui.cli, gradtui.ui.app"
 	rm -f $(VENV)/.installed-run-*
 	touch $@
 
 $(TEST_STAMP): $(RUN_STAMP)
-	$(BIN)/python -m pip install $(CONSTRAINTS) -e '.[test]'
+	$(PIP_INSTALL) $(CONSTRAINTS) -e '.[test]'
+	$(PRECOMPILE) "import pytest, xdist, hypothesis, syrupy, aiohttp, textual.pilot"
 	rm -f $(VENV)/.installed-test-*
 	touch $@
 
 CONSTRAINTS = -c $(if $(filter skip,$(TORCH)),$(VENV)/constraints-own-torch.txt,$(LOCK))
 
 run: $(RUN_STAMP)
-	$(BIN)/gradtui $(ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/gradtui $(ARGS)
 
 # Test processes: twice the cores of a CI machine. The UI tests spend much of their time idle
 # (Textual's Pilot waits at least 40 ms after each key for the app to go quiet), so two per
