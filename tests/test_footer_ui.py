@@ -8,8 +8,9 @@ settings fields was another.
 
 from __future__ import annotations
 
-from ui_support import ready, screen_text, wait_for
+from ui_support import ready, screen_text, type_keys, wait_for
 
+from gradtui.curriculum.progress import ProgressStore
 from gradtui.engine.training.playground import Playground
 from gradtui.ui.app import GradApp
 from gradtui.ui.widgets.fitted_footer import FittedFooter
@@ -53,3 +54,23 @@ async def test_the_footer_follows_a_change_of_keys():
         await pilot.press("b")  # replay: escape goes back to the live run, the Footer says so
         await wait_for(pilot, lambda: "esc Live" in footer(app))
         assert "esc Home" not in footer(app)
+
+
+async def test_keys_that_change_under_the_palette_still_fit(tmp_path):
+    """Chosen from the palette, ctrl+o's page changes the lesson's keys while the palette is
+    on top: the keys are built there but laid out only once the lesson is back, and were then
+    left unfitted ('f8 Iteratio' cut at the edge)."""
+    app = GradApp(lesson="17", store=ProgressStore(tmp_path / "progress.json"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        palette = app.screen
+        await wait_for(pilot, lambda: palette.has_class("-ready"))
+        await type_keys(pilot, *"panels")
+        await wait_for(pilot, lambda: "Panels" in screen_text(app))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.query_one("#loop-vars-box").display)
+        await wait_for(pilot, lambda: "^o Code" in footer(app))
+        await pilot.pause()
+        keys = footer(app).split("▏")[0].rstrip()
+        assert keys.endswith("^o Code"), keys  # no letters of a key that did not fit

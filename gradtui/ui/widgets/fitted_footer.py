@@ -24,6 +24,7 @@ class FittedFooter(Footer):
 
     _shown: tuple | None = None
     _pending = False
+    _unfitted = False  # keys not laid out yet when measured: measured at the next layout
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
@@ -53,7 +54,23 @@ class FittedFooter(Footer):
         await super().recompose()
         self.call_after_refresh(self._hide_cut)
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._laid_out)
+
+    def on_unmount(self) -> None:
+        super().on_unmount()
+        self.screen.screen_layout_refresh_signal.unsubscribe(self)
+
+    def _laid_out(self, screen: Screen) -> None:
+        if self._unfitted:
+            self._unfitted = False
+            self.call_after_refresh(self._hide_cut)
+
     def on_resize(self) -> None:
+        self._refit()
+
+    def _refit(self) -> None:
         hidden = [child for child in self.children if not child.display]
         for child in hidden:  # a wider row may hold them: measure them all again
             child.display = True
@@ -63,10 +80,15 @@ class FittedFooter(Footer):
         """Hide the first key that does not fit whole, and every key after it."""
         palette = [c for c in self.children if c.has_class("-command-palette")]
         row = [c for c in self.children if c not in palette]
-        if tries and any(c.display and not c.virtual_region.width for c in [*row, *palette]):
-            # Keys just composed are laid out a refresh or two later: measure them then.
-            self.call_after_refresh(self._hide_cut, tries - 1)
+        if any(c.display and not c.virtual_region.width for c in [*row, *palette]):
+            # Keys just composed are laid out a refresh or two later: measure them then, or
+            # at the screen's next layout (keys built under the palette wait for it to close).
+            if tries:
+                self.call_after_refresh(self._hide_cut, tries - 1)
+            else:
+                self._unfitted = True
             return
+        self._unfitted = False
         # In the row's own columns (a key's region on screen is clipped where it is cut).
         limit = (palette[0].region.x if palette else self.region.right) - self.region.x
         cut = False
