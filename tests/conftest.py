@@ -10,13 +10,13 @@ startup.start()  # before torch is imported, as gradtui's main does
 import gc  # noqa: E402
 
 import pytest  # noqa: E402
+from fashion_support import write_fashion  # noqa: E402
 
 # A test process starts hundreds of apps, one after another: at Python's default (a young
 # collection every 700 new objects) the collector ran about 200 times a second and a full
 # collection every half second, a fifth of the UI tests' CPU. Fewer, larger collections
 # free the same objects.
 gc.set_threshold(10_000, 10, 10)
-from fashion_support import write_fashion  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

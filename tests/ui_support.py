@@ -33,8 +33,8 @@ async def wait_for(
     pilot: Pilot, condition, timeout: float = 60.0, step: float = 0.05, state=None
 ) -> None:
     """Pause until ``condition()`` holds (torch loading, a run stopping...), then until the
-    screen has handled what is pending. ``state()``, if given, says what was there instead
-    when it times out.
+    screen has handled what is pending (a condition that holds at once returns at once).
+    ``state()``, if given, says what was there instead when it times out.
 
     The app runs while this sleeps: a Pilot pause between looks would also walk every widget
     on the screen and wait for each to answer (5-7 ms of CPU at each look), so the screen is
