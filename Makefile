@@ -34,38 +34,58 @@ SMOKE := tests --ignore=tests/test_snapshots.py --ignore=tests/test_snapshots_lr
 PIP_INSTALL = $(BIN)/python -m pip install --no-compile
 PRECOMPILE = PYTHONDONTWRITEBYTECODE= $(BIN)/python -c
 
-$(RUN_STAMP): pyproject.toml $(LOCK)
-	@echo "Setting up $(VENV): $(if $(filter skip,$(TORCH)),your torch,torch $(TORCH_VERSION) \
-	(the CPU build: about 200 MB)) and the app's packages; a few minutes the first time."
-	test -x $(BIN)/python || $(PYTHON) -m venv $(if $(filter skip,$(TORCH)),--system-site-packages) $(VENV)
+# The venv and torch: the first step of both set-ups.
 ifeq ($(TORCH),skip)
-	@$(BIN)/python -c "import torch" 2>/dev/null || { echo "TORCH=skip, but $(VENV) sees no \
-	torch: install yours into it ($(BIN)/pip install torch ...), or install it for $(PYTHON) \
-	and delete $(VENV) (a new one sees the packages of $(PYTHON))."; exit 1; }
-# The lock without its torch line, and the torch you have, so that pip never replaces it.
-	grep -v '^torch==' $(LOCK) > $(VENV)/constraints-own-torch.txt
-	$(BIN)/python -c "import importlib.metadata as m; print('torch==' + m.version('torch'))" \
-		>> $(VENV)/constraints-own-torch.txt
+define INSTALL_TORCH
+test -x $(BIN)/python || $(PYTHON) -m venv --system-site-packages $(VENV)
+@$(BIN)/python -c "import torch" 2>/dev/null || { echo "TORCH=skip, but $(VENV) sees no \
+torch: install yours into it ($(BIN)/pip install torch ...), or install it for $(PYTHON) \
+and delete $(VENV) (a new one sees the packages of $(PYTHON))."; exit 1; }
+grep -v '^torch==' $(LOCK) > $(VENV)/constraints-own-torch.txt
+$(BIN)/python -c "import importlib.metadata as m; print('torch==' + m.version('torch'))" \
+	>> $(VENV)/constraints-own-torch.txt
+endef
+# The lock without its torch line, and the torch you have (above), so that pip never replaces it.
 else ifeq ($(SYSTEM),Linux)
 # --no-deps: torch's own dependencies come with the app's, from the default index. A machine
 # that cannot reach the CPU index still finds a local torch wheel that pip is told about.
-	$(PIP_INSTALL) --no-deps --retries 2 --timeout 20 \
-		--index-url $(TORCH_INDEX) "torch==$(TORCH_VERSION)" || { echo "Could not install \
-	torch $(TORCH_VERSION) from $(TORCH_INDEX). Offline? Or use your own: make $(MAKECMDGOALS) \
-	TORCH=skip (README: Installing)."; exit 1; }
+define INSTALL_TORCH
+test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(PIP_INSTALL) --no-deps --retries 2 --timeout 20 \
+	--index-url $(TORCH_INDEX) "torch==$(TORCH_VERSION)" || { echo "Could not install \
+torch $(TORCH_VERSION) from $(TORCH_INDEX). Offline? Or use your own: make $(MAKECMDGOALS) \
+TORCH=skip (README: Installing)."; exit 1; }
+endef
 else
-	$(PIP_INSTALL) --no-deps "torch==$(TORCH_VERSION)"
+define INSTALL_TORCH
+test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(PIP_INSTALL) --no-deps "torch==$(TORCH_VERSION)"
+endef
 endif
-	$(PIP_INSTALL) $(CONSTRAINTS) -e .
-	$(PRECOMPILE) "import torch, gradtui.cli, gradtui.ui.app"
+
+# A set-up: $(1) what to install (`.` or `.[test]`), $(2) the modules to compile at once.
+# `make test` on a fresh clone installs the app and the test tools in one step (one build of
+# the package, not two) and counts as the app's set-up too.
+define SET_UP
+@echo "Setting up $(VENV): $(if $(filter skip,$(TORCH)),your torch,torch $(TORCH_VERSION) \
+(the CPU build: about 200 MB)) and the packages of '$(1)'; a few minutes the first time."
+$(INSTALL_TORCH)
+$(PIP_INSTALL) $(CONSTRAINTS) -e '$(1)'
+$(PRECOMPILE) "import $(2)"
+endef
+RUN_IMPORTS := torch, gradtui.cli, gradtui.ui.app
+TEST_IMPORTS := $(RUN_IMPORTS), pytest, xdist, hypothesis, syrupy, aiohttp, textual.pilot
+
+$(RUN_STAMP): pyproject.toml $(LOCK)
+	$(call SET_UP,.,$(RUN_IMPORTS))
 	rm -f $(VENV)/.installed-run-*
 	touch $@
 
-$(TEST_STAMP): $(RUN_STAMP)
-	$(PIP_INSTALL) $(CONSTRAINTS) -e '.[test]'
-	$(PRECOMPILE) "import pytest, xdist, hypothesis, syrupy, aiohttp, textual.pilot"
-	rm -f $(VENV)/.installed-test-*
-	touch $@
+$(TEST_STAMP): pyproject.toml $(LOCK)
+	$(if $(wildcard $(RUN_STAMP)),$(PIP_INSTALL) $(CONSTRAINTS) -e '.[test]',$(call SET_UP,.[test],$(TEST_IMPORTS)))
+	$(if $(wildcard $(RUN_STAMP)),$(PRECOMPILE) "import $(TEST_IMPORTS)")
+	rm -f $(VENV)/.installed-run-* $(VENV)/.installed-test-*
+	touch $(RUN_STAMP) $@
 
 CONSTRAINTS = -c $(if $(filter skip,$(TORCH)),$(VENV)/constraints-own-torch.txt,$(LOCK))
 
