@@ -44,20 +44,25 @@ class CallStatement(Compound):
         yield self
 
     def run(self, f: Any) -> Any:
+        # A closure kept on an object is read, then called: see interpreter.plan().
         parts, ctx = self.parts, f.ctx
         try:
             key = parts.key
             if key is None:
-                fn = parts.target(f)
+                target = parts.target
+                fn = target(f)
             else:
                 try:  # the function's name, read in place
                     fn = (f.locals if parts.local else f.globals)[key]
                 except KeyError:
-                    fn = parts.target(f)
-            args = parts.args(f)
+                    target = parts.target
+                    fn = target(f)
+            args = parts.args
+            args = args(f)
             if type(fn) is UserFunction:
                 if parts.plain and len(args) == fn.arity:  # fn.bind's common case
-                    bound = fn.positional(args)
+                    positional = fn.positional
+                    bound = positional(args)
                 else:
                     bound = fn.bind(args, parts.kwargs(f))
                 try:
@@ -67,8 +72,9 @@ class CallStatement(Compound):
                     raise
             else:
                 value = call_value(ctx, fn, args, parts.kwargs(f))
-            if self.store is not None:
-                self.store(f, value)
+            store = self.store
+            if store is not None:
+                store(f, value)
             ctx.line = self.line
             meter = ctx.meter
             meter.statements += 1  # meter.tick(), written out

@@ -176,7 +176,8 @@ def _dynamic(parts: CallParts) -> Closure:
                 except KeyError:
                     given = args(f)
             if plain and len(given) == fn.arity:  # fn.bind's common case
-                bound = fn.positional(given)
+                positional = fn.positional  # read, then called: see interpreter.plan()
+                bound = positional(given)
             else:
                 bound = fn.bind(given, kwargs(f))
             try:

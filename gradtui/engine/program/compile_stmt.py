@@ -17,7 +17,7 @@ from gradtui.engine.program.compile_expr import ExprCompiler
 from gradtui.engine.program.compile_names import NAME
 from gradtui.engine.program.compile_store import compile_store, plain_name
 from gradtui.engine.program.compile_update import compile_augassign
-from gradtui.engine.program.interpreter import BREAK, CONTINUE, Where
+from gradtui.engine.program.interpreter import BREAK, CONTINUE, Where, plan
 from gradtui.engine.program.names import ProgramNames, Scope, bound_names, import_bindings
 from gradtui.engine.program.source import Source
 from gradtui.engine.program.statements import (
@@ -214,6 +214,7 @@ class Compiler:
         iterable = self.expr.operand(node.iter)
         store = compile_store(self.expr, node.target)
         local, name = plain_name(self.expr, node.target) or (False, None)
+        body = self.inner(loop=True).block(node.body)
         return self.make(
             For,
             node,
@@ -223,7 +224,8 @@ class Compiler:
             store=store,
             name=name,
             local=local,
-            body=self.inner(loop=True).block(node.body),
+            body=body,
+            plan=plan(body),
         )
 
     def stmt_While(self, node: ast.While) -> Statement:

@@ -98,7 +98,11 @@ def _store_name(c: ExprCompiler, target: ast.Name) -> Callable[[Any, Any], None]
 
         def store_loss(f: Any, value: Any) -> None:
             (f.locals if local else f.globals)[name] = value
-            f.ctx.record_loss(value)
+            ctx = f.ctx
+            if type(value) is ctx.tensor and value.numel() == 1:  # record_loss's common case
+                ctx.losses.append(float(value.item()))
+            else:
+                ctx.record_loss(value)
 
         return store_loss
     if kind == "global" and not loss:

@@ -81,6 +81,14 @@ def left_call(error: BaseException, function: str, where: Where) -> None:
 Steps = Generator[Any, None, Any]
 
 
+def plan(statements: Sequence[Any]) -> tuple[tuple[Any, int, Any], ...]:
+    """``statements`` as the loops that run them read them: (its ``exec`` for a simple
+    statement, else None; its line; the statement). A closure kept on an instance and called
+    as ``stmt.exec(frame)`` is looked up in full on every call (Python 3.11 specializes that
+    call for methods of the class only); unpacked from a tuple it is not."""
+    return tuple((s.exec if s.simple else None, s.line, s) for s in statements)
+
+
 def run_block(statements: Sequence[Any], frame: Frame) -> Steps:
     """Run ``statements``; yield each after it ran; return BREAK, CONTINUE, Returned or None."""
     ctx = frame.ctx
@@ -111,7 +119,8 @@ def run_fast(statements: Sequence[Any], frame: Frame) -> Any:
         if stmt.simple:
             ctx.line = stmt.line
             try:
-                stmt.exec(frame)
+                exec_ = stmt.exec  # read, then called: see plan()
+                exec_(frame)
                 meter.statements += 1  # meter.tick(), written out: the hottest loop
                 if meter.statements >= meter.next_check:
                     meter.check()
@@ -151,13 +160,12 @@ def call_user(ctx: Context, fn: UserFunction, bound: dict[str, Any]) -> Any:
     meter.depth += 1  # meter.enter_call(), written out
     try:
         frame = Frame(bound, ctx, None, fn.name)
-        leading = fn.leading
         if fn.straight:  # predictions = predictions.sigmoid(): run_fast, written out
             stmt = None
             try:
-                for stmt in leading:
-                    ctx.line = stmt.line
-                    stmt.exec(frame)
+                for exec_, line, stmt in fn.plan:  # noqa: B007 (stmt: for the error below)
+                    ctx.line = line
+                    exec_(frame)
                     meter.statements += 1
                     if meter.statements >= meter.next_check:
                         meter.check()
@@ -165,21 +173,21 @@ def call_user(ctx: Context, fn: UserFunction, bound: dict[str, Any]) -> Any:
                 mark(error, stmt.where)
                 raise
             ctx.frame = frame
-        elif leading:
-            signal = run_fast(leading, frame)
+        elif fn.leading:
+            signal = run_fast(fn.leading, frame)
             if signal is not None:
                 return signal[0] if type(signal) is Returned else None
-        final = fn.final_return
-        if final is None:
+        returns = fn.returns
+        if returns is None:
             return None
-        ctx.line = final.line
+        ctx.line = fn.return_line
         try:
-            value = final.value(frame)
+            value = returns(frame)
             meter.statements += 1  # meter.tick(), written out
             if meter.statements >= meter.next_check:
                 meter.check()
         except Exception as error:
-            mark(error, final.where)
+            mark(error, fn.final_return.where)
             raise
         return value
     finally:

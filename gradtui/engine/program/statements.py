@@ -33,6 +33,9 @@ class Statement:
     simple = True
 
     def __init__(self, where: Where, kinds: set[str], exec_: Callable[[Any], None] | None = None):
+        # the instance's own: Python 3.11 reads an instance's attribute in a loop quickly, a
+        # class attribute through an instance with a general lookup each time
+        self.simple = type(self).simple
         self.where = where
         self.line = where.line
         self.kind = phases.main_kind(kinds)
@@ -94,7 +97,7 @@ class For(Compound):
                 return signal
 
     def run(self, f: Any) -> Any:
-        store, body, line, name = self.store, self.body, self.line, self.name
+        store, plan, line, name = self.store, self.plan, self.line, self.name
         space = f.locals if self.local else f.globals  # where a plain name target goes
         ctx = f.ctx
         meter = ctx.meter
@@ -119,10 +122,10 @@ class For(Compound):
                     meter.check()
                 ctx.frame = f
                 try:
-                    for current in body:  # run_fast(body, f), written out: once an iteration
-                        if current.simple:
-                            ctx.line = current.line
-                            current.exec(f)
+                    for exec_, at, current in plan:  # run_fast(body, f), written out
+                        if exec_ is not None:  # a simple statement
+                            ctx.line = at
+                            exec_(f)
                             meter.statements += 1
                             if meter.statements >= meter.next_check:
                                 meter.check()

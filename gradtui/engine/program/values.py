@@ -52,8 +52,14 @@ class UserFunction:
         self.positional = _binder(self.params)
         self.arity = len(self.params)  # a call with this many values and no keywords: positional
         self.leading = tuple(self.body[:-1] if self.final_return is not None else self.body)
-        # only simple statements before the closing return: the caller runs them itself
+        # only simple statements before the closing return: the caller runs them itself,
+        # from their plan (``interpreter.plan``)
         self.straight = bool(self.leading) and all(s.simple for s in self.leading)
+        self.plan = tuple((s.exec, s.line, s) for s in self.leading) if self.straight else ()
+        final = self.final_return
+        # the closing return's parts, read by the caller without a lookup on each call
+        self.returns = final.value if final is not None else None
+        self.return_line = final.line if final is not None else 0
 
     def __repr__(self) -> str:
         return f"<function {self.name} at {id(self):#x}>"
