@@ -1,5 +1,10 @@
 """Every lesson's prose at 120×40 and 80×24: each code line of the Markdown source is on the
-screen whole (a long one goes on in rows marked ↪), and no table cell is cut short."""
+screen whole (a long one goes on in rows marked ↪), and no table cell is cut short.
+
+The walk goes from lesson 1 to the last with ``n``, as a learner does, so it also shows that
+each lesson's screen opens from the one before; every lesson's screen with torch loaded and
+its check settled is in tests/test_snapshots_lessons.py (1-15, 17) and its tasks solved in
+tests/test_lesson_solves.py and tests/test_loop_lessons_ui.py."""
 
 from __future__ import annotations
 

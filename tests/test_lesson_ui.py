@@ -51,24 +51,6 @@ async def test_complete_lesson_two_by_typing_and_resume(tmp_path):
         assert "✓  2. Your first gradient  ← you were here" in text
 
 
-async def test_every_lesson_opens(tmp_path, monkeypatch):
-    """Each lesson's screen opens from the one before (``n``). Its checks are stubbed: this is
-    about opening; tests/test_lesson_solves.py runs every task's real check."""
-    import gradtui.ui.screens.lesson as lesson_module
-
-    monkeypatch.setattr(lesson_module, "evaluate", lambda *a, **k: CheckResult(False, "stub"))
-    app = GradApp(lesson="1", store=ProgressStore(tmp_path / "p.json"))
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        for _ in range(len(app.lessons) - 1):
-            title = app.screen.lesson.title
-            app.screen.set_focus(None)  # a typed-answer task starts in its field
-            await pilot.press("n")
-            await wait_for(pilot, lambda t=title: app.screen.lesson.title != t)
-            await ready(pilot)
-        assert app.screen.lesson is not None and app.screen.index == len(app.lessons) - 1
-
-
 async def test_a_check_that_crashes_is_reported_and_the_app_keeps_running(tmp_path, monkeypatch):
     import gradtui.ui.screens.lesson as lesson_module
 

@@ -198,3 +198,32 @@ async def test_step_presses_faster_than_steps_all_count():
         await wait_for(pilot, lambda: view.snapshot.step == 5)
         await ready(pilot)
         assert len(view.snapshot.losses) == 6
+
+
+async def test_a_message_under_a_field_is_drawn_again_only_when_it_changes(monkeypatch):
+    """Each value typed checks the whole form; a field's message that did not change is not
+    updated (each update laid the whole screen out again, for every field of the form)."""
+    from textual.widgets import Static
+
+    app = GradApp(sandbox=Playground())
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await typed(pilot, "lr", "abc")
+        await fields_applied(pilot)
+        assert "not 'abc'" in screen_text(app)
+        updated = []
+        real = Static.update
+
+        def update(label, *args, **kwargs):
+            if label.has_class("field-error"):
+                updated.append(label.id)
+            return real(label, *args, **kwargs)
+
+        monkeypatch.setattr(Static, "update", update)
+        await typed(pilot, "lr", "abc")  # the same again: the same message
+        await fields_applied(pilot)
+        assert "not 'abc'" in screen_text(app) and updated == []
+        await typed(pilot, "lr", "0.5")  # now the message goes, and only that one changes
+        await fields_applied(pilot)
+        assert "not 'abc'" not in screen_text(app) and updated == ["lr-error"]
+        assert view(app).playground.lr == 0.5

@@ -48,6 +48,20 @@ def field_text(playground: Playground, name: str) -> str:
     return str(value)
 
 
+class FieldError(Static):
+    """The message under a field, shown only while there is one. Each form's check sets
+    every field's message; only a changed one is drawn again (an update lays the whole
+    screen out again: on every typed value, for each field)."""
+
+    message = ""
+
+    def show(self, message: str) -> None:
+        if message != self.message:
+            self.message = message
+            self.update(plain(message))  # it quotes what was typed: never markup
+            self.display = bool(message)
+
+
 class SettingsForm(Vertical):
     """Inputs for the playground fields in ``editable`` (all of them by default)."""
 
@@ -108,7 +122,7 @@ class SettingsForm(Vertical):
                 compact=True,
                 select_on_focus=False,
             )
-            yield Static("", classes="field-error", id=f"{name}-error")
+            yield FieldError(classes="field-error", id=f"{name}-error")
         if "dtype" in self.editable:
             yield Label("dtype", classes="field-label")
             yield Select(DTYPES, value=pg.dtype, allow_blank=False, id="dtype", compact=True)
@@ -177,12 +191,11 @@ class SettingsForm(Vertical):
         self.post_message(self.Changed(playground, errors))
 
     def _show_errors(self, errors: dict[str, str]) -> None:
-        for label in self.query(".field-error").results(Static):
-            name = (label.id or "").removesuffix("-error")
-            message = errors.get(name, "")
-            label.update(plain(message))  # it quotes what was typed: never markup
-            label.display = bool(message)
+        for label in self.query(".field-error").results(FieldError):
+            label.show(errors.get((label.id or "").removesuffix("-error"), ""))
 
     def _label_fn(self) -> None:
+        text = "model =" if self.playground.mode == "fit" else "f(x) ="
         for label in self.query("#fn-label").results(Label):
-            label.update("model =" if self.playground.mode == "fit" else "f(x) =")
+            if label.content != text:  # an update lays the whole screen out again
+                label.update(text)
