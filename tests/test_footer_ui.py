@@ -1,9 +1,8 @@
-"""The Footer builds its keys when what it shows changes, not at every change of focus.
+"""The Footer: the screen's keys in one row drawn by one widget, that lays nothing out.
 
-Textual's Footer rebuilds every key (a widget each, mounted and styled) whenever the screen's
-bindings may have changed: each focus change, several times a frame while a screen opens. As
-the sandbox opened that was eleven rebuilds, half of its start-up; every Tab between two
-settings fields was another.
+Textual's Footer rebuilt every key (a widget each, mounted and styled, the screen laid out
+again to measure them) whenever the screen's bindings may have changed: each focus change,
+several times a frame while a screen opens; a quarter of the app's time in the tests.
 """
 
 from __future__ import annotations
@@ -23,23 +22,65 @@ def footer(app) -> str:
     return screen_text(app).splitlines()[-1]
 
 
-async def test_moving_between_fields_keeps_the_footer_as_built():
+def style_at(bar: FittedFooter, x: int):
+    """The style the Footer draws column ``x`` of its row in."""
+    for segment in bar.render_line(0):
+        if x < len(segment.text):
+            return segment.style
+        x -= len(segment.text)
+    raise IndexError(x)
+
+
+async def test_new_keys_are_drawn_without_laying_the_screen_out(monkeypatch):
+    """A field takes the focus: the keys become F-keys, the row is drawn again, and the
+    screen is not laid out again for it (nor for moving on between fields)."""
+    from textual.screen import Screen
+
     app = GradApp(sandbox=Playground())
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         app.screen.set_focus(None)
         await wait_for(pilot, lambda: "s Step" in footer(app))
+        layouts = []
+        real = Screen._refresh_layout
+
+        def counted(screen, *args, **kwargs):
+            layouts.append(screen)
+            return real(screen, *args, **kwargs)
+
+        monkeypatch.setattr(Screen, "_refresh_layout", counted)
         app.screen.set_focus(app.screen.query_one("#fn"))  # a field's keys: F-keys for letters
         await wait_for(pilot, lambda: "f6 Step" in footer(app))
-        bar = app.screen.query_one(FittedFooter)
-        keys = list(bar.children)
         shown = footer(app)
         for field in ("#start", "#lr", "#fn"):
             app.screen.set_focus(app.screen.query_one(field))
             await pilot.pause()
             await pilot.pause()
-        assert list(bar.children) == keys  # the same widgets: nothing rebuilt
         assert footer(app) == shown
+        assert layouts == []
+
+
+async def test_a_click_on_a_key_presses_it_and_the_pointer_shows_what_it_does():
+    app = GradApp(sandbox=Playground())
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.screen.set_focus(None)
+        await wait_for(pilot, lambda: "s Step" in footer(app))
+        bar = app.screen.query_one(FittedFooter)
+        row = footer(app)
+        step = row.index("s Step")
+        assert bar.key_at(step + 3).key == "s"  # the key's words are the key's too
+        assert bar.key_at(step + len("s Step")) is None  # the blank between keys is not
+        plain = style_at(bar, step)
+        await pilot.hover(FittedFooter, offset=(step + 2, 0))  # the key lights up under it
+        await wait_for(pilot, lambda: style_at(bar, step).bgcolor != plain.bgcolor)
+        assert style_at(bar, step + len("s Step") + 1) == plain  # the next key: not lit
+        await pilot.click(FittedFooter, offset=(step + 2, 0))
+        view = app.screen.query_one(PlaygroundView)
+        await wait_for(pilot, lambda: view.snapshot is not None and view.snapshot.step == 1)
+        palette = row.index("^p palette")
+        await pilot.click(FittedFooter, offset=(palette, 0))
+        await wait_for(pilot, lambda: "palette" in type(app.screen).__name__.lower())
 
 
 async def test_the_footer_follows_a_change_of_keys():

@@ -32,7 +32,7 @@ class ExportScreen(Screen):
         yield Static(plain(self.where), id="export-where")  # a folder name may hold "["
         with VerticalScroll(id="export-script"):
             yield Static(Syntax(self.script, "python", line_numbers=True, word_wrap=False))
-        yield FittedFooter(compact=True)
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "export"

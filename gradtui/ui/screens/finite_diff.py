@@ -61,7 +61,7 @@ class FiniteDiffScreen(Screen):
                 yield DataTable(id="fd-table", cursor_type="none", zebra_stripes=True)
             yield TimingPlot(id="fd-timing")
             yield Static("", id="fd-status")
-        yield FittedFooter(compact=True)
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "autograd vs finite differences"

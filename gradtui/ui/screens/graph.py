@@ -53,7 +53,7 @@ class GraphScreen(Screen):
             yield Tree("graph", id="graph-tree")
             with VerticalScroll(id="graph-detail-box"):
                 yield Static("", id="graph-detail")
-        yield FittedFooter(compact=True)
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "computation graph"

@@ -37,7 +37,7 @@ class HomeScreen(Screen):
         with Vertical(id="home"):
             yield Static(INTRO, id="intro")
             yield OptionList(*self.options(), id="menu", markup=False)
-        yield FittedFooter(compact=True)
+        yield FittedFooter()
 
     def options(self) -> list[Option]:
         """The menu entries: one per lesson with its progress mark, then the sandbox.

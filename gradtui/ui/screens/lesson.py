@@ -123,7 +123,7 @@ class LessonScreen(PlaygroundScreen):
             with Vertical(id="work"):
                 yield self._task_panel()
                 yield self._new_playground_view()
-        yield FittedFooter(compact=True)
+        yield FittedFooter()
 
     def _new_playground_view(self) -> PlaygroundView | ImagesView | LoopView:
         """The sandbox's playground, the image classifier's for a task in mode images, or the

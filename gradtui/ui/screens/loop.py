@@ -53,7 +53,7 @@ class LoopScreen(PlaygroundScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield LoopView(self._code, id="loop")
-        yield FittedFooter(compact=True)
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "sandbox · loop playground"

@@ -51,7 +51,7 @@ class LrCompareScreen(Screen):
         yield Static("", id="lrs-error")
         yield ComparePlot(id="compare-plot")
         yield Static("", id="compare-table")
-        yield FittedFooter(compact=True)
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "compare learning rates"

@@ -43,7 +43,7 @@ class LrFindScreen(Screen[float | None]):
         yield Header()
         yield LrFindPlot(id="lr-find-plot")
         yield Static("sweeping…", id="lr-find-text")
-        yield FittedFooter(compact=True)
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "lr_find"

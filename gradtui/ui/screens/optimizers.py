@@ -66,7 +66,7 @@ class OptimizersScreen(Screen):
                 yield Static("", id="opt-results")
             yield SurfaceMap(id="surface-map")
         yield Static(LEGEND, id="opt-legend")
-        yield FittedFooter(compact=True)
+        yield FittedFooter()
 
     def _default(self, name: str) -> str:
         value = getattr(self.surface, name)

@@ -34,7 +34,7 @@ class SandboxScreen(PlaygroundScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield PlaygroundView(self._playground, id="playground")
-        yield FittedFooter(compact=True)
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "sandbox"
