@@ -80,7 +80,10 @@ def test_pullover_dress_after_a_run(snap_compare, tmp_path):
         await wait_for(pilot, lambda: view.settled)
         await pilot.press("space")
         await wait_for(
-            pilot, lambda: view.frame is not None and view.frame.end is not None and view.settled
+            pilot,
+            lambda: view.frame is not None and view.frame.end is not None and view.settled,
+            timeout=90,  # the check trains the same model in its own thread meanwhile
+            state=lambda: (view.progress(), view.running, view.problem, pilot.app.focused),
         )
         status = pilot.app.screen.query_one(TaskStatus)
         # The run on screen has ended: the check's verdict shows once its result and the
