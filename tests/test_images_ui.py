@@ -99,7 +99,7 @@ async def test_a_slow_check_that_was_replaced_does_not_report(tmp_path, monkeypa
     import threading
 
     from gradtui.curriculum.checks import CheckResult
-    from gradtui.ui.screens import lesson
+    from gradtui.ui.screens import task_checking
 
     slow = {"started": threading.Event(), "release": threading.Event(), "done": False}
 
@@ -111,7 +111,7 @@ async def test_a_slow_check_that_was_replaced_does_not_report(tmp_path, monkeypa
             return CheckResult(True, "stale")
         return CheckResult(False, f"fresh {playground.lr:g}")
 
-    monkeypatch.setattr(lesson, "evaluate", fake)
+    monkeypatch.setattr(task_checking, "evaluate", fake)
     app = GradApp(lesson="10", store=ProgressStore(tmp_path / "p.json"))
     async with app.run_test(size=SIZE) as pilot:
         await images_ready(pilot)

@@ -52,12 +52,12 @@ async def test_complete_lesson_two_by_typing_and_resume(tmp_path):
 
 
 async def test_a_check_that_crashes_is_reported_and_the_app_keeps_running(tmp_path, monkeypatch):
-    import gradtui.ui.screens.lesson as lesson_module
+    import gradtui.ui.screens.task_checking as checking
 
     def broken(*args, **kwargs):
         raise KeyError("boom")
 
-    monkeypatch.setattr(lesson_module, "evaluate", broken)
+    monkeypatch.setattr(checking, "evaluate", broken)
     app = GradApp(lesson="2", store=ProgressStore(tmp_path / "progress.json"))
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)

@@ -22,8 +22,6 @@ LONG_MODULES = {
     "gradtui/engine/training/optimizers.py": "SGD, momentum and Adam paths on one surface",
     "gradtui/ui/widgets/params_table.py": "the parameters panel: rows, grads and their redraw",
     "gradtui/curriculum/progress.py": "the learner's progress: merge, save and reload",
-    "gradtui/ui/screens/lesson.py": "the lesson screen: its tasks, their checks, and when a "
-    "verdict may be shown (only once the run on screen has reached the step checked)",
 }
 
 
