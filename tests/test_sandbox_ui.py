@@ -227,3 +227,16 @@ async def test_a_message_under_a_field_is_drawn_again_only_when_it_changes(monke
         await fields_applied(pilot)
         assert "not 'abc'" not in screen_text(app) and updated == ["lr-error"]
         assert view(app).playground.lr == 0.5
+
+
+async def test_a_message_under_a_field_takes_its_own_rows_and_no_more():
+    """The message spans both of the form's columns; it was measured at the first column's
+    width and took twice its rows, blank under the text."""
+    app = GradApp(sandbox=Playground())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await typed(pilot, "fn", "x.__class__")
+        await fields_applied(pilot)
+        lines = [line.strip("│ ") for line in screen_text(app).splitlines()]
+        at = lines.index("attribute '.__class__' not allowed (column 3)")
+        assert lines[at + 1 : at + 4] == ["x.__class__", "^", "start           3."]

@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Checkbox, Input, Label, Select, Static
@@ -54,6 +55,13 @@ class FieldError(Static):
     screen out again: on every typed value, for each field)."""
 
     message = ""
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # It spans both of the form's columns, but Textual's grid asks its height at the
+        # first column's width (15 cells): a message wrapped there took twice its rows,
+        # blank under the text. It is as wide as the form.
+        form_width = container.width if container.width > width else width
+        return super().get_content_height(container, viewport, form_width)
 
     def show(self, message: str) -> None:
         if message != self.message:
