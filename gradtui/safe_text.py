@@ -43,6 +43,12 @@ def clean(text: object, *, one_line: bool = False) -> str:
     return UNSAFE.sub("", text)
 
 
+def clean_pasted(text: str) -> str:
+    """Pasted text, cleaned: its lines stay lines. Many terminals (GNOME's, tmux) send a
+    pasted line break as a carriage return, which ``clean`` would drop with the controls."""
+    return clean(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def unsafe_char(text: str, *, allow_cr: bool = True) -> str | None:
     """The first character ``clean`` would remove from ``text`` (CR allowed), or None."""
     for match in UNSAFE.finditer(text):

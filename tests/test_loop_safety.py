@@ -92,3 +92,15 @@ async def test_control_characters_never_reach_the_editor(folder):
         assert "\x1b" not in loop.text and "\u202e" not in loop.text and "\x07" not in loop.text
         assert "pasted title" in loop.text
         await nothing_happened(pilot, "pasted", folder)
+
+
+async def test_pasted_lines_stay_lines_whatever_ends_them(folder):
+    """GNOME's terminal and tmux send a pasted line break as a carriage return."""
+    app = loop_app("x = 1\n")
+    async with app.run_test(size=SIZE) as pilot:
+        await loop_ready(pilot)
+        loop = view(app)
+        loop.editor.move_cursor((1, 0))
+        app.post_message(events.Paste("a = 2\rb = 3\r\nc = a + b\r"))
+        await wait_for(pilot, lambda: "c = a + b" in loop.text)
+        assert loop.text == "x = 1\na = 2\nb = 3\nc = a + b\n"

@@ -17,7 +17,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from gradtui.curriculum.progress import ProgressStore
-from gradtui.safe_text import clean
+from gradtui.safe_text import clean, clean_pasted
 from gradtui.ui.screens.home import HomeScreen
 from gradtui.ui.textual_guards import closed_as_it_opened, guard_textual
 from gradtui.ui.widgets.field_input import type_in_order
@@ -124,7 +124,7 @@ class GradApp(App):
         if isinstance(event, events.Key) and not self.screen_stack:
             return
         if isinstance(event, events.Paste):
-            event.text = clean(event.text)
+            event.text = clean_pasted(event.text)
         raw_key = isinstance(event, events.Key) and not event.is_forwarded
         if not (raw_key and await type_in_order(self, event)):
             await super().on_event(event)

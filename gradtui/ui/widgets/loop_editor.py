@@ -20,7 +20,7 @@ from textual.geometry import Region
 from textual.widgets import TextArea
 from textual.widgets.text_area import TextAreaTheme
 
-from gradtui.safe_text import clean
+from gradtui.safe_text import clean_pasted
 
 RUN_LINE = Style(bgcolor="#2f4f6f", bold=True)
 ERROR_LINE = Style(bgcolor="#7a1f1f", bold=True)
@@ -108,7 +108,7 @@ class LoopEditor(TextArea, inherit_bindings=False):
         """Pasted text goes in without control characters (a terminal would act on them)."""
         event.prevent_default()
         if not self.read_only:
-            result = self.replace(clean(event.text), *self.selection)
+            result = self.replace(clean_pasted(event.text), *self.selection)
             self.move_cursor(result.end_location)
 
     def mark(self, line: int, error: bool = False) -> None:
