@@ -8,6 +8,7 @@ from gradtui.curriculum.progress import ProgressStore
 from gradtui.io import fashion
 from gradtui.ui.app import GradApp
 from gradtui.ui.widgets.images_view import ImagesView
+from gradtui.ui.widgets.settings_form import SettingsForm
 from gradtui.ui.widgets.task_panel import TaskStatus
 
 SIZE = (120, 40)
@@ -67,6 +68,22 @@ async def test_step_does_one_mini_batch_and_reset_starts_again(tmp_path):
         await pilot.pause(0.1)
         frame = view.frame
         assert frame.latest is None and frame.losses == () and not frame.weights.any()
+
+
+async def test_the_same_settings_again_keep_the_run(tmp_path):
+    """The form posts its settings unchanged (its selects announce their values as it mounts,
+    a field is submitted as it was): the run goes on, it is not started over."""
+    app = GradApp(lesson="10", store=ProgressStore(tmp_path / "p.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        view = await images_ready(pilot)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: view.frame.latest is not None and view.settled)
+        form = app.screen.query_one(SettingsForm)
+        form.post_message(SettingsForm.Changed(view.playground, {}))
+        await pilot.pause(0.2)
+        assert view.frame.latest is not None and len(view.frame.losses) == 1
+        form.post_message(SettingsForm.Changed(view.playground.with_(epochs=3), {}))
+        await wait_for(pilot, lambda: view.frame.latest is None)  # a real change starts over
 
 
 async def test_without_data_the_lesson_says_how_to_get_it(tmp_path, monkeypatch):

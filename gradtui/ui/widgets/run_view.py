@@ -184,8 +184,13 @@ class RunView(SteppedView):
 
     @on(SettingsForm.Changed)
     def _settings_changed(self, event: SettingsForm.Changed) -> None:
-        if not event.errors:  # with errors the form shows them; the last good state stays
-            self.apply(event.playground)
+        """The form's inputs parsed. With errors the form shows them and the last good state
+        stays; the same settings again (a select announcing its value as the form mounts, a
+        field submitted unchanged) leave the run as it is: applying them would start it over,
+        and a run started meanwhile (space as the lesson opened) would stop at once."""
+        if event.errors or (event.playground == self.playground and self.run is not None):
+            return
+        self.apply(event.playground)
 
     def action_lr_times(self, factor: float) -> None:
         """Multiply the learning rate, where the learner may change it.
