@@ -47,6 +47,7 @@ async def test_a_code_lesson_is_solved_by_typing_its_blanks(lesson, tmp_path):
         await pilot.press("f5")
         await ended(pilot)
         await wait_for(pilot, lambda: status.solved, timeout=60)
+        assert "too little room" not in screen_text(app)  # 120×40 draws the loss plot
         assert store.is_solved(lesson.id, 0)
         assert store.inputs(lesson.id, 0)[CODE] == task.solution[CODE]  # the code is kept
 
