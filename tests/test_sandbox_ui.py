@@ -240,3 +240,21 @@ async def test_a_message_under_a_field_takes_its_own_rows_and_no_more():
         lines = [line.strip("│ ") for line in screen_text(app).splitlines()]
         at = lines.index("attribute '.__class__' not allowed (column 3)")
         assert lines[at + 1 : at + 4] == ["x.__class__", "^", "start           3."]
+
+
+async def test_a_function_of_two_variables_says_why_no_curve_is_drawn(tmp_path):
+    """Lesson 14's f(x, y) in its narrow function panel: words, not an empty frame (plotext
+    leaves out a title wider than its plot)."""
+    from gradtui.curriculum.progress import ProgressStore
+    from gradtui.ui.widgets.function_plot import FunctionPlot
+    from gradtui.ui.widgets.playground_panels import NOT_A_CURVE
+
+    app = GradApp(lesson="14", store=ProgressStore(tmp_path / "p.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        plot = app.screen.query_one(FunctionPlot)
+        assert plot.content_region.width < len(NOT_A_CURVE)  # the case: it has to wrap
+        shown = " ".join(
+            plot.render_line(y).text.strip() for y in range(plot.content_region.height)
+        ).split()
+        assert " ".join(shown).startswith(NOT_A_CURVE)

@@ -27,11 +27,10 @@ class FunctionPlot(SafePlot):
         plt.clear_data()
         plt.clear_figure()
         view = self.view
-        if view is None:
-            plt.title(self.note)
-        elif isinstance(view, CurveView):
+        self.message = self.note if view is None else None  # words, not an empty figure
+        if isinstance(view, CurveView):
             self._curve(view)
-        else:
+        elif view is not None:
             self._fit(view)
         self.refresh()
 

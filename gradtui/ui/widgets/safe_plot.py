@@ -40,6 +40,9 @@ class SafePlot(PlotextPlot):
     # Fewer rows than this leave no room for the data between the title and the axes (plotext
     # then draws a scale of one row, upside down at five): the title and a note instead.
     MIN_ROWS: ClassVar[int] = 0
+    # Words shown instead of a figure when there is nothing to plot, wrapped to the width
+    # (plotext leaves out a title wider than the plot: a narrow panel would show no word).
+    message: str | None = None
     _strips: list[Strip] | None = None
     _strips_size: Size | None = None
     _failure: str | None = None  # the last failure logged, so a run does not log every frame
@@ -58,6 +61,11 @@ class SafePlot(PlotextPlot):
         width, height = size
         if width <= 0 or height <= 0:
             return []
+        if self.message is not None:
+            lines = textwrap.wrap(clean(self.message, one_line=True), width)
+            lines += [""] * (height - len(lines))
+            style = self.rich_style  # the panel's own colours, as the figure's canvas
+            return [Strip([Segment(line.ljust(width), style)]) for line in lines[:height]]
         if height < self.MIN_ROWS:
             title = figure_title(self)
             lines = [(title[:width], Style(bold=True))] if title else []
