@@ -39,3 +39,16 @@ def test_the_help_shows_the_table_made_from_the_bindings():
 
 def test_the_readme_names_exactly_the_bound_keys():
     assert readme_keys() == bound_keys()
+
+
+def test_every_key_of_the_code_editor_has_its_words_in_the_help():
+    from gradtui.ui.screens.help import EDITOR_WORDS, editor_table
+    from gradtui.ui.widgets.loop_editor import LoopEditor
+
+    actions = {b.action for b in LoopEditor.BINDINGS}
+    assert actions == set(EDITOR_WORDS)
+    table = editor_table()
+    for words in EDITOR_WORDS.values():
+        assert f"| {words} |" in table
+    assert "| `ctrl+home` `ctrl+end` | start / end of the program" in table
+    assert "{editor_keys}" in HELP

@@ -208,6 +208,20 @@ async def test_editing_ends_the_run_and_the_next_run_uses_the_new_code():
         assert variables(app)["lr"] == "0.5"
 
 
+async def test_the_editor_goes_to_either_end_of_the_program_and_selects_all_of_it():
+    app = loop_app(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await loop_ready(pilot)
+        await pilot.press("down", "down", "ctrl+end", "z")
+        assert view(app).text == SEED + "z"
+        await pilot.press("ctrl+home", "y")
+        assert view(app).text == "y" + SEED + "z"
+        await pilot.press("ctrl+home", "ctrl+shift+end", "a", "=", "1")  # all of it, replaced
+        await wait_for(pilot, lambda: view(app).text == "a=1")
+        await pilot.press("ctrl+shift+home", "b")
+        assert view(app).text == "b"
+
+
 async def test_escape_leaves_the_editor_and_the_letter_keys_work():
     app = loop_app(SEED)
     async with app.run_test(size=SIZE) as pilot:

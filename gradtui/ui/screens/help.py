@@ -31,6 +31,11 @@ HELP = """\
 
 While you type in a field, letters go to the field: use the F-keys, or press `enter` first.
 
+## The code editor (lessons 16-21, the sandbox's loop playground)
+{editor_keys}
+
+`tab` indents; `escape` leaves the editor, and the letter keys work again.
+
 ## Replay and your own data
 **Replay** (`b`, or `←` once a run is paused or finished) shows any step again in every panel:
 the curve and tangent, the autograd panel, the parameters, the loss so far and the update that
@@ -105,6 +110,45 @@ KEY_WORDS = {
     "focus_next": "next field",
     "focus_previous": "previous field",
 }
+# What each key of the code editor does, by action; keys with the same words share a row.
+_SELECT = "select as you move: `shift` with a move above"
+_ENDS = "start / end of the program (all of it: `ctrl+home`, `ctrl+shift+end`)"
+EDITOR_WORDS = {
+    "cursor_up": "move the cursor",
+    "cursor_down": "move the cursor",
+    "cursor_left": "move the cursor",
+    "cursor_right": "move the cursor",
+    "cursor_word_left": "a word left / right",
+    "cursor_word_right": "a word left / right",
+    "cursor_line_start": "start / end of the line (`Home`: the indent, then the very start)",
+    "cursor_line_end": "start / end of the line (`Home`: the indent, then the very start)",
+    "cursor_page_up": "a page up / down",
+    "cursor_page_down": "a page up / down",
+    "cursor_document_start": _ENDS,
+    "cursor_document_end": _ENDS,
+    "cursor_up(True)": _SELECT,
+    "cursor_down(True)": _SELECT,
+    "cursor_left(True)": _SELECT,
+    "cursor_right(True)": _SELECT,
+    "cursor_word_left(True)": _SELECT,
+    "cursor_word_right(True)": _SELECT,
+    "cursor_line_start(True)": _SELECT,
+    "cursor_line_end(True)": _SELECT,
+    "cursor_document_start(True)": _SELECT,
+    "cursor_document_end(True)": _SELECT,
+    "delete_left": "delete the character before / after the cursor",
+    "delete_right": "delete the character before / after the cursor",
+    "delete_word_left": "delete the word before / after the cursor",
+    "delete_word_right": "delete the word before / after the cursor",
+    "delete_to_start_of_line": "delete to the start of the line",
+    "delete_to_end_of_line_or_delete_line": "delete to the end of the line (again: the line)",
+    "delete_line": "delete the line",
+    "cut": "cut / copy / paste",
+    "copy": "cut / copy / paste",
+    "paste": "cut / copy / paste",
+    "undo": "undo",
+    "redo": "redo",
+}
 # Keys by Textual's name, as the help and the README write them.
 KEY_LABELS = {
     "plus": "+",
@@ -117,6 +161,8 @@ KEY_LABELS = {
     "question_mark": "?",
     "left": "←",
     "right": "→",
+    "up": "↑",
+    "down": "↓",
     "home": "Home",
     "end": "End",
     "pagedown": "PgDn",
@@ -160,6 +206,20 @@ def key_table() -> str:
     return "\n".join(rows)
 
 
+def editor_table() -> str:
+    """The code editor's keys, from its bindings and ``EDITOR_WORDS`` (same words, one row)."""
+    from gradtui.ui.widgets.loop_editor import LoopEditor
+
+    rows: dict[str, list[str]] = {}
+    for binding in LoopEditor.BINDINGS:
+        if isinstance(binding, Binding):
+            keys = rows.setdefault(EDITOR_WORDS[binding.action], [])
+            keys += [f"`{key_label(k)}`" for k in binding.key.split(",") if "super" not in k]
+    lines = ["| key | action |", "|---|---|"]
+    lines += [f"| {' '.join(keys)} | {words} |" for words, keys in rows.items()]
+    return "\n".join(lines)
+
+
 class HelpScreen(ModalScreen[None]):
     """Shown with ? or F1; escape closes it."""
 
@@ -174,4 +234,5 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Markdown(HELP.replace("{keys}", key_table()))
+            text = HELP.replace("{keys}", key_table())
+            yield Markdown(text.replace("{editor_keys}", editor_table()))

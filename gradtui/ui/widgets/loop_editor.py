@@ -16,6 +16,7 @@ from pygments.token import Comment, Keyword, Name, Number, Operator, String
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.geometry import Region
 from textual.widgets import TextArea
 from textual.widgets.text_area import TextAreaTheme
@@ -73,7 +74,15 @@ class LoopEditor(TextArea, inherit_bindings=False):
     playgrounds' F-keys step and reset the run from the editor.
     """
 
-    BINDINGS = [b for b in TextArea.BINDINGS if _keys(b) & {"f6", "f7"} == set()]
+    BINDINGS = [
+        *(b for b in TextArea.BINDINGS if _keys(b) & {"f6", "f7"} == set()),
+        # The whole program: its start and end, and selecting up to them (all of it, from
+        # either end), as in other editors; TextArea has no key for these.
+        Binding("ctrl+home", "cursor_document_start", show=False),
+        Binding("ctrl+end", "cursor_document_end", show=False),
+        Binding("ctrl+shift+home", "cursor_document_start(True)", show=False),
+        Binding("ctrl+shift+end", "cursor_document_end(True)", show=False),
+    ]
     DEFAULT_CSS = """
     LoopEditor { height: 1fr; }
     """
@@ -103,6 +112,14 @@ class LoopEditor(TextArea, inherit_bindings=False):
         otherwise)."""
         if event.key == "escape":
             event.prevent_default()  # not TextArea's own handler; the key goes on up
+
+    def action_cursor_document_start(self, select: bool = False) -> None:
+        """To the start of the program (``select``: selecting up to it)."""
+        self.move_cursor((0, 0), select=select)
+
+    def action_cursor_document_end(self, select: bool = False) -> None:
+        """To the end of the program (``select``: selecting up to it)."""
+        self.move_cursor(self.document.end, select=select)
 
     def _on_paste(self, event: events.Paste) -> None:
         """Pasted text goes in without control characters (a terminal would act on them)."""
