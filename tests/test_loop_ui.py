@@ -222,6 +222,15 @@ async def test_the_editor_goes_to_either_end_of_the_program_and_selects_all_of_i
         assert view(app).text == "b"
 
 
+async def test_the_end_of_a_run_counts_its_statements_in_words():
+    app = loop_app("x = 1\n")
+    async with app.run_test(size=SIZE) as pilot:
+        await loop_ready(pilot)
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: "The program ran to its end" in screen_text(app))
+        assert "ran to its end (1 statement)." in screen_text(app)
+
+
 async def test_escape_leaves_the_editor_and_the_letter_keys_work():
     app = loop_app(SEED)
     async with app.run_test(size=SIZE) as pilot:

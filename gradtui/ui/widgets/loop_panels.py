@@ -135,7 +135,8 @@ def output_body(frame: Any, refusal: str = "") -> Text:
     elif result.refused is not None:
         text.append(clean(render_refusal(result.refused)), style="bold red")
     else:
-        text.append(f"The program ran to its end ({result.statements:,} statements).", "green")
+        count = f"{result.statements:,} statement{'s' if result.statements != 1 else ''}"
+        text.append(f"The program ran to its end ({count}).", "green")
     return text
 
 
