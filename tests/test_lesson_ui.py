@@ -51,6 +51,20 @@ async def test_complete_lesson_two_by_typing_and_resume(tmp_path):
         assert "✓  2. Your first gradient  ← you were here" in text
 
 
+async def test_tab_reaches_the_tasks_field_before_the_panes_that_scroll(tmp_path):
+    app = GradApp(lesson="2", store=ProgressStore(tmp_path / "p.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.focused is None  # the prose's keys (s, space) work at once
+        await pilot.press("tab")
+        assert app.focused is not None and app.focused.id == "start"
+        await pilot.press("end", "backspace", "backspace", "5", "enter")  # y = tensor(25., ...)
+        await wait_for(pilot, lambda: app.screen.query_one(TaskStatus).solved)
+        assert app.focused is None  # enter left the field
+        await pilot.press("tab", "tab", "tab")  # the field, then the panes: the lesson's text,
+        assert app.focused is not None and app.focused.id == "left"  # the autograd panel
+
+
 async def test_a_check_that_crashes_is_reported_and_the_app_keeps_running(tmp_path, monkeypatch):
     import gradtui.ui.screens.task_checking as checking
 

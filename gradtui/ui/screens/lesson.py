@@ -9,7 +9,8 @@ from textual import events
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Header, Input
+from textual.widget import Widget
+from textual.widgets import Checkbox, Header, Input, Select, TextArea
 
 from gradtui.curriculum.progress import ProgressStore
 from gradtui.curriculum.schema import ANSWER, CODE, Lesson
@@ -161,6 +162,15 @@ class LessonScreen(TaskCheckingScreen):
         # (A key can come while the screen is being replaced: then there is nothing to place.)
         for pane in self.query("#lesson"):
             pane.set_class(not shown, "no-prose")
+
+    @property
+    def focus_chain(self) -> list[Widget]:
+        """Tab reaches the task's fields (its inputs, its answer, the code) before the panes
+        that only scroll (the prose, the autograd panel): in the screen's order, three Tabs
+        went by the scrolling panes before the one field of lesson 2."""
+        chain = super().focus_chain
+        fields = [w for w in chain if isinstance(w, Input | TextArea | Select | Checkbox)]
+        return fields + [w for w in chain if w not in fields]
 
     @property
     def prose_shown(self) -> bool:
