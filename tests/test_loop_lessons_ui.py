@@ -52,6 +52,21 @@ async def test_a_code_lesson_is_solved_by_typing_its_blanks(lesson, tmp_path):
         assert store.inputs(lesson.id, 0)[CODE] == task.solution[CODE]  # the code is kept
 
 
+async def test_the_task_says_escape_comes_first_while_the_editor_has_the_keys(tmp_path):
+    from gradtui.ui.widgets.task_panel import TaskPanel
+
+    app = GradApp(lesson="16", store=ProgressStore(tmp_path / "progress.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        panel = app.screen.query_one(TaskPanel)
+        assert view(app).editor is app.focused  # h would be typed into the code
+        assert panel.border_subtitle == "esc, then h: hint (3 left)"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: panel.border_subtitle == "h: hint (3 left)")
+        await pilot.press("h")  # a key again
+        await wait_for(pilot, lambda: panel.border_subtitle == "h: hint (2 left)")
+
+
 def footer(app) -> str:
     return screen_text(app).splitlines()[-1]
 

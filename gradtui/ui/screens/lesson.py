@@ -163,6 +163,11 @@ class LessonScreen(TaskCheckingScreen):
         for pane in self.query("#lesson"):
             pane.set_class(not shown, "no-prose")
 
+    def _focus_moved(self, focused: Widget | None) -> None:
+        """The task panel's key cues say when the editor has the keys (escape first)."""
+        for panel in self.query(TaskPanel).results(TaskPanel):
+            panel.in_editor = isinstance(focused, TextArea)
+
     @property
     def focus_chain(self) -> list[Widget]:
         """Tab reaches the task's fields (its inputs, its answer, the code) before the panes
@@ -191,6 +196,7 @@ class LessonScreen(TaskCheckingScreen):
         editors = self.query("#loop-editor")
         if editors:
             self.set_focus(editors.first())
+            self.watch(self, "focused", self._focus_moved)
         self.watch(self.app, "torch_ready", lambda ready: ready and self._check(), init=True)
 
     # -- actions -----------------------------------------------------------------------------

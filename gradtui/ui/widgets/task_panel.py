@@ -41,6 +41,8 @@ class TaskPanel(Vertical):
     # and h brings back the others in turn once none is left (see ``next_hint``).
     one_hint: reactive[bool] = reactive(False)
     hint_on_view: reactive[int] = reactive(0)
+    # The code editor has the focus: h and v are typed there, escape first leaves it.
+    in_editor: reactive[bool] = reactive(False)
 
     def __init__(self, task: Task, number: int, count: int, answer: str = "", **kwargs):
         super().__init__(**kwargs)
@@ -87,6 +89,9 @@ class TaskPanel(Vertical):
     def watch_hint_on_view(self) -> None:
         self._update_hints()
 
+    def watch_in_editor(self) -> None:
+        self._border_cues()
+
     def show_hints_again(self) -> bool:
         """With one hint on view and every hint seen: the next one, round again. False when
         there is nothing else to show."""
@@ -126,7 +131,8 @@ class TaskPanel(Vertical):
             cues.append("h: the hints again")
         if self.solution_shown:
             cues.append("v: reference solution")
-        self.border_subtitle = " · ".join(cues)
+        first = "esc, then " if cues and self.in_editor else ""
+        self.border_subtitle = first + " · ".join(cues)
 
     def _update_hints(self) -> None:
         self._border_cues()
